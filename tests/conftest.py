@@ -1,0 +1,34 @@
+"""Shared fixtures: every test gets its own data/config home, so no developer files are read."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def isolated_home(tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    monkeypatch.setenv("SRE_TRAINER_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def bank():
+    from trainer.content.loader import load_bank
+
+    os.environ.pop("SRE_TRAINER_HOME", None)
+    loaded = load_bank(include_user_packs=False)
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path

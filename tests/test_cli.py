@@ -1,0 +1,148 @@
+"""The command line, run as a user runs it (a subprocess): output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from conftest import write
+
+
+def run(*args: str, stdin: str = "", home=None) -> subprocess.CompletedProcess:
+    env = dict(os.environ)
+    if home is not None:
+        env["SRE_TRAINER_HOME"] = str(home)
+    return subprocess.run([sys.executable, "-m", "trainer", *args], input=stdin, text=True,
+                          capture_output=True, env=env, timeout=60)
+
+
+def test_version():
+    from trainer import __version__
+
+    result = run("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"sre-trainer {__version__}"
+
+
+@pytest.mark.parametrize("command", ["grade", "validate", "list", "stats", "export"])
+def test_help_on_every_command(command):
+    result = run(command, "--help")
+    assert result.returncode == 0 and "usage: sre-trainer" in result.stdout
+
+
+def test_validate_builtin_bank():
+    result = run("validate")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("valid: 30 cards")
+
+
+def test_validate_reports_every_error_with_position(tmp_path):
+    bad = write(tmp_path / "bad.yaml", "cards:\n  - id: x1\n    category: nope\n    question: q\n"
+                "    answer: a\n    colour: red\n")
+    broken = write(tmp_path / "broken.yaml", "cards: [\n")
+    result = run("validate", str(bad), str(broken))
+    assert result.returncode == 1
+    assert f"{bad}:3:15: cards[0].category: unknown category 'nope'" in result.stdout
+    assert f"{bad}:6:5: cards[0].colour: unknown key" in result.stdout
+    assert f"{broken}:2:1: invalid YAML" in result.stdout
+    assert "invalid: 3 error(s)" in result.stdout
+
+
+def test_grade_json(bank):
+    answer = "bump provisioned capacity or switch to on-demand, retry with exponential backoff"
+    result = run("grade", "--card", "q02", "--json", stdin=answer)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) >= {"card", "score", "matched", "missed"}
+    assert data["card"] == "q02" and 0 < data["score"] <= 100
+    assert len(data["matched"]) + len(data["missed"]) == len(bank.card("q02").rubric)
+    start, end = data["matched"][0]["span"]
+    assert answer[start:end]
+
+
+def test_grade_text_output():
+    result = run("grade", "--card", "q02", stdin="turn on auto scaling and exponential backoff")
+    assert result.returncode == 0
+    assert result.stdout.startswith("q02: ") and "/100" in result.stdout
+    assert "\n  + " in result.stdout and "\n  - " in result.stdout
+
+
+def test_grade_jsonl_keeps_order_and_reports_bad_lines():
+    lines = [
+        {"card": "q02", "answer": "exponential backoff with jitter"},
+        {"card": "q99", "answer": "whatever"},
+        {"card": "q04", "answer": "kubectl describe pod and look at the events"},
+        {"card": "q04", "answer": "   "},
+    ]
+    stdin = "\n".join(json.dumps(line) for line in lines) + "\nnot json\n"
+    result = run("grade", "--jsonl", stdin=stdin)
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("card") for o in out] == ["q02", "q99", "q04", "q04", None]
+    assert "score" in out[0] and "score" in out[2]
+    assert "unknown card id" in out[1]["error"] and "empty" in out[3]["error"]
+    assert result.returncode == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (("grade", "--card", "q99"), "answer", "unknown card id 'q99'"),
+        (("grade", "--card", "q01"), "   \n", "the answer is empty"),
+        (("grade", "--card", "q01"), "x" * 1_048_576, "the limit is 20,000"),
+        (("grade",), "answer", "--card ID is required"),
+        (("list", "--category", "cooking"), "", "unknown category 'cooking'"),
+    ],
+    ids=["unknown-card", "empty-answer", "1mb-answer", "no-card", "unknown-category"],
+)
+def test_bad_input_gives_one_line_error(args, stdin, message):
+    result = run(*args, stdin=stdin)
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_list_json_and_category():
+    result = run("list", "--json")
+    cards = json.loads(result.stdout)
+    assert [c["id"] for c in cards] == [f"q{n:02d}" for n in range(1, 31)]
+    assert set(cards[0]) == {"id", "category", "question"}
+    security = run("list", "--category", "security-compliance").stdout.splitlines()
+    assert len(security) == 6 and all("security-compliance" in line for line in security)
+
+
+def test_broken_user_pack_is_a_warning_not_a_failure(tmp_path):
+    write(tmp_path / "home" / "packs" / "broken.yaml", "cards: [\n")
+    result = run("list", home=tmp_path / "home")
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 30
+    assert "broken.yaml:2:1" in result.stderr and "skipped" in result.stderr
+
+
+def test_bank_option_adds_a_pack(tmp_path):
+    write(tmp_path / "pack" / "mine.yaml", "cards:\n  - id: mine1\n    category: incident-"
+          "response\n    question: What is toil?\n    answer: Manual, repetitive work that "
+          "automation can remove.\n")
+    result = run("--bank", str(tmp_path / "pack"), "list")
+    assert "mine1" in result.stdout
+    graded = run("grade", "--bank", str(tmp_path / "pack"), "--card", "mine1", "--json",
+                 stdin="repetitive manual work you can automate")
+    data = json.loads(graded.stdout)
+    assert data["derived_rubric"] is True and data["score"] > 0
+
+
+def test_non_tui_commands_do_not_import_textual():
+    code = (
+        "import sys, io, contextlib\n"
+        "from trainer import cli\n"
+        "for argv in (['list'], ['validate']):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        cli.main(argv)\n"
+        "import trainer.content.loader, trainer.grading.concepts, trainer.store.db\n"
+        "import trainer.study.scheduler, trainer.study.progress\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=60)
+    assert result.stdout.strip() == "False", result.stderr

@@ -1,0 +1,126 @@
+"""Concept grader: typos, abbreviations, word order, whole-word short terms, red flags,
+determinism, derived rubrics, and low scores for vague or off-topic answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.content.models import Card, RedFlag, RubricPoint
+from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, derive_points, grade
+
+THROTTLING = Card(
+    "t1", "incident-response", "DynamoDB is throttling. What do you do?", "model",
+    rubric=(
+        RubricPoint("Raise capacity now", 3, ("increase provisioned capacity", "on-demand mode")),
+        RubricPoint("Retry with exponential backoff", 2, ("exponential backoff", "jitter")),
+        RubricPoint("Fix hot partitions", 2, ("hot partition", "partition key")),
+        RubricPoint("Cache reads with DAX", 1, ("dax",)),
+        RubricPoint("Scale pods with the HPA", 1, ("hpa",)),
+        RubricPoint("Watch p95 latency", 1, ("p95",)),
+    ),
+    red_flags=(RedFlag("Deleting the table loses data", ("delete the table",)),),
+)
+
+
+def matched(answer: str, card: Card = THROTTLING) -> set[str]:
+    return {p.text for p in grade(card, answer).matched}
+
+
+def test_typos_case_and_punctuation_still_match():
+    assert matched("INCREASE the provisoned CAPACITY!!! then add exponetial back-off") == {
+        "Raise capacity now", "Retry with exponential backoff"}
+
+
+def test_word_order_does_not_matter():
+    assert "Raise capacity now" in matched("capacity (provisioned) must increase")
+    assert "Fix hot partitions" in matched("the partition is hot")
+
+
+def test_abbreviations_and_aliases_match():
+    assert "Scale pods with the HPA" in matched("add a horizontal pod autoscaler")
+    assert "Watch p95 latency" in matched("alert on 95th percentile latency")
+    assert "Cache reads with DAX" in matched("put DAX in front of the table")
+
+
+@pytest.mark.parametrize("answer", ["just relax", "the shpa team", "daxter", "p955 metric"])
+def test_short_terms_never_match_inside_other_words(answer):
+    assert grade(THROTTLING, answer).score == 0
+
+
+def test_words_far_apart_do_not_make_a_phrase():
+    answer = "increase the number of engineers on call, and document everything about capacity"
+    assert "Raise capacity now" not in matched(answer)
+
+
+def test_spans_point_at_the_matching_text():
+    answer = "First, flip the table to on-demand mode."
+    point = grade(THROTTLING, answer).matched[0]
+    assert answer[point.span[0] : point.span[1]] == "on-demand mode"
+
+
+def test_score_is_weighted_share_of_points():
+    assert grade(THROTTLING, "increase provisioned capacity").score == 30  # 3 of 10
+    full = "on-demand mode, exponential backoff, hot partition, dax, hpa, p95"
+    assert grade(THROTTLING, full).score == 100
+
+
+def test_red_flag_costs_points_unless_negated():
+    bad = grade(THROTTLING, "increase provisioned capacity, or delete the table and recreate it")
+    assert [f.claim for f in bad.red_flags] == ["Deleting the table loses data"]
+    assert bad.score == 5
+    fine = grade(THROTTLING, "increase provisioned capacity; never delete the table")
+    assert fine.red_flags == () and fine.score == 30
+
+
+def test_grading_is_deterministic():
+    answer = "on demand mode with jitter, check the partition key and p95"
+    results = {grade(THROTTLING, answer) for _ in range(5)}
+    assert len(results) == 1
+
+
+def test_empty_and_huge_answers_are_refused():
+    with pytest.raises(AnswerError, match="empty"):
+        grade(THROTTLING, "  \n ")
+    with pytest.raises(AnswerError, match="limit"):
+        grade(THROTTLING, "x" * (MAX_ANSWER_CHARS + 1))
+
+
+def test_card_without_rubric_uses_points_from_model_answer():
+    card = Card("u1", "incident-response", "How do you roll out safely?",
+                "Use canary deployments, watch error rates, and roll back automatically.")
+    points = derive_points(card.answer)
+    assert len(points) >= 3
+    result = grade(card, "I'd do a canary deployment and automatic rollback")
+    assert result.derived and "derived" in result.notes[0]
+    assert 0 < result.score < 100
+    assert grade(card, "I would write good code").score == 0
+
+
+GENERIC = [
+    "I would check the dashboards and the logs, find the root cause and fix it.",
+    "First I'd look at the monitoring, then talk to the team and escalate if needed.",
+    "Follow best practices, make sure everything is monitored and scaled properly.",
+]
+
+
+@pytest.mark.parametrize("answer", GENERIC)
+def test_generic_talk_scores_low_on_every_card(bank, answer):
+    scores = [grade(card, answer).score for card in bank.cards.values()]
+    assert max(scores) <= 20, scores
+    assert sum(scores) / len(scores) <= 5
+
+
+def test_model_answer_to_another_question_scores_low(bank):
+    """q19's caching answer given for the secrets question (and similar pairs) scores low."""
+    pairs = [("q19", "q25"), ("q25", "q02"), ("q28", "q09"), ("q11", "q18"), ("q02", "q30")]
+    for source, target in pairs:
+        score = grade(bank.card(target), bank.card(source).answer).score
+        assert score <= 25, (source, target, score)
+
+
+def test_own_model_answers_score_well(bank):
+    """A learner who reproduces the model answer is credited (cards whose guide text is wrong
+    or thin excepted: their reviewer notes explain why)."""
+    scores = {c.id: grade(c, c.answer).score for c in bank.cards.values()}
+    good = [cid for cid, score in scores.items() if score >= 50]
+    assert len(good) >= 25, scores

@@ -1,0 +1,153 @@
+"""Loader: valid files load into typed objects; each kind of invalid file is reported with its
+position and field; a broken user pack never takes the built-in bank down."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import write
+
+from trainer.content.loader import load_bank, load_files
+from trainer.content.models import Bank, Card
+
+VALID = """\
+cards:
+  - id: net01
+    category: incident-response
+    question: What does a 502 from the load balancer mean?
+    answer: The target returned an invalid response or none at all.
+    tags: [networking]
+    rubric:
+      - point: The upstream target failed, not the load balancer itself
+        weight: 3
+        phrases: [upstream target, backend failed]
+    red_flags:
+      - claim: Blaming the client
+        phrases: [client error]
+"""
+
+
+def load_text(tmp_path: Path, text: str, name: str = "pack.yaml") -> Bank:
+    return load_files([write(tmp_path / name, text)])
+
+
+def only_error(bank: Bank):
+    assert len(bank.errors) == 1, [str(e) for e in bank.errors]
+    return bank.errors[0]
+
+
+def test_valid_file_gives_typed_cards(tmp_path):
+    bank = load_text(tmp_path, VALID)
+    assert bank.errors == []
+    card = bank.card("net01")
+    assert isinstance(card, Card)
+    assert card.rubric[0].weight == 3
+    assert card.rubric[0].phrases == ("upstream target", "backend failed")
+    assert card.red_flags[0].claim == "Blaming the client"
+    assert card.tags == ("networking",)
+
+
+def test_syntax_error_reports_line_and_column(tmp_path):
+    bank = load_text(tmp_path, "cards:\n  - id: x\n    question: [unclosed\n")
+    error = only_error(bank)
+    assert error.line == 4 and error.column >= 1
+    assert "invalid YAML" in error.message
+    assert str(error).startswith(f"{tmp_path / 'pack.yaml'}:4:")
+
+
+def test_unknown_key_is_an_error_with_position(tmp_path):
+    bank = load_text(tmp_path, VALID.replace("    tags:", "    colour: red\n    tags:"))
+    error = only_error(bank)
+    assert (error.line, error.column) == (6, 5)
+    assert error.field == "cards[0].colour"
+    assert "unknown key" in error.message and "expected one of" in error.message
+
+
+def test_duplicate_ids_are_errors(tmp_path):
+    second = VALID.split("\n", 1)[1]
+    bank = load_text(tmp_path, VALID + second)
+    error = only_error(bank)
+    assert error.field == "cards[1].id"
+    assert "duplicate id 'net01'" in error.message
+    assert error.line == 14
+
+
+def test_duplicate_keys_are_errors(tmp_path):
+    bank = load_text(tmp_path, VALID.replace("    tags:", "    question: again\n    tags:"))
+    error = only_error(bank)
+    assert error.field == "cards[0].question" and error.message == "duplicate key"
+
+
+def test_wrong_types_say_what_was_expected(tmp_path):
+    text = VALID.replace("weight: 3", "weight: heavy").replace("tags: [networking]", "tags: 5")
+    bank = load_text(tmp_path, text)
+    messages = {e.field: e.message for e in bank.errors}
+    assert messages["cards[0].rubric[0].weight"].startswith("expected a whole number from 1 to 3")
+    assert messages["cards[0].tags"].startswith("expected a list of text")
+    assert "net01" not in bank.cards
+
+
+def test_all_errors_of_a_file_are_reported_at_once(tmp_path):
+    text = VALID.replace("category: incident-response", "category: nonsense").replace(
+        "weight: 3", "weight: 9"
+    ) + "extra: 1\n"
+    bank = load_text(tmp_path, text)
+    fields = sorted(e.field for e in bank.errors)
+    assert fields == ["cards[0].category", "cards[0].rubric[0].weight", "extra"]
+
+
+def test_missing_required_key_names_it(tmp_path):
+    bank = load_text(tmp_path, VALID.replace("    answer: The target returned an invalid "
+                                             "response or none at all.\n", ""))
+    error = only_error(bank)
+    assert error.field == "cards[0]" and "missing required key answer" in error.message
+    assert error.line == 2
+
+
+def test_empty_and_unreadable_files(tmp_path):
+    assert load_text(tmp_path, "").errors == []
+    bank = load_files([tmp_path / "missing.yaml"])
+    assert "cannot read file" in only_error(bank).message
+    (tmp_path / "latin1.yaml").write_bytes(b"cards: [\xe9]\n")
+    assert "not UTF-8" in only_error(load_files([tmp_path / "latin1.yaml"])).message
+
+
+def test_top_level_must_be_a_mapping(tmp_path):
+    error = only_error(load_text(tmp_path, "- just\n- a list\n"))
+    assert error.line == 1 and "expected a mapping" in error.message
+
+
+def test_pack_may_declare_its_own_categories(tmp_path):
+    text = "pack:\n  name: Mine\n  categories: [networking]\n" + VALID.replace(
+        "incident-response", "networking"
+    )
+    bank = load_text(tmp_path, text)
+    assert bank.errors == [] and bank.card("net01").category == "networking"
+
+
+def test_broken_user_pack_never_takes_builtin_bank_down(tmp_path):
+    packs = tmp_path / "packs"
+    write(packs / "good.yaml", VALID)
+    write(packs / "broken.yaml", "cards: [oops\n")
+    write(packs / "clash.yaml", VALID.replace("net01", "q01"))
+    bank = load_bank(pack_dirs=[packs], include_user_packs=False)
+    assert len([c for c in bank.cards if c.startswith("q")]) == 30
+    assert "net01" in bank.cards
+    assert "question_bank" in bank.card("q01").source
+    broken = {Path(e.path).name for e in bank.errors}
+    assert broken == {"broken.yaml", "clash.yaml"}
+
+
+def test_user_packs_folder_is_read_from_home(isolated_home):
+    write(isolated_home / "packs" / "mine.yaml", VALID)
+    bank = load_bank()
+    assert "net01" in bank.cards and bank.errors == []
+
+
+def test_unknown_card_id_message(bank):
+    try:
+        bank.card("q99")
+    except KeyError as exc:
+        assert "unknown card id 'q99'" in exc.args[0]
+    else:
+        raise AssertionError("expected KeyError")

@@ -1,0 +1,291 @@
+"""The `sre-trainer` command line. With no command it opens the TUI (the only path that
+imports Textual); every other command stays on the plain-Python core so it starts fast."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from trainer import __version__
+
+TUI_HINT = "Run `sre-trainer` with no command to open the app."
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2 unless given."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+# Options accepted before or after the command; a sub-command's copy must not reset the
+# top-level value, hence SUPPRESS below the top.
+def _add_bank_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    parser.add_argument(
+        "--bank", metavar="DIR", action="append", type=Path,
+        default=[] if top else argparse.SUPPRESS,
+        help="extra folder of YAML packs to load beside the built-in bank (repeatable)",
+    )
+
+
+def _add_data_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    parser.add_argument(
+        "--data-dir", metavar="DIR", type=Path, default=None if top else argparse.SUPPRESS,
+        help="where the progress database lives (default: $SRE_TRAINER_HOME or the user data dir)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sre-trainer",
+        description="Interactive SRE interview trainer. " + TUI_HINT,
+    )
+    parser.add_argument("--version", action="version", version=f"sre-trainer {__version__}")
+    _add_bank_options(parser, top=True)
+    _add_data_options(parser, top=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    grade = commands.add_parser(
+        "grade", help="grade an answer read on stdin",
+        description="Grade an answer to one card (read on stdin) against its rubric.",
+    )
+    grade.add_argument("--card", help="card id, e.g. q05 (see `sre-trainer list`)")
+    mode = grade.add_mutually_exclusive_group()
+    mode.add_argument("--json", action="store_true", help="print one JSON object")
+    mode.add_argument(
+        "--jsonl", action="store_true",
+        help='read {"card", "answer"} JSON lines on stdin; write one result per line',
+    )
+    _add_bank_options(grade)
+
+    validate = commands.add_parser(
+        "validate", help="check the question bank and packs",
+        description="Check the built-in bank and user packs (or only the given files or folders). "
+        "Exit 0 when valid, 1 with every error listed.",
+    )
+    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    _add_bank_options(validate)
+
+    list_cmd = commands.add_parser(
+        "list", help="list the cards", description="List the cards of the bank."
+    )
+    list_cmd.add_argument("--category", help="only this category")
+    list_cmd.add_argument("--json", action="store_true", help="print a JSON list")
+    _add_bank_options(list_cmd)
+
+    stats = commands.add_parser(
+        "stats", help="print a progress summary", description="Summarise stored progress."
+    )
+    stats.add_argument("--json", action="store_true", help="print a JSON object")
+    _add_data_options(stats)
+    _add_bank_options(stats)
+
+    export = commands.add_parser(
+        "export", help="export every attempt", description="Write all stored attempts."
+    )
+    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+    _add_data_options(export)
+    return parser
+
+
+def _load_bank(args: argparse.Namespace):
+    from trainer.content.loader import load_bank
+
+    bank = load_bank(pack_dirs=args.bank)
+    for error in bank.errors:
+        print(f"warning: {error} (skipped)", file=sys.stderr)
+    return bank
+
+
+def _print_result(result, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+        return
+    print(f"{result.card_id}: {result.score}/100")
+    for note in result.notes:
+        print(f"  note: {note}")
+    for point in result.points:
+        mark = "+" if point.matched else "-"
+        said = f'  (you said "{point.phrase}")' if point.matched and point.phrase else ""
+        print(f"  {mark} [{point.weight}] {point.text}{said}")
+    for flag in result.red_flags:
+        print(f"  ! red flag: {flag.claim}")
+
+
+def cmd_grade(args: argparse.Namespace) -> int:
+    from trainer.grading.concepts import AnswerError, grade
+
+    bank = _load_bank(args)
+    if args.jsonl:
+        return _grade_lines(bank, grade, AnswerError)
+    if not args.card:
+        raise CliError("grade: --card ID is required (or use --jsonl)")
+    try:
+        card = bank.card(args.card)
+    except KeyError as exc:
+        raise CliError(f"grade: {exc.args[0]}") from None
+    try:
+        answer = sys.stdin.read()
+        result = grade(card, answer)
+    except UnicodeDecodeError:
+        raise CliError("grade: the answer on stdin is not UTF-8 text") from None
+    except AnswerError as exc:
+        raise CliError(f"grade: {exc}") from None
+    _print_result(result, args.json)
+    return 0
+
+
+def _grade_lines(bank, grade, answer_error) -> int:
+    """One result per input line, in order; a bad line gets an error object, not a crash."""
+    status = 0
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("expected a JSON object")
+            card = bank.card(str(item.get("card")))
+            result = grade(card, item.get("answer"))
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=False)
+        except (ValueError, KeyError, answer_error) as exc:
+            message = exc.args[0] if exc.args else str(exc)
+            print(json.dumps({"line": number, "card": _card_field(line), "error": str(message)}))
+            status = 1
+    return status
+
+
+def _card_field(line: str):
+    try:
+        item = json.loads(line)
+        return item.get("card") if isinstance(item, dict) else None
+    except ValueError:
+        return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from trainer.content.loader import load_bank, load_files, yaml_files
+    from trainer.content.models import Bank
+
+    if args.paths:
+        bank = Bank()
+        for path in args.paths:
+            if path.is_dir():
+                load_files(yaml_files(path), bank)
+            else:
+                load_files([path], bank)
+    else:
+        bank = load_bank(pack_dirs=args.bank)
+    extra = _validate_extra(bank, args)
+    for error in bank.errors + extra:
+        print(error)
+    summary = (f"{len(bank.cards)} cards, {len(bank.queries)} queries, {len(bank.numbers)} numbers, "
+               f"{len(bank.notes)} notes from {len(bank.files)} file(s)")
+    problems = len(bank.errors) + len(extra)
+    if problems:
+        print(f"invalid: {problems} error(s); {summary}")
+        return 1
+    print(f"valid: {summary}")
+    return 0
+
+
+def _validate_extra(bank, args) -> list:
+    """Checks beyond the question bank (scenarios) join here as they are added."""
+    return []
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from trainer.content.models import CATEGORIES
+
+    bank = _load_bank(args)
+    known = sorted({c.category for c in bank.cards.values()} | set(CATEGORIES))
+    if args.category and args.category not in known:
+        raise CliError(f"list: unknown category {args.category!r}; expected one of "
+                       f"{', '.join(known)}")
+    cards = bank.cards_in(args.category)
+    if args.json:
+        print(json.dumps([{"id": c.id, "category": c.category, "question": c.question}
+                          for c in cards], ensure_ascii=False, indent=1))
+        return 0
+    for card in cards:
+        print(f"{card.id:<6} {card.category:<26} {card.question}")
+    return 0
+
+
+def _open_store(args: argparse.Namespace):
+    from trainer import paths
+    from trainer.store.db import Store, StoreError
+
+    try:
+        store = Store.open(paths.user_data_dir(args.data_dir))
+    except StoreError as exc:
+        raise CliError(str(exc), status=1) from None
+    if store.notice:
+        print(f"warning: {store.notice}", file=sys.stderr)
+    return store
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from trainer.study.progress import compute, format_text
+
+    bank = _load_bank(args)
+    store = _open_store(args)
+    progress = compute(store, bank)
+    if args.json:
+        print(json.dumps(progress.to_json(), ensure_ascii=False, indent=1))
+    else:
+        print(format_text(progress))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from trainer.store.export import write_attempts
+
+    store = _open_store(args)
+    if args.output is None:
+        count = write_attempts(store, args.format, sys.stdout)
+    else:
+        try:
+            with args.output.open("w", encoding="utf-8", newline="") as out:
+                count = write_attempts(store, args.format, out)
+        except OSError as exc:
+            raise CliError(f"export: cannot write {args.output}: {exc.strerror}") from None
+    print(f"exported {count} attempt(s)", file=sys.stderr)
+    return 0
+
+
+COMMANDS = {
+    "grade": cmd_grade,
+    "validate": cmd_validate,
+    "list": cmd_list,
+    "stats": cmd_stats,
+    "export": cmd_export,
+}
+
+
+def run_tui(args: argparse.Namespace) -> int:
+    from trainer.tui.app import make_app  # imports Textual (~150 ms): only for the TUI
+
+    app = make_app(data_dir=args.data_dir, pack_dirs=args.bank)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = COMMANDS.get(args.command, run_tui)
+    try:
+        return handler(args)
+    except CliError as exc:
+        print(f"sre-trainer: {exc}", file=sys.stderr)
+        return exc.status
+    except KeyboardInterrupt:
+        print("sre-trainer: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

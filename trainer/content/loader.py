@@ -1,0 +1,287 @@
+"""Load the question bank (cards, queries, numbers, notes, aliases) from YAML files.
+
+A file is a mapping whose top-level keys name what it holds; any mix is allowed:
+`pack`, `cards`, `queries`, `numbers`, `notes`, `aliases`. Built-in files come from the
+package's `question_bank/`; user packs from `--bank DIR` and the user's `packs/` folder.
+A broken user pack is reported in `Bank.errors` and never stops the built-in bank loading.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from yaml.nodes import MappingNode, Node
+
+from trainer.content.models import (
+    CATEGORIES,
+    Bank,
+    Card,
+    LoadError,
+    Note,
+    NumberCard,
+    Query,
+    RedFlag,
+    RubricPoint,
+)
+from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
+
+SECTIONS = ("pack", "cards", "queries", "numbers", "notes", "aliases")
+QUERY_KINDS = ("promql", "cloudwatch-cli", "cloudwatch-metric", "custom-metric", "shell")
+MAX_RUBRIC_POINTS = 12
+
+
+class _FileReader(NodeReader):
+    """Reads one content file into the bank, checking ids against what is already there."""
+
+    def __init__(self, path: str, errors: list[LoadError], bank: Bank):
+        super().__init__(path, errors)
+        self.bank = bank
+        self.categories: set[str] = set(CATEGORIES)
+
+    def read(self, root: Node | None) -> None:
+        if root is None:
+            return  # empty file: nothing to add
+        keys = self.mapping(root, "", (), SECTIONS)
+        if keys is None:
+            return
+        if "pack" in keys:
+            self._pack(keys["pack"])
+        for name, reader, target in (
+            ("cards", self._card, self.bank.cards),
+            ("queries", self._query, self.bank.queries),
+            ("numbers", self._number, self.bank.numbers),
+            ("notes", self._note, self.bank.notes),
+        ):
+            if name in keys:
+                self._add_all(keys[name], name, reader, target)
+        if "aliases" in keys:
+            self._aliases(keys["aliases"])
+
+    def _add_all(self, node: Node, section: str, reader, target: dict) -> None:
+        for index, item in enumerate(self.sequence(node, section, f"{section} entries")):
+            field = f"{section}[{index}]"
+            known = len(self.errors)
+            record = reader(item, field)
+            if record is None or len(self.errors) > known:
+                continue  # an entry with any error is left out whole
+            if record.id in target:
+                other = target[record.id].source
+                self.error(item, f"{field}.id", f"duplicate id {record.id!r} (first defined in "
+                           f"{other})")
+                continue
+            target[record.id] = record
+
+    def _pack(self, node: Node) -> None:
+        keys = self.mapping(node, "pack", ("name",), ("description", "categories"))
+        if keys is None:
+            return
+        if "name" in keys:
+            self.string(keys["name"], "pack.name")
+        if "description" in keys:
+            self.string(keys["description"], "pack.description")
+        if "categories" in keys:
+            for index, item in enumerate(self.sequence(keys["categories"], "pack.categories",
+                                                       "category names")):
+                value = self.string(item, f"pack.categories[{index}]", ID_PATTERN)
+                if value:
+                    self.categories.add(value)
+
+    def _position(self, node: Node) -> str:
+        return f"{self.path}:{node.start_mark.line + 1}"
+
+    def _card(self, node: Node, field: str) -> Card | None:
+        keys = self.mapping(
+            node, field, ("id", "category", "question", "answer"),
+            ("tags", "rubric", "red_flags", "reviewer_note"),
+        )
+        if keys is None:
+            return None
+        card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN) if "id" in keys else None
+        category = None
+        if "category" in keys:
+            category = self.string(keys["category"], f"{field}.category")
+            if category is not None and category not in self.categories:
+                self.error(keys["category"], f"{field}.category",
+                           f"unknown category {category!r}; expected one of "
+                           f"{', '.join(sorted(self.categories))} (a pack may declare its own "
+                           f"under pack.categories)")
+                category = None
+        question = self.string(keys["question"], f"{field}.question") if "question" in keys else None
+        answer = self.string(keys["answer"], f"{field}.answer") if "answer" in keys else None
+        tags = self.strings(keys["tags"], f"{field}.tags") if "tags" in keys else ()
+        rubric: list = []
+        if "rubric" in keys:
+            rubric = self.records(keys["rubric"], f"{field}.rubric", "rubric points", self._point)
+            if len(keys["rubric"].value) > MAX_RUBRIC_POINTS:
+                self.error(keys["rubric"], f"{field}.rubric",
+                           f"expected at most {MAX_RUBRIC_POINTS} points; got "
+                           f"{len(keys['rubric'].value)}")
+        flags = (self.records(keys["red_flags"], f"{field}.red_flags", "red flags", self._flag)
+                 if "red_flags" in keys else [])
+        note = self.optional_string(keys.get("reviewer_note"), f"{field}.reviewer_note")
+        if None in (card_id, category, question, answer):
+            return None
+        return Card(card_id, category, question, answer, tags, tuple(rubric), tuple(flags), note,
+                    self._position(node))
+
+    def _point(self, node: Node, field: str) -> RubricPoint | None:
+        keys = self.mapping(node, field, ("point", "weight", "phrases"))
+        if keys is None or len(keys) < 3:
+            return None
+        text = self.string(keys["point"], f"{field}.point")
+        weight = self.integer(keys["weight"], f"{field}.weight", 1, 3)
+        phrases = self.strings(keys["phrases"], f"{field}.phrases", minimum=1)
+        if text is None or weight is None or not phrases:
+            return None
+        return RubricPoint(text, weight, phrases)
+
+    def _flag(self, node: Node, field: str) -> RedFlag | None:
+        keys = self.mapping(node, field, ("claim", "phrases"))
+        if keys is None or len(keys) < 2:
+            return None
+        claim = self.string(keys["claim"], f"{field}.claim")
+        phrases = self.strings(keys["phrases"], f"{field}.phrases", minimum=1)
+        if claim is None or not phrases:
+            return None
+        return RedFlag(claim, phrases)
+
+    def _query(self, node: Node, field: str) -> Query | None:
+        keys = self.mapping(node, field, ("id", "group", "kind", "measures", "query"),
+                            ("threshold", "note"))
+        if keys is None:
+            return None
+        values = {
+            name: self.string(keys[name], f"{field}.{name}", ID_PATTERN if name == "id" else None)
+            for name in ("id", "group", "kind", "measures", "query") if name in keys
+        }
+        kind = values.get("kind")
+        if kind is not None and kind not in QUERY_KINDS:
+            self.error(keys["kind"], f"{field}.kind", f"expected one of {', '.join(QUERY_KINDS)}; "
+                       f"got {kind!r}")
+            return None
+        threshold = self.optional_string(keys.get("threshold"), f"{field}.threshold")
+        note = self.optional_string(keys.get("note"), f"{field}.note")
+        if len(values) < 5 or None in values.values():
+            return None
+        return Query(**values, threshold=threshold, note=note, source=self._position(node))
+
+    def _number(self, node: Node, field: str) -> NumberCard | None:
+        keys = self.mapping(node, field, ("id", "question", "value", "unit", "tolerance"),
+                            ("explanation",))
+        if keys is None or len(set(keys) & {"id", "question", "value", "unit", "tolerance"}) < 5:
+            return None
+        card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
+        question = self.string(keys["question"], f"{field}.question")
+        value = self.number(keys["value"], f"{field}.value")
+        unit = self.string(keys["unit"], f"{field}.unit")
+        tolerance = self.number(keys["tolerance"], f"{field}.tolerance", minimum=0)
+        explanation = self.optional_string(keys.get("explanation"), f"{field}.explanation")
+        if None in (card_id, question, value, unit, tolerance):
+            return None
+        return NumberCard(card_id, question, value, unit, tolerance, explanation or "",
+                          self._position(node))
+
+    def _note(self, node: Node, field: str) -> Note | None:
+        keys = self.mapping(node, field, ("id", "section", "title", "body"))
+        if keys is None or len(keys) < 4:
+            return None
+        card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
+        section = self.string(keys["section"], f"{field}.section", ID_PATTERN)
+        title = self.string(keys["title"], f"{field}.title")
+        body = self.string(keys["body"], f"{field}.body")
+        if None in (card_id, section, title, body):
+            return None
+        return Note(card_id, section, title, body, self._position(node))
+
+    def _aliases(self, node: Node) -> None:
+        """`aliases: {canonical: [variant, ...]}`: variants are read as the canonical term."""
+        if not isinstance(node, MappingNode):
+            self.error(node, "aliases", f"expected a mapping of term: [variants]; got "
+                       f"{describe(node)}")
+            return
+        for key_node, value_node in node.value:
+            canonical = self.string(key_node, "aliases")
+            if canonical is None:
+                continue
+            field = f"aliases.{canonical}"
+            if canonical in self.bank.aliases:
+                self.error(key_node, field, "duplicate alias")
+                continue
+            variants = self.strings(value_node, field, minimum=1)
+            if variants:
+                self.bank.aliases[canonical] = variants
+
+
+def read_text(path: Path, errors: list[LoadError]) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        errors.append(LoadError(str(path), 0, 0, "", f"not UTF-8 text (byte {exc.start})"))
+    except OSError as exc:
+        errors.append(LoadError(str(path), 0, 0, "", f"cannot read file: {exc.strerror or exc}"))
+    return None
+
+
+def load_file(path: Path, bank: Bank) -> list[LoadError]:
+    """Add one file's content to the bank; return the file's errors (all of them)."""
+    errors: list[LoadError] = []
+    text = read_text(path, errors)
+    if text is not None:
+        _FileReader(str(path), errors, bank).read(compose(text, str(path), errors))
+    bank.files.append(str(path))
+    bank.errors.extend(errors)
+    return errors
+
+
+def yaml_files(folder: Path) -> list[Path]:
+    """YAML files of a folder, sorted, so load order (and duplicate reports) are stable."""
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_files(paths: Iterable[Path], bank: Bank | None = None) -> Bank:
+    bank = bank if bank is not None else Bank()
+    for path in paths:
+        load_file(path, bank)
+    return bank
+
+
+def _pack_files(folder: Path, bank: Bank) -> list[Path]:
+    if not folder.exists():
+        return []
+    if not folder.is_dir():
+        bank.errors.append(LoadError(str(folder), 0, 0, "", "not a folder of YAML files"))
+        return []
+    return yaml_files(folder)
+
+
+def load_pack(files: list[Path], bank: Bank) -> None:
+    """Load user files all-or-nothing per file: a broken file adds nothing to the bank."""
+    for path in files:
+        trial = Bank(cards=dict(bank.cards), queries=dict(bank.queries),
+                     numbers=dict(bank.numbers), notes=dict(bank.notes),
+                     aliases=dict(bank.aliases))
+        errors = load_file(path, trial)
+        bank.files.append(str(path))
+        if errors:
+            bank.errors.extend(errors)
+            continue
+        bank.cards, bank.queries, bank.numbers = trial.cards, trial.queries, trial.numbers
+        bank.notes, bank.aliases = trial.notes, trial.aliases
+
+
+def load_bank(
+    builtin_dir: Path | None = None,
+    pack_dirs: Iterable[Path] = (),
+    include_user_packs: bool = True,
+) -> Bank:
+    """The built-in bank plus user packs. Errors are collected in `Bank.errors`."""
+    from trainer import paths
+
+    bank = load_files(yaml_files(builtin_dir or paths.question_bank_dir()))
+    folders = list(pack_dirs)
+    if include_user_packs:
+        folders.append(paths.user_packs_dir())
+    for folder in folders:
+        load_pack(_pack_files(Path(folder), bank), bank)
+    return bank

@@ -1,0 +1,107 @@
+"""Turning free text into comparable terms: words, light stems, aliases, fuzzy equality."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel
+
+WORD = re.compile(r"[^\W_]+")
+
+STOP_WORDS = frozenset(
+    "a an the of to for in on with and or is are be by it its at as from into your our my "
+    "i we you that this".split()
+)
+
+# Short or numeric terms (dax, hpa, p95, 5xx) only ever match whole and exact: a fuzzy match of
+# three letters would find "dax" in "relax" and "hpa" in "shpa".
+SHORT = 3
+
+
+def stem(word: str) -> str:
+    """A light suffix-stripper: scale/scaling/scaled -> scal, caches/cache -> cach."""
+    if len(word) <= SHORT or any(ch.isdigit() for ch in word):
+        return word
+    for suffix, minimum in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 6), ("s", 4), ("e", 5)):
+        if word.endswith(suffix) and len(word) >= minimum and not word.endswith("ss"):
+            base = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] \
+                    and base[-1] not in "slz":
+                base = base[:-1]  # scanning -> scan, shipped -> ship
+            return base
+    return word
+
+
+def is_exact_only(word: str) -> bool:
+    return len(word) <= SHORT or any(ch.isdigit() for ch in word)
+
+
+def similar(a: str, b: str) -> bool:
+    """Equal stems, or a typo's distance apart for words long enough to tell apart."""
+    if a == b:
+        return True
+    if is_exact_only(a) or is_exact_only(b):
+        return False
+    shortest = min(len(a), len(b))
+    if shortest < 5:
+        return False
+    cutoff = 80 if shortest >= 8 else 85
+    return Indel.normalized_similarity(a, b) * 100 >= cutoff
+
+
+@dataclass(frozen=True)
+class Term:
+    """A content word of a text: its stem and where it stands (character span)."""
+
+    stem: str
+    start: int
+    end: int
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(w) for w in WORD.findall(text.lower()) if w not in STOP_WORDS)
+
+
+class Aliases:
+    """Multi-word and abbreviated variants rewritten to one canonical stem sequence."""
+
+    def __init__(self, table: dict[str, tuple[str, ...]] | None = None):
+        self._by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for canonical, variants in (table or {}).items():
+            target = _stems(canonical)
+            for variant in variants:
+                words = _stems(variant)
+                if words and words != target:
+                    self._by_first.setdefault(words[0], []).append((words, target))
+        for options in self._by_first.values():
+            options.sort(key=lambda item: -len(item[0]))  # longest variant first
+
+    def apply(self, terms: list[Term]) -> list[Term]:
+        if not self._by_first:
+            return terms
+        out: list[Term] = []
+        i = 0
+        while i < len(terms):
+            for words, target in self._by_first.get(terms[i].stem, ()):
+                n = len(words)
+                if tuple(t.stem for t in terms[i : i + n]) == words:
+                    start, end = terms[i].start, terms[i + n - 1].end
+                    out.extend(Term(s, start, end) for s in target)
+                    i += n
+                    break
+            else:
+                out.append(terms[i])
+                i += 1
+        return out
+
+
+def words(text: str) -> list[tuple[str, int, int]]:
+    """Every word of the text, lowercased, with its character span."""
+    return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
+
+
+def terms(text: str, aliases: Aliases) -> list[Term]:
+    """Content terms of a text: stop words dropped, stemmed, aliases applied."""
+    found = [Term(stem(w), s, e) for w, s, e in words(text) if w not in STOP_WORDS]
+    return aliases.apply(found)

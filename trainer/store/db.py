@@ -1,0 +1,353 @@
+"""The SQLite progress store: every attempt, review and session, committed the moment it happens.
+
+WAL mode and `BEGIN IMMEDIATE` let two app instances share one file; `synchronous=FULL`
+makes a commit durable before the call returns. A file that is not a database is moved aside
+(never overwritten) and a fresh one started; a file from a newer version is refused untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from trainer.store.schema import MIGRATIONS, SCHEMA_VERSION, count_point
+
+DB_NAME = "progress.db"
+
+
+class StoreError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def local_day(moment: datetime) -> str:
+    """The learner's calendar day (streaks and the heatmap follow their clock, not UTC)."""
+    return moment.astimezone().date().isoformat()
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    card_id: str
+    mode: str
+    answer: str
+    score: int
+    matched: list[str]
+    missed: list[str]
+    red_flags: list[str]
+    rating: int | None
+    created_at: str
+    session_id: int | None
+
+
+class Store:
+    """Progress on disk. Open with `Store.open(data_dir)`; `notice` tells of a file moved aside."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, notice: str | None = None):
+        self.path = path
+        self.db = connection
+        self.notice = notice
+        self._lock = threading.RLock()
+
+    # -- opening ---------------------------------------------------------------------------
+    @classmethod
+    def open(cls, data_dir: Path | str) -> Store:
+        folder = Path(data_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
+        path = folder / DB_NAME
+        notice = None
+        try:
+            connection = cls._connect(path)
+        except sqlite3.DatabaseError as exc:
+            aside = _move_aside(path)
+            notice = (f"{path} could not be read as a database ({exc}); it was kept as {aside} "
+                      "and a new progress file was started.")
+            connection = cls._connect(path)
+        store = cls(path, connection, notice)
+        store._migrate()
+        return store
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        connection = sqlite3.connect(path, timeout=15, isolation_level=None,
+                                     check_same_thread=False)
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError:
+            connection.close()
+            raise
+        return connection
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            self.db.close()
+            raise StoreError(
+                f"{self.path} was written by a newer sre-trainer (schema {version}; this version "
+                f"knows {SCHEMA_VERSION}). Upgrade sre-trainer, or use --data-dir for another "
+                "database. The file was not changed."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0:
+            self._backup(f".v{version}.bak")
+        with self._tx():
+            # Re-read under the write lock: another instance may have migrated meanwhile.
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            for step in MIGRATIONS[version:]:
+                step(self.db)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _backup(self, suffix: str) -> None:
+        target = sqlite3.connect(self.path.with_name(self.path.name + suffix))
+        with target:
+            self.db.backup(target)
+        target.close()
+
+    @contextmanager
+    def _tx(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.db
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    # -- sessions --------------------------------------------------------------------------
+    def start_session(self, mode: str, when: datetime | None = None) -> int:
+        with self._tx() as db:
+            cursor = db.execute("INSERT INTO sessions(mode, started_at) VALUES (?, ?)",
+                                (mode, iso(when or now_utc())))
+            return cursor.lastrowid
+
+    def end_session(self, session_id: int, summary: dict, when: datetime | None = None) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?",
+                       (iso(when or now_utc()), json.dumps(summary), session_id))
+
+    def last_session(self) -> dict | None:
+        row = self.db.execute(
+            "SELECT mode, started_at, ended_at, summary FROM sessions WHERE ended_at IS NOT NULL "
+            "ORDER BY ended_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return {"mode": row[0], "started_at": row[1], "ended_at": row[2],
+                "summary": json.loads(row[3] or "{}")}
+
+    # -- attempts --------------------------------------------------------------------------
+    def record_attempt(
+        self,
+        card_id: str,
+        mode: str,
+        answer: str,
+        score: int,
+        matched: list[str],
+        missed: list[str],
+        red_flags: list[str] = (),
+        rating: int | None = None,
+        session_id: int | None = None,
+        when: datetime | None = None,
+    ) -> int:
+        """Store one graded answer and update the counters, in one committed transaction."""
+        moment = when or now_utc()
+        created = iso(moment)
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO attempts(session_id, card_id, mode, answer, score, matched, missed, "
+                "red_flags, rating, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, card_id, mode, answer, score, json.dumps(list(matched)),
+                 json.dumps(list(missed)), json.dumps(list(red_flags)), rating, created),
+            )
+            self._count_attempt(db, card_id, score, matched, missed, created, local_day(moment))
+            return cursor.lastrowid
+
+    @staticmethod
+    def _count_attempt(db, card_id, score, matched, missed, created, day) -> None:
+        db.execute(
+            "INSERT INTO days(day, attempts, score_sum) VALUES (?, 1, ?) ON CONFLICT(day) DO "
+            "UPDATE SET attempts = attempts + 1, score_sum = score_sum + excluded.score_sum",
+            (day, score),
+        )
+        db.execute(
+            "INSERT INTO card_scores(card_id, attempts, score_sum, best_score, last_score, last_at)"
+            " VALUES (?, 1, ?, ?, ?, ?) ON CONFLICT(card_id) DO UPDATE SET attempts = attempts + 1,"
+            " score_sum = score_sum + excluded.score_sum, best_score = max(best_score, "
+            "excluded.best_score), last_score = excluded.last_score, last_at = excluded.last_at",
+            (card_id, score, score, score, created),
+        )
+        for point in matched:
+            count_point(db, card_id, point, False, created)
+        for point in missed:
+            count_point(db, card_id, point, True, created)
+
+    def set_attempt_rating(self, attempt_id: int, rating: int) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE attempts SET rating = ? WHERE id = ?", (rating, attempt_id))
+
+    def attempts(self, card_id: str | None = None) -> list[Attempt]:
+        sql = ("SELECT id, card_id, mode, answer, score, matched, missed, red_flags, rating, "
+               "created_at, session_id FROM attempts")
+        params: tuple = ()
+        if card_id is not None:
+            sql += " WHERE card_id = ?"
+            params = (card_id,)
+        rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
+        return [Attempt(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]),
+                        json.loads(r[7]), r[8], r[9], r[10]) for r in rows]
+
+    def iter_attempt_rows(self) -> Iterator[tuple]:
+        yield from self.db.execute(
+            "SELECT a.id, a.created_at, a.card_id, a.mode, a.score, a.rating, a.matched, a.missed,"
+            " a.red_flags, a.answer, a.session_id FROM attempts a ORDER BY a.id"
+        )
+
+    # -- schedule --------------------------------------------------------------------------
+    def schedule_row(self, card_id: str) -> dict | None:
+        row = self.db.execute(
+            "SELECT fsrs, due, introduced_on, lapses, reviews FROM schedule WHERE card_id = ?",
+            (card_id,),
+        ).fetchone()
+        if row is None:
+            return None
+        return {"fsrs": json.loads(row[0]), "due": row[1], "introduced_on": row[2],
+                "lapses": row[3], "reviews": row[4]}
+
+    def schedule_rows(self) -> dict[str, dict]:
+        rows = self.db.execute(
+            "SELECT card_id, fsrs, due, introduced_on, lapses, reviews FROM schedule"
+        ).fetchall()
+        return {r[0]: {"fsrs": json.loads(r[1]), "due": r[2], "introduced_on": r[3],
+                       "lapses": r[4], "reviews": r[5]} for r in rows}
+
+    def save_review(
+        self, card_id: str, rating: int, fsrs_card: dict, due: str, lapse: bool,
+        when: datetime, session_id: int | None = None,
+    ) -> int:
+        """Store a review and the card's new schedule; keep the old one for undo."""
+        previous = self.schedule_row(card_id)
+        stamp, day = iso(when), local_day(when)
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO reviews(card_id, rating, reviewed_at, previous, session_id) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (card_id, rating, stamp, json.dumps(previous) if previous else None, session_id),
+            )
+            db.execute(
+                "INSERT INTO schedule(card_id, fsrs, due, introduced_on, lapses, reviews) "
+                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(card_id) DO UPDATE SET fsrs = excluded.fsrs,"
+                " due = excluded.due, lapses = lapses + excluded.lapses, reviews = reviews + 1",
+                (card_id, json.dumps(fsrs_card), due, day, int(lapse)),
+            )
+            db.execute(
+                "INSERT INTO days(day, reviews) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
+                "reviews = reviews + 1", (day,),
+            )
+            return cursor.lastrowid
+
+    def undo_review(self, review_id: int) -> str | None:
+        """Put the card's schedule back as it was before this review; the card id, or None."""
+        with self._tx() as db:
+            row = db.execute("SELECT card_id, previous, reviewed_at FROM reviews WHERE id = ?",
+                             (review_id,)).fetchone()
+            if row is None:
+                return None
+            card_id, previous, reviewed_at = row
+            if previous is None:
+                db.execute("DELETE FROM schedule WHERE card_id = ?", (card_id,))
+            else:
+                old = json.loads(previous)
+                db.execute(
+                    "UPDATE schedule SET fsrs = ?, due = ?, lapses = ?, reviews = ? "
+                    "WHERE card_id = ?",
+                    (json.dumps(old["fsrs"]), old["due"], old["lapses"], old["reviews"], card_id),
+                )
+            db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
+            day = local_day(datetime.fromisoformat(reviewed_at))
+            db.execute("UPDATE days SET reviews = max(0, reviews - 1) WHERE day = ?", (day,))
+            return card_id
+
+    def introduced_on(self, day: str) -> int:
+        return self.db.execute("SELECT count(*) FROM schedule WHERE introduced_on = ?",
+                               (day,)).fetchone()[0]
+
+    # -- settings --------------------------------------------------------------------------
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self._tx() as db:
+            db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                       "SET value = excluded.value", (key, value))
+
+    # -- counters for stats ----------------------------------------------------------------
+    def days(self) -> list[tuple[str, int, int, int]]:
+        """(day, attempts, score_sum, reviews) for every day with activity, oldest first."""
+        return self.db.execute(
+            "SELECT day, attempts, score_sum, reviews FROM days ORDER BY day"
+        ).fetchall()
+
+    def most_missed(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
+        """(card_id, point, missed, seen), most missed first."""
+        return self.db.execute(
+            "SELECT card_id, point, missed, seen FROM point_misses WHERE missed > 0 "
+            "ORDER BY missed DESC, missed * 1.0 / seen DESC, last_missed DESC LIMIT ?", (limit,)
+        ).fetchall()
+
+    def card_scores(self) -> dict[str, tuple[int, int, int, int]]:
+        """card_id -> (attempts, score_sum, best, last)."""
+        rows = self.db.execute(
+            "SELECT card_id, attempts, score_sum, best_score, last_score FROM card_scores"
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def leeches(self, min_lapses: int) -> list[tuple[str, int]]:
+        return self.db.execute(
+            "SELECT card_id, lapses FROM schedule WHERE lapses >= ? ORDER BY lapses DESC",
+            (min_lapses,),
+        ).fetchall()
+
+    def totals(self) -> tuple[int, int]:
+        """(attempts, reviews) ever."""
+        row = self.db.execute(
+            "SELECT coalesce(sum(attempts), 0), coalesce(sum(reviews), 0) FROM days"
+        ).fetchone()
+        return row[0], row[1]
+
+
+def _move_aside(path: Path) -> Path:
+    stamp = now_utc().strftime("%Y%m%d-%H%M%S")
+    aside = path.with_name(f"{path.name}.corrupt-{stamp}")
+    shutil.move(str(path), str(aside))
+    for suffix in ("-wal", "-shm"):
+        sidecar = path.with_name(path.name + suffix)
+        if sidecar.exists():
+            shutil.move(str(sidecar), str(aside) + suffix)
+    return aside

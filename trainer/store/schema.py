@@ -1,0 +1,138 @@
+"""The progress database's schema and the migrations that reach it.
+
+`MIGRATIONS[n]` takes a database at schema version n to n + 1; the version lives in
+`PRAGMA user_version`. Version 1 stored attempts, reviews and sessions; version 2 added the
+counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
+and backfills them from version 1's attempts.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+SCHEMA_V1 = """
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    mode TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    summary TEXT
+);
+CREATE TABLE attempts (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER REFERENCES sessions(id),
+    card_id TEXT NOT NULL,
+    mode TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    matched TEXT NOT NULL,
+    missed TEXT NOT NULL,
+    red_flags TEXT NOT NULL,
+    rating INTEGER,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX attempts_card ON attempts(card_id);
+CREATE INDEX attempts_created ON attempts(created_at);
+CREATE TABLE schedule (
+    card_id TEXT PRIMARY KEY,
+    fsrs TEXT NOT NULL,
+    due TEXT NOT NULL,
+    introduced_on TEXT NOT NULL,
+    lapses INTEGER NOT NULL DEFAULT 0,
+    reviews INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX schedule_due ON schedule(due);
+CREATE TABLE reviews (
+    id INTEGER PRIMARY KEY,
+    card_id TEXT NOT NULL,
+    rating INTEGER NOT NULL,
+    reviewed_at TEXT NOT NULL,
+    previous TEXT,
+    session_id INTEGER REFERENCES sessions(id)
+);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+
+SCHEMA_V2 = """
+CREATE TABLE days (
+    day TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    score_sum INTEGER NOT NULL DEFAULT 0,
+    reviews INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE point_misses (
+    card_id TEXT NOT NULL,
+    point TEXT NOT NULL,
+    seen INTEGER NOT NULL DEFAULT 0,
+    missed INTEGER NOT NULL DEFAULT 0,
+    last_missed TEXT,
+    PRIMARY KEY (card_id, point)
+);
+CREATE TABLE card_scores (
+    card_id TEXT PRIMARY KEY,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    score_sum INTEGER NOT NULL DEFAULT 0,
+    best_score INTEGER NOT NULL DEFAULT 0,
+    last_score INTEGER NOT NULL DEFAULT 0,
+    last_at TEXT
+);
+"""
+
+
+def _backfill_v2(db: sqlite3.Connection) -> None:
+    """Rebuild the counters from version 1's attempts and reviews."""
+    import json
+
+    db.execute(
+        "INSERT INTO days(day, attempts, score_sum) SELECT substr(created_at, 1, 10), count(*), "
+        "sum(score) FROM attempts GROUP BY 1"
+    )
+    db.execute(
+        "INSERT INTO days(day, reviews) SELECT substr(reviewed_at, 1, 10), count(*) FROM reviews "
+        "WHERE true GROUP BY 1 ON CONFLICT(day) DO UPDATE SET reviews = excluded.reviews"
+    )
+    db.execute(
+        "INSERT INTO card_scores(card_id, attempts, score_sum, best_score, last_score, last_at) "
+        "SELECT card_id, count(*), sum(score), max(score), "
+        "(SELECT score FROM attempts b WHERE b.card_id = a.card_id ORDER BY created_at DESC, id DESC "
+        "LIMIT 1), max(created_at) FROM attempts a GROUP BY card_id"
+    )
+    rows = db.execute("SELECT card_id, matched, missed, created_at FROM attempts").fetchall()
+    for card_id, matched, missed, created_at in rows:
+        for point in json.loads(matched):
+            _count_point(db, card_id, point, False, created_at)
+        for point in json.loads(missed):
+            _count_point(db, card_id, point, True, created_at)
+
+
+def _count_point(db: sqlite3.Connection, card_id: str, point: str, missed: bool, when: str):
+    db.execute(
+        "INSERT INTO point_misses(card_id, point, seen, missed, last_missed) VALUES (?, ?, 1, ?, ?) "
+        "ON CONFLICT(card_id, point) DO UPDATE SET seen = seen + 1, missed = missed + excluded.missed,"
+        " last_missed = coalesce(excluded.last_missed, last_missed)",
+        (card_id, point, int(missed), when if missed else None),
+    )
+
+
+def _run(db: sqlite3.Connection, script: str) -> None:
+    """Run each statement inside the caller's transaction (executescript would commit)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _to_v1(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_V1)
+
+
+def _to_v2(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_V2)
+    _backfill_v2(db)
+
+
+MIGRATIONS = [_to_v1, _to_v2]
+SCHEMA_VERSION = len(MIGRATIONS)
+count_point = _count_point

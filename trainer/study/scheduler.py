@@ -1,0 +1,145 @@
+"""Spaced repetition with FSRS (the `fsrs` package), persisted in the progress store.
+
+Each card's FSRS id is derived from its YAML id, so editing a card's text never resets its
+progress. New cards are introduced up to a daily limit; every review is stored with the
+previous state, so reviews can be undone step by step.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from datetime import datetime, timedelta
+
+from fsrs import Card as FsrsCard
+from fsrs import Rating
+from fsrs import Scheduler as FsrsScheduler
+
+from trainer.store.db import Store, iso, local_day, now_utc
+
+RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
+DEFAULT_NEW_PER_DAY = 10
+LEECH_LAPSES = 4  # forgotten this many times after being learned: flagged as a leech
+LEARN_AHEAD = timedelta(minutes=20)  # a card due within this is shown now, as Anki does
+
+# Quiz score -> suggested rating (the learner may change it before it is saved).
+SCORE_TO_RATING = ((90, 4), (70, 3), (40, 2), (0, 1))
+
+
+def suggested_rating(score: int) -> int:
+    """Again below 40, Hard 40-69, Good 70-89, Easy 90 and above."""
+    for threshold, rating in SCORE_TO_RATING:
+        if score >= threshold:
+            return rating
+    return 1
+
+
+def fsrs_id(card_id: str) -> int:
+    """A stable positive integer id for the fsrs Card, from the YAML card id."""
+    return int.from_bytes(hashlib.blake2b(card_id.encode(), digest_size=6).digest(), "big")
+
+
+def describe_interval(delta: timedelta) -> str:
+    seconds = max(0, delta.total_seconds())
+    if seconds < 3600:
+        return f"{max(1, round(seconds / 60))}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 60:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{days / 30:.1f}mo"
+    return f"{days / 365:.1f}y"
+
+
+class Scheduler:
+    """Due queue, new-card limit, reviews and undo for one learner's store."""
+
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime] = now_utc,
+        fuzzing: bool = True,
+    ):
+        self.store = store
+        self.clock = clock
+        self.fsrs = FsrsScheduler(enable_fuzzing=fuzzing)
+        self._undo: list[int] = []
+
+    # -- settings --------------------------------------------------------------------------
+    @property
+    def new_per_day(self) -> int:
+        value = self.store.setting("new_per_day")
+        return int(value) if value and value.isdigit() else DEFAULT_NEW_PER_DAY
+
+    @new_per_day.setter
+    def new_per_day(self, value: int) -> None:
+        self.store.set_setting("new_per_day", str(max(0, int(value))))
+
+    # -- queues ----------------------------------------------------------------------------
+    def due(self, card_ids: Iterable[str], ahead: timedelta = LEARN_AHEAD) -> list[str]:
+        """Cards already introduced whose review is due (or due within `ahead`), soonest first."""
+        wanted = set(card_ids)
+        limit = iso(self.clock() + ahead)
+        rows = self.store.schedule_rows()
+        due = [(row["due"], cid) for cid, row in rows.items() if cid in wanted and row["due"] <= limit]
+        return [cid for _, cid in sorted(due)]
+
+    def due_today(self, card_ids: Iterable[str]) -> int:
+        now = self.clock()
+        end_of_day = now.astimezone().replace(hour=23, minute=59, second=59)
+        return len(self.due(card_ids, ahead=end_of_day - now))
+
+    def new_left_today(self) -> int:
+        return max(0, self.new_per_day - self.store.introduced_on(local_day(self.clock())))
+
+    def new_cards(self, card_ids: Iterable[str]) -> list[str]:
+        """Cards never reviewed, in bank order, up to what is left of today's limit."""
+        seen = self.store.schedule_rows()
+        fresh = [cid for cid in card_ids if cid not in seen]
+        return fresh[: self.new_left_today()]
+
+    def queue(self, card_ids: Iterable[str]) -> list[str]:
+        ids = list(card_ids)
+        return self.due(ids) + self.new_cards(ids)
+
+    # -- reviewing -------------------------------------------------------------------------
+    def _card(self, card_id: str) -> FsrsCard:
+        row = self.store.schedule_row(card_id)
+        if row is None:
+            return FsrsCard(card_id=fsrs_id(card_id), due=self.clock())
+        return FsrsCard.from_dict(row["fsrs"])
+
+    def preview(self, card_id: str) -> dict[int, timedelta]:
+        """The interval each rating would give, without saving anything."""
+        card, now = self._card(card_id), self.clock()
+        return {r: self.fsrs.review_card(card, Rating(r), now)[0].due - now for r in RATINGS}
+
+    def review(self, card_id: str, rating: int, session_id: int | None = None) -> int:
+        """Rate a card (1-4): store its new schedule at once; return the review id."""
+        if rating not in RATINGS:
+            raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy); got {rating!r}")
+        before = self.store.schedule_row(card_id)
+        card, now = self._card(card_id), self.clock()
+        updated, _ = self.fsrs.review_card(card, Rating(rating), now)
+        lapse = rating == 1 and before is not None and before["reviews"] > 0
+        review_id = self.store.save_review(card_id, rating, updated.to_dict(), iso(updated.due),
+                                           lapse, now, session_id)
+        self._undo.append(review_id)
+        return review_id
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo(self) -> str | None:
+        """Undo the latest review of this session; the card id it restored, or None."""
+        while self._undo:
+            card_id = self.store.undo_review(self._undo.pop())
+            if card_id is not None:
+                return card_id
+        return None
+
+    def leeches(self) -> list[tuple[str, int]]:
+        return self.store.leeches(LEECH_LAPSES)
