@@ -15,8 +15,14 @@ def run(*args: str, stdin: str = "", home=None) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     if home is not None:
         env["SRE_TRAINER_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "trainer", *args], input=stdin, text=True,
-                          capture_output=True, env=env, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "trainer", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
 
 
 def test_version():
@@ -39,8 +45,10 @@ def test_validate_builtin_bank():
 
 
 def test_validate_reports_every_error_with_position(tmp_path):
-    bad = write(tmp_path / "bad.yaml", "cards:\n  - id: x1\n    category: nope\n    question: q\n"
-                "    answer: a\n    colour: red\n")
+    bad = write(
+        tmp_path / "bad.yaml",
+        "cards:\n  - id: x1\n    category: nope\n    question: q\n    answer: a\n    colour: red\n",
+    )
     broken = write(tmp_path / "broken.yaml", "cards: [\n")
     result = run("validate", str(bad), str(broken))
     assert result.returncode == 1
@@ -121,13 +129,23 @@ def test_broken_user_pack_is_a_warning_not_a_failure(tmp_path):
 
 
 def test_bank_option_adds_a_pack(tmp_path):
-    write(tmp_path / "pack" / "mine.yaml", "cards:\n  - id: mine1\n    category: incident-"
-          "response\n    question: What is toil?\n    answer: Manual, repetitive work that "
-          "automation can remove.\n")
+    write(
+        tmp_path / "pack" / "mine.yaml",
+        "cards:\n  - id: mine1\n    category: incident-"
+        "response\n    question: What is toil?\n    answer: Manual, repetitive work that "
+        "automation can remove.\n",
+    )
     result = run("--bank", str(tmp_path / "pack"), "list")
     assert "mine1" in result.stdout
-    graded = run("grade", "--bank", str(tmp_path / "pack"), "--card", "mine1", "--json",
-                 stdin="repetitive manual work you can automate")
+    graded = run(
+        "grade",
+        "--bank",
+        str(tmp_path / "pack"),
+        "--card",
+        "mine1",
+        "--json",
+        stdin="repetitive manual work you can automate",
+    )
     data = json.loads(graded.stdout)
     assert data["derived_rubric"] is True and data["score"] > 0
 
@@ -143,6 +161,7 @@ def test_non_tui_commands_do_not_import_textual():
         "import trainer.study.scheduler, trainer.study.progress\n"
         "print('textual' in sys.modules)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+    )
     assert result.stdout.strip() == "False", result.stderr

@@ -9,7 +9,10 @@ from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, derive_points, grade
 
 THROTTLING = Card(
-    "t1", "incident-response", "DynamoDB is throttling. What do you do?", "model",
+    "t1",
+    "incident-response",
+    "DynamoDB is throttling. What do you do?",
+    "model",
     rubric=(
         RubricPoint("Raise capacity now", 3, ("increase provisioned capacity", "on-demand mode")),
         RubricPoint("Retry with exponential backoff", 2, ("exponential backoff", "jitter")),
@@ -28,7 +31,9 @@ def matched(answer: str, card: Card = THROTTLING) -> set[str]:
 
 def test_typos_case_and_punctuation_still_match():
     assert matched("INCREASE the provisoned CAPACITY!!! then add exponetial back-off") == {
-        "Raise capacity now", "Retry with exponential backoff"}
+        "Raise capacity now",
+        "Retry with exponential backoff",
+    }
 
 
 def test_word_order_does_not_matter():
@@ -86,8 +91,12 @@ def test_empty_and_huge_answers_are_refused():
 
 
 def test_card_without_rubric_uses_points_from_model_answer():
-    card = Card("u1", "incident-response", "How do you roll out safely?",
-                "Use canary deployments, watch error rates, and roll back automatically.")
+    card = Card(
+        "u1",
+        "incident-response",
+        "How do you roll out safely?",
+        "Use canary deployments, watch error rates, and roll back automatically.",
+    )
     points = derive_points(card.answer)
     assert len(points) >= 3
     result = grade(card, "I'd do a canary deployment and automatic rollback")

@@ -88,17 +88,22 @@ def test_wrong_types_say_what_was_expected(tmp_path):
 
 
 def test_all_errors_of_a_file_are_reported_at_once(tmp_path):
-    text = VALID.replace("category: incident-response", "category: nonsense").replace(
-        "weight: 3", "weight: 9"
-    ) + "extra: 1\n"
+    text = (
+        VALID.replace("category: incident-response", "category: nonsense").replace(
+            "weight: 3", "weight: 9"
+        )
+        + "extra: 1\n"
+    )
     bank = load_text(tmp_path, text)
     fields = sorted(e.field for e in bank.errors)
     assert fields == ["cards[0].category", "cards[0].rubric[0].weight", "extra"]
 
 
 def test_missing_required_key_names_it(tmp_path):
-    bank = load_text(tmp_path, VALID.replace("    answer: The target returned an invalid "
-                                             "response or none at all.\n", ""))
+    bank = load_text(
+        tmp_path,
+        VALID.replace("    answer: The target returned an invalid response or none at all.\n", ""),
+    )
     error = only_error(bank)
     assert error.field == "cards[0]" and "missing required key answer" in error.message
     assert error.line == 2

@@ -13,13 +13,18 @@ from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
 
 CARD = Card(
-    "p1", "incident-response", "Q", "Use canary deploys and roll back on errors.",
+    "p1",
+    "incident-response",
+    "Q",
+    "Use canary deploys and roll back on errors.",
     rubric=(RubricPoint("canary", 2, ("canary deploy",)), RubricPoint("dax", 1, ("dax",))),
     red_flags=(RedFlag("bad", ("delete the table",)),),
 )
 DERIVED = Card("p2", "incident-response", "Q", "Use canary deploys, and roll back on errors.")
 
-yaml_like = st.text(alphabet=st.sampled_from(list("ab:- []{}'\"#\n\t\\&*!|>%@`,?1é→")), max_size=300)
+yaml_like = st.text(
+    alphabet=st.sampled_from(list("ab:- []{}'\"#\n\t\\&*!|>%@`,?1é→")), max_size=300
+)
 
 
 @settings(max_examples=300, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -49,8 +54,26 @@ def test_grader_never_crashes_and_stays_in_range(answer):
             assert 0 <= start < end <= len(answer)
 
 
-@given(words=st.lists(st.sampled_from(["canary", "deploy", "dax", "the", "delete", "table",
-                                       "relax", "roll", "back", "[bold]", "→"]), max_size=40))
+@given(
+    words=st.lists(
+        st.sampled_from(
+            [
+                "canary",
+                "deploy",
+                "dax",
+                "the",
+                "delete",
+                "table",
+                "relax",
+                "roll",
+                "back",
+                "[bold]",
+                "→",
+            ]
+        ),
+        max_size=40,
+    )
+)
 def test_grader_on_word_soup(words):
     answer = " ".join(words) or "x"
     assert 0 <= grade(CARD, answer).score <= 100

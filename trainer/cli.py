@@ -25,7 +25,10 @@ class CliError(Exception):
 # top-level value, hence SUPPRESS below the top.
 def _add_bank_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument(
-        "--bank", metavar="DIR", action="append", type=Path,
+        "--bank",
+        metavar="DIR",
+        action="append",
+        type=Path,
         default=[] if top else argparse.SUPPRESS,
         help="extra folder of YAML packs to load beside the built-in bank (repeatable)",
     )
@@ -33,7 +36,10 @@ def _add_bank_options(parser: argparse.ArgumentParser, top: bool = False) -> Non
 
 def _add_data_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
     parser.add_argument(
-        "--data-dir", metavar="DIR", type=Path, default=None if top else argparse.SUPPRESS,
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=None if top else argparse.SUPPRESS,
         help="where the progress database lives (default: $SRE_TRAINER_HOME or the user data dir)",
     )
 
@@ -49,20 +55,23 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     grade = commands.add_parser(
-        "grade", help="grade an answer read on stdin",
+        "grade",
+        help="grade an answer read on stdin",
         description="Grade an answer to one card (read on stdin) against its rubric.",
     )
     grade.add_argument("--card", help="card id, e.g. q05 (see `sre-trainer list`)")
     mode = grade.add_mutually_exclusive_group()
     mode.add_argument("--json", action="store_true", help="print one JSON object")
     mode.add_argument(
-        "--jsonl", action="store_true",
+        "--jsonl",
+        action="store_true",
         help='read {"card", "answer"} JSON lines on stdin; write one result per line',
     )
     _add_bank_options(grade)
 
     validate = commands.add_parser(
-        "validate", help="check the question bank and packs",
+        "validate",
+        help="check the question bank and packs",
         description="Check the built-in bank and user packs (or only the given files or folders). "
         "Exit 0 when valid, 1 with every error listed.",
     )
@@ -93,9 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _load_bank(args: argparse.Namespace):
-    from trainer.content.loader import load_bank
+    from trainer.content.cache import load_bank_cached
 
-    bank = load_bank(pack_dirs=args.bank)
+    bank = load_bank_cached(pack_dirs=args.bank)
     for error in bank.errors:
         print(f"warning: {error} (skipped)", file=sys.stderr)
     return bank
@@ -117,9 +126,13 @@ def _print_result(result, as_json: bool) -> None:
 
 
 def cmd_grade(args: argparse.Namespace) -> int:
+    from functools import partial
+
     from trainer.grading.concepts import AnswerError, grade
+    from trainer.grading.text import Aliases
 
     bank = _load_bank(args)
+    grade = partial(grade, aliases=Aliases(bank.aliases))
     if args.jsonl:
         return _grade_lines(bank, grade, AnswerError)
     if not args.card:
@@ -183,8 +196,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     extra = _validate_extra(bank, args)
     for error in bank.errors + extra:
         print(error)
-    summary = (f"{len(bank.cards)} cards, {len(bank.queries)} queries, {len(bank.numbers)} numbers, "
-               f"{len(bank.notes)} notes from {len(bank.files)} file(s)")
+    summary = (
+        f"{len(bank.cards)} cards, {len(bank.queries)} queries, {len(bank.numbers)} numbers, "
+        f"{len(bank.notes)} notes from {len(bank.files)} file(s)"
+    )
     problems = len(bank.errors) + len(extra)
     if problems:
         print(f"invalid: {problems} error(s); {summary}")
@@ -204,12 +219,18 @@ def cmd_list(args: argparse.Namespace) -> int:
     bank = _load_bank(args)
     known = sorted({c.category for c in bank.cards.values()} | set(CATEGORIES))
     if args.category and args.category not in known:
-        raise CliError(f"list: unknown category {args.category!r}; expected one of "
-                       f"{', '.join(known)}")
+        raise CliError(
+            f"list: unknown category {args.category!r}; expected one of {', '.join(known)}"
+        )
     cards = bank.cards_in(args.category)
     if args.json:
-        print(json.dumps([{"id": c.id, "category": c.category, "question": c.question}
-                          for c in cards], ensure_ascii=False, indent=1))
+        print(
+            json.dumps(
+                [{"id": c.id, "category": c.category, "question": c.question} for c in cards],
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
         return 0
     for card in cards:
         print(f"{card.id:<6} {card.category:<26} {card.question}")

@@ -67,8 +67,9 @@ class _FileReader(NodeReader):
                 continue  # an entry with any error is left out whole
             if record.id in target:
                 other = target[record.id].source
-                self.error(item, f"{field}.id", f"duplicate id {record.id!r} (first defined in "
-                           f"{other})")
+                self.error(
+                    item, f"{field}.id", f"duplicate id {record.id!r} (first defined in {other})"
+                )
                 continue
             target[record.id] = record
 
@@ -81,8 +82,9 @@ class _FileReader(NodeReader):
         if "description" in keys:
             self.string(keys["description"], "pack.description")
         if "categories" in keys:
-            for index, item in enumerate(self.sequence(keys["categories"], "pack.categories",
-                                                       "category names")):
+            for index, item in enumerate(
+                self.sequence(keys["categories"], "pack.categories", "category names")
+            ):
                 value = self.string(item, f"pack.categories[{index}]", ID_PATTERN)
                 if value:
                     self.categories.add(value)
@@ -92,7 +94,9 @@ class _FileReader(NodeReader):
 
     def _card(self, node: Node, field: str) -> Card | None:
         keys = self.mapping(
-            node, field, ("id", "category", "question", "answer"),
+            node,
+            field,
+            ("id", "category", "question", "answer"),
             ("tags", "rubric", "red_flags", "reviewer_note"),
         )
         if keys is None:
@@ -102,28 +106,47 @@ class _FileReader(NodeReader):
         if "category" in keys:
             category = self.string(keys["category"], f"{field}.category")
             if category is not None and category not in self.categories:
-                self.error(keys["category"], f"{field}.category",
-                           f"unknown category {category!r}; expected one of "
-                           f"{', '.join(sorted(self.categories))} (a pack may declare its own "
-                           f"under pack.categories)")
+                self.error(
+                    keys["category"],
+                    f"{field}.category",
+                    f"unknown category {category!r}; expected one of "
+                    f"{', '.join(sorted(self.categories))} (a pack may declare its own "
+                    f"under pack.categories)",
+                )
                 category = None
-        question = self.string(keys["question"], f"{field}.question") if "question" in keys else None
+        question = (
+            self.string(keys["question"], f"{field}.question") if "question" in keys else None
+        )
         answer = self.string(keys["answer"], f"{field}.answer") if "answer" in keys else None
         tags = self.strings(keys["tags"], f"{field}.tags") if "tags" in keys else ()
         rubric: list = []
         if "rubric" in keys:
             rubric = self.records(keys["rubric"], f"{field}.rubric", "rubric points", self._point)
             if len(keys["rubric"].value) > MAX_RUBRIC_POINTS:
-                self.error(keys["rubric"], f"{field}.rubric",
-                           f"expected at most {MAX_RUBRIC_POINTS} points; got "
-                           f"{len(keys['rubric'].value)}")
-        flags = (self.records(keys["red_flags"], f"{field}.red_flags", "red flags", self._flag)
-                 if "red_flags" in keys else [])
+                self.error(
+                    keys["rubric"],
+                    f"{field}.rubric",
+                    f"expected at most {MAX_RUBRIC_POINTS} points; got {len(keys['rubric'].value)}",
+                )
+        flags = (
+            self.records(keys["red_flags"], f"{field}.red_flags", "red flags", self._flag)
+            if "red_flags" in keys
+            else []
+        )
         note = self.optional_string(keys.get("reviewer_note"), f"{field}.reviewer_note")
         if None in (card_id, category, question, answer):
             return None
-        return Card(card_id, category, question, answer, tags, tuple(rubric), tuple(flags), note,
-                    self._position(node))
+        return Card(
+            card_id,
+            category,
+            question,
+            answer,
+            tags,
+            tuple(rubric),
+            tuple(flags),
+            note,
+            self._position(node),
+        )
 
     def _point(self, node: Node, field: str) -> RubricPoint | None:
         keys = self.mapping(node, field, ("point", "weight", "phrases"))
@@ -147,18 +170,23 @@ class _FileReader(NodeReader):
         return RedFlag(claim, phrases)
 
     def _query(self, node: Node, field: str) -> Query | None:
-        keys = self.mapping(node, field, ("id", "group", "kind", "measures", "query"),
-                            ("threshold", "note"))
+        keys = self.mapping(
+            node, field, ("id", "group", "kind", "measures", "query"), ("threshold", "note")
+        )
         if keys is None:
             return None
         values = {
             name: self.string(keys[name], f"{field}.{name}", ID_PATTERN if name == "id" else None)
-            for name in ("id", "group", "kind", "measures", "query") if name in keys
+            for name in ("id", "group", "kind", "measures", "query")
+            if name in keys
         }
         kind = values.get("kind")
         if kind is not None and kind not in QUERY_KINDS:
-            self.error(keys["kind"], f"{field}.kind", f"expected one of {', '.join(QUERY_KINDS)}; "
-                       f"got {kind!r}")
+            self.error(
+                keys["kind"],
+                f"{field}.kind",
+                f"expected one of {', '.join(QUERY_KINDS)}; got {kind!r}",
+            )
             return None
         threshold = self.optional_string(keys.get("threshold"), f"{field}.threshold")
         note = self.optional_string(keys.get("note"), f"{field}.note")
@@ -167,8 +195,9 @@ class _FileReader(NodeReader):
         return Query(**values, threshold=threshold, note=note, source=self._position(node))
 
     def _number(self, node: Node, field: str) -> NumberCard | None:
-        keys = self.mapping(node, field, ("id", "question", "value", "unit", "tolerance"),
-                            ("explanation",))
+        keys = self.mapping(
+            node, field, ("id", "question", "value", "unit", "tolerance"), ("explanation",)
+        )
         if keys is None or len(set(keys) & {"id", "question", "value", "unit", "tolerance"}) < 5:
             return None
         card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
@@ -179,8 +208,9 @@ class _FileReader(NodeReader):
         explanation = self.optional_string(keys.get("explanation"), f"{field}.explanation")
         if None in (card_id, question, value, unit, tolerance):
             return None
-        return NumberCard(card_id, question, value, unit, tolerance, explanation or "",
-                          self._position(node))
+        return NumberCard(
+            card_id, question, value, unit, tolerance, explanation or "", self._position(node)
+        )
 
     def _note(self, node: Node, field: str) -> Note | None:
         keys = self.mapping(node, field, ("id", "section", "title", "body"))
@@ -197,8 +227,9 @@ class _FileReader(NodeReader):
     def _aliases(self, node: Node) -> None:
         """`aliases: {canonical: [variant, ...]}`: variants are read as the canonical term."""
         if not isinstance(node, MappingNode):
-            self.error(node, "aliases", f"expected a mapping of term: [variants]; got "
-                       f"{describe(node)}")
+            self.error(
+                node, "aliases", f"expected a mapping of term: [variants]; got {describe(node)}"
+            )
             return
         for key_node, value_node in node.value:
             canonical = self.string(key_node, "aliases")
@@ -258,9 +289,13 @@ def _pack_files(folder: Path, bank: Bank) -> list[Path]:
 def load_pack(files: list[Path], bank: Bank) -> None:
     """Load user files all-or-nothing per file: a broken file adds nothing to the bank."""
     for path in files:
-        trial = Bank(cards=dict(bank.cards), queries=dict(bank.queries),
-                     numbers=dict(bank.numbers), notes=dict(bank.notes),
-                     aliases=dict(bank.aliases))
+        trial = Bank(
+            cards=dict(bank.cards),
+            queries=dict(bank.queries),
+            numbers=dict(bank.numbers),
+            notes=dict(bank.notes),
+            aliases=dict(bank.aliases),
+        )
         errors = load_file(path, trial)
         bank.files.append(str(path))
         if errors:

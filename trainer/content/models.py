@@ -1,8 +1,12 @@
-"""Typed content objects built from the YAML question bank."""
+"""Typed content objects built from the YAML question bank.
+
+NamedTuples rather than dataclasses: `dataclasses` imports `inspect` (~15 ms), and the
+command-line paths that load the bank should start fast.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 CATEGORIES = (
     "incident-response",
@@ -12,8 +16,7 @@ CATEGORIES = (
 )
 
 
-@dataclass(frozen=True)
-class RubricPoint:
+class RubricPoint(NamedTuple):
     """One idea an interviewer listens for; any phrase credits it."""
 
     text: str
@@ -21,16 +24,14 @@ class RubricPoint:
     phrases: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class RedFlag:
+class RedFlag(NamedTuple):
     """A wrong or harmful claim that costs points when stated (not when negated)."""
 
     claim: str
     phrases: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Card:
+class Card(NamedTuple):
     id: str
     category: str
     question: str
@@ -42,8 +43,7 @@ class Card:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Query:
+class Query(NamedTuple):
     id: str
     group: str
     kind: str
@@ -54,8 +54,7 @@ class Query:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class NumberCard:
+class NumberCard(NamedTuple):
     id: str
     question: str
     value: float
@@ -65,8 +64,7 @@ class NumberCard:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(NamedTuple):
     id: str
     section: str
     title: str
@@ -74,8 +72,7 @@ class Note:
     source: str = ""
 
 
-@dataclass(frozen=True)
-class LoadError:
+class LoadError(NamedTuple):
     """A problem in a content file, with the position of the offending node."""
 
     path: str
@@ -86,20 +83,22 @@ class LoadError:
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}:{self.column}"
-        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        return (
+            f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
+        )
 
 
-@dataclass
 class Bank:
     """Everything loaded: built-in content plus user packs, and what could not be loaded."""
 
-    cards: dict[str, Card] = field(default_factory=dict)
-    queries: dict[str, Query] = field(default_factory=dict)
-    numbers: dict[str, NumberCard] = field(default_factory=dict)
-    notes: dict[str, Note] = field(default_factory=dict)
-    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
-    errors: list[LoadError] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
+    def __init__(self, cards=None, queries=None, numbers=None, notes=None, aliases=None):
+        self.cards: dict[str, Card] = cards if cards is not None else {}
+        self.queries: dict[str, Query] = queries if queries is not None else {}
+        self.numbers: dict[str, NumberCard] = numbers if numbers is not None else {}
+        self.notes: dict[str, Note] = notes if notes is not None else {}
+        self.aliases: dict[str, tuple[str, ...]] = aliases if aliases is not None else {}
+        self.errors: list[LoadError] = []
+        self.files: list[str] = []
 
     def card(self, card_id: str) -> Card:
         """The card with this id; KeyError with a helpful message otherwise."""

@@ -69,8 +69,11 @@ class NodeReader:
     ) -> dict[str, Node] | None:
         """Keys of a mapping; unknown, duplicate and missing keys are errors."""
         if not isinstance(node, MappingNode):
-            self.error(node, field, f"expected a mapping with keys {', '.join(required)}; "
-                       f"got {describe(node)}")
+            self.error(
+                node,
+                field,
+                f"expected a mapping with keys {', '.join(required)}; got {describe(node)}",
+            )
             return None
         allowed = required + optional
         found: dict[str, Node] = {}
@@ -104,8 +107,11 @@ class NodeReader:
             self.error(node, field, "expected non-empty text")
             return None
         if pattern is not None and not pattern.match(value):
-            self.error(node, field, f"expected lowercase letters, digits, '-', '.' or '_'; "
-                       f"got {describe(node)}")
+            self.error(
+                node,
+                field,
+                f"expected lowercase letters, digits, '-', '.' or '_'; got {describe(node)}",
+            )
             return None
         return value
 
@@ -122,8 +128,9 @@ class NodeReader:
                 value = None
             if isinstance(value, int) and low <= value <= high:
                 return value
-        self.error(node, field, f"expected a whole number from {low} to {high}; "
-                   f"got {describe(node)}")
+        self.error(
+            node, field, f"expected a whole number from {low} to {high}; got {describe(node)}"
+        )
         return None
 
     def number(self, node: Node, field: str, minimum: float | None = None) -> float | None:

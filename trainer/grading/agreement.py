@@ -74,5 +74,6 @@ def measure(bank, items: list[dict], grade) -> Agreement:
                     concordant += 1
                 else:
                     (tied if sa == sb else reversed_).append((card, ga, sa, gb, sb))
-    return Agreement(spearman(grades, scores), len(items), len(by_card), pairs, concordant,
-                     tied, reversed_)
+    return Agreement(
+        spearman(grades, scores), len(items), len(by_card), pairs, concordant, tied, reversed_
+    )

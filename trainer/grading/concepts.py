@@ -10,9 +10,8 @@ Cards without a rubric are graded against points derived from their model answer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 from itertools import product
+from typing import NamedTuple
 from pathlib import Path
 
 from rapidfuzz import fuzz, process
@@ -27,7 +26,7 @@ NEGATIONS = frozenset(
     "not never no don dont didn doesn avoid without instead rather shouldn wouldn won t nt "
     "against".split()
 )
-NEGATIONS_AFTER = frozenset("bad wrong mistake dangerous never not terrible".split())
+NEGATIONS_AFTER = frozenset(["bad", "wrong", "mistake", "dangerous", "never", "not", "terrible"])
 # Words too general to make a derived point on their own.
 GENERIC = frozenset(
     "implement use using check ensure regular regularly proper appropriate monitor add set "
@@ -40,8 +39,7 @@ class AnswerError(ValueError):
     """An answer that cannot be graded (empty, or too long)."""
 
 
-@dataclass(frozen=True)
-class PointResult:
+class PointResult(NamedTuple):
     text: str
     weight: int
     matched: bool
@@ -49,21 +47,19 @@ class PointResult:
     span: tuple[int, int] | None = None  # characters of the answer that matched
 
 
-@dataclass(frozen=True)
-class RedFlagHit:
+class RedFlagHit(NamedTuple):
     claim: str
     phrase: str
     span: tuple[int, int]
 
 
-@dataclass(frozen=True)
-class GradeResult:
+class GradeResult(NamedTuple):
     card_id: str
     score: int
     points: tuple[PointResult, ...]
     red_flags: tuple[RedFlagHit, ...] = ()
     derived: bool = False
-    notes: tuple[str, ...] = field(default=())
+    notes: tuple[str, ...] = ()
 
     @property
     def matched(self) -> list[PointResult]:
@@ -89,16 +85,14 @@ class GradeResult:
         }
 
 
-@dataclass(frozen=True)
-class _Phrase:
+class _Phrase(NamedTuple):
     text: str
     stems: tuple[str, ...]
     need: int  # how many of the stems must be present (all, except for derived points)
     exact: bool = False  # joined forms ("autoscaling" from "auto scaling") never match fuzzily
 
 
-@dataclass(frozen=True)
-class _Point:
+class _Point(NamedTuple):
     text: str
     weight: int
     phrases: tuple[_Phrase, ...]
@@ -204,13 +198,29 @@ def derive_points(model_answer: str) -> tuple[RubricPoint, ...]:
     return tuple(points[:12])
 
 
-@lru_cache(maxsize=4096)
+_COMPILED: dict[tuple[Card, int], tuple] = {}
+
+
 def _compiled(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
+    key = (card, id(aliases))
+    cached = _COMPILED.get(key)
+    if cached is None:
+        if len(_COMPILED) > 4096:
+            _COMPILED.clear()
+        cached = _COMPILED[key] = _compile_card(card, aliases)
+    return cached
+
+
+def _compile_card(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
     derived = not card.rubric
     if derived:
         points = tuple(
-            _Point(p.text, p.weight, tuple(filter(None, [_compile_phrase(p.phrases[0], aliases,
-                                                                          0.5)])), True)
+            _Point(
+                p.text,
+                p.weight,
+                tuple(filter(None, [_compile_phrase(p.phrases[0], aliases, 0.5)])),
+                True,
+            )
             for p in derive_points(card.answer)
         )
     else:
@@ -301,5 +311,3 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
         derived,
         (DERIVED_NOTE,) if derived else (),
     )
-
-

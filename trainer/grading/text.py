@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rapidfuzz.distance import Indel
 
 WORD = re.compile(r"[^\W_]+")
 
 STOP_WORDS = frozenset(
-    "a an the of to for in on with and or is are be by it its at as from into your our my "
-    "i we you that this".split()
+    "a an the of to for in on with and or is are be by it its at as from into your our my i "
+    "we you that this".split()
 )
 
 # Short or numeric terms (dax, hpa, p95, 5xx) only ever match whole and exact: a fuzzy match of
@@ -19,22 +19,38 @@ STOP_WORDS = frozenset(
 SHORT = 3
 
 
+_STEMS: dict[str, str] = {}
+
+
 def stem(word: str) -> str:
     """A light suffix-stripper: scale/scaling/scaled -> scal, caches/cache -> cach."""
-    if len(word) <= SHORT or any(ch.isdigit() for ch in word):
+    cached = _STEMS.get(word)
+    if cached is None:
+        if len(_STEMS) > 100_000:
+            _STEMS.clear()
+        cached = _STEMS[word] = _strip_suffix(word)
+    return cached
+
+
+def _strip_suffix(word: str) -> str:
+    if len(word) <= SHORT or not word.isalpha():
         return word
     for suffix, minimum in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 6), ("s", 4), ("e", 5)):
         if word.endswith(suffix) and len(word) >= minimum and not word.endswith("ss"):
             base = word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-            if suffix in ("ing", "ed") and len(base) > 3 and base[-1] == base[-2] \
-                    and base[-1] not in "slz":
+            if (
+                suffix in ("ing", "ed")
+                and len(base) > 3
+                and base[-1] == base[-2]
+                and base[-1] not in "slz"
+            ):
                 base = base[:-1]  # scanning -> scan, shipped -> ship
             return base
     return word
 
 
 def is_exact_only(word: str) -> bool:
-    return len(word) <= SHORT or any(ch.isdigit() for ch in word)
+    return len(word) <= SHORT or not word.isalpha()
 
 
 def similar(a: str, b: str) -> bool:
@@ -50,8 +66,7 @@ def similar(a: str, b: str) -> bool:
     return Indel.normalized_similarity(a, b) * 100 >= cutoff
 
 
-@dataclass(frozen=True)
-class Term:
+class Term(NamedTuple):
     """A content word of a text: its stem and where it stands (character span)."""
 
     stem: str

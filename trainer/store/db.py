@@ -77,8 +77,10 @@ class Store:
             connection = cls._connect(path)
         except sqlite3.DatabaseError as exc:
             aside = _move_aside(path)
-            notice = (f"{path} could not be read as a database ({exc}); it was kept as {aside} "
-                      "and a new progress file was started.")
+            notice = (
+                f"{path} could not be read as a database ({exc}); it was kept as {aside} "
+                "and a new progress file was started."
+            )
             connection = cls._connect(path)
         store = cls(path, connection, notice)
         store._migrate()
@@ -86,8 +88,9 @@ class Store:
 
     @staticmethod
     def _connect(path: Path) -> sqlite3.Connection:
-        connection = sqlite3.connect(path, timeout=15, isolation_level=None,
-                                     check_same_thread=False)
+        connection = sqlite3.connect(
+            path, timeout=15, isolation_level=None, check_same_thread=False
+        )
         try:
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=FULL")
@@ -142,14 +145,18 @@ class Store:
     # -- sessions --------------------------------------------------------------------------
     def start_session(self, mode: str, when: datetime | None = None) -> int:
         with self._tx() as db:
-            cursor = db.execute("INSERT INTO sessions(mode, started_at) VALUES (?, ?)",
-                                (mode, iso(when or now_utc())))
+            cursor = db.execute(
+                "INSERT INTO sessions(mode, started_at) VALUES (?, ?)",
+                (mode, iso(when or now_utc())),
+            )
             return cursor.lastrowid
 
     def end_session(self, session_id: int, summary: dict, when: datetime | None = None) -> None:
         with self._tx() as db:
-            db.execute("UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?",
-                       (iso(when or now_utc()), json.dumps(summary), session_id))
+            db.execute(
+                "UPDATE sessions SET ended_at = ?, summary = ? WHERE id = ?",
+                (iso(when or now_utc()), json.dumps(summary), session_id),
+            )
 
     def last_session(self) -> dict | None:
         row = self.db.execute(
@@ -158,8 +165,12 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return {"mode": row[0], "started_at": row[1], "ended_at": row[2],
-                "summary": json.loads(row[3] or "{}")}
+        return {
+            "mode": row[0],
+            "started_at": row[1],
+            "ended_at": row[2],
+            "summary": json.loads(row[3] or "{}"),
+        }
 
     # -- attempts --------------------------------------------------------------------------
     def record_attempt(
@@ -182,8 +193,18 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO attempts(session_id, card_id, mode, answer, score, matched, missed, "
                 "red_flags, rating, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, card_id, mode, answer, score, json.dumps(list(matched)),
-                 json.dumps(list(missed)), json.dumps(list(red_flags)), rating, created),
+                (
+                    session_id,
+                    card_id,
+                    mode,
+                    answer,
+                    score,
+                    json.dumps(list(matched)),
+                    json.dumps(list(missed)),
+                    json.dumps(list(red_flags)),
+                    rating,
+                    created,
+                ),
             )
             self._count_attempt(db, card_id, score, matched, missed, created, local_day(moment))
             return cursor.lastrowid
@@ -212,15 +233,31 @@ class Store:
             db.execute("UPDATE attempts SET rating = ? WHERE id = ?", (rating, attempt_id))
 
     def attempts(self, card_id: str | None = None) -> list[Attempt]:
-        sql = ("SELECT id, card_id, mode, answer, score, matched, missed, red_flags, rating, "
-               "created_at, session_id FROM attempts")
+        sql = (
+            "SELECT id, card_id, mode, answer, score, matched, missed, red_flags, rating, "
+            "created_at, session_id FROM attempts"
+        )
         params: tuple = ()
         if card_id is not None:
             sql += " WHERE card_id = ?"
             params = (card_id,)
         rows = self.db.execute(sql + " ORDER BY id", params).fetchall()
-        return [Attempt(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), json.loads(r[6]),
-                        json.loads(r[7]), r[8], r[9], r[10]) for r in rows]
+        return [
+            Attempt(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(r[5]),
+                json.loads(r[6]),
+                json.loads(r[7]),
+                r[8],
+                r[9],
+                r[10],
+            )
+            for r in rows
+        ]
 
     def iter_attempt_rows(self) -> Iterator[tuple]:
         yield from self.db.execute(
@@ -236,19 +273,38 @@ class Store:
         ).fetchone()
         if row is None:
             return None
-        return {"fsrs": json.loads(row[0]), "due": row[1], "introduced_on": row[2],
-                "lapses": row[3], "reviews": row[4]}
+        return {
+            "fsrs": json.loads(row[0]),
+            "due": row[1],
+            "introduced_on": row[2],
+            "lapses": row[3],
+            "reviews": row[4],
+        }
 
     def schedule_rows(self) -> dict[str, dict]:
         rows = self.db.execute(
             "SELECT card_id, fsrs, due, introduced_on, lapses, reviews FROM schedule"
         ).fetchall()
-        return {r[0]: {"fsrs": json.loads(r[1]), "due": r[2], "introduced_on": r[3],
-                       "lapses": r[4], "reviews": r[5]} for r in rows}
+        return {
+            r[0]: {
+                "fsrs": json.loads(r[1]),
+                "due": r[2],
+                "introduced_on": r[3],
+                "lapses": r[4],
+                "reviews": r[5],
+            }
+            for r in rows
+        }
 
     def save_review(
-        self, card_id: str, rating: int, fsrs_card: dict, due: str, lapse: bool,
-        when: datetime, session_id: int | None = None,
+        self,
+        card_id: str,
+        rating: int,
+        fsrs_card: dict,
+        due: str,
+        lapse: bool,
+        when: datetime,
+        session_id: int | None = None,
     ) -> int:
         """Store a review and the card's new schedule; keep the old one for undo."""
         previous = self.schedule_row(card_id)
@@ -267,15 +323,17 @@ class Store:
             )
             db.execute(
                 "INSERT INTO days(day, reviews) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
-                "reviews = reviews + 1", (day,),
+                "reviews = reviews + 1",
+                (day,),
             )
             return cursor.lastrowid
 
     def undo_review(self, review_id: int) -> str | None:
         """Put the card's schedule back as it was before this review; the card id, or None."""
         with self._tx() as db:
-            row = db.execute("SELECT card_id, previous, reviewed_at FROM reviews WHERE id = ?",
-                             (review_id,)).fetchone()
+            row = db.execute(
+                "SELECT card_id, previous, reviewed_at FROM reviews WHERE id = ?", (review_id,)
+            ).fetchone()
             if row is None:
                 return None
             card_id, previous, reviewed_at = row
@@ -294,8 +352,9 @@ class Store:
             return card_id
 
     def introduced_on(self, day: str) -> int:
-        return self.db.execute("SELECT count(*) FROM schedule WHERE introduced_on = ?",
-                               (day,)).fetchone()[0]
+        return self.db.execute(
+            "SELECT count(*) FROM schedule WHERE introduced_on = ?", (day,)
+        ).fetchone()[0]
 
     # -- settings --------------------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -304,8 +363,11 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self._tx() as db:
-            db.execute("INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
-                       "SET value = excluded.value", (key, value))
+            db.execute(
+                "INSERT INTO settings(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = excluded.value",
+                (key, value),
+            )
 
     # -- counters for stats ----------------------------------------------------------------
     def days(self) -> list[tuple[str, int, int, int]]:
@@ -318,7 +380,8 @@ class Store:
         """(card_id, point, missed, seen), most missed first."""
         return self.db.execute(
             "SELECT card_id, point, missed, seen FROM point_misses WHERE missed > 0 "
-            "ORDER BY missed DESC, missed * 1.0 / seen DESC, last_missed DESC LIMIT ?", (limit,)
+            "ORDER BY missed DESC, missed * 1.0 / seen DESC, last_missed DESC LIMIT ?",
+            (limit,),
         ).fetchall()
 
     def card_scores(self) -> dict[str, tuple[int, int, int, int]]:

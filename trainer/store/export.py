@@ -8,8 +8,19 @@ from typing import TextIO
 
 from trainer.store.db import Store
 
-COLUMNS = ("id", "created_at", "card_id", "mode", "score", "rating", "matched", "missed",
-           "red_flags", "answer", "session_id")
+COLUMNS = (
+    "id",
+    "created_at",
+    "card_id",
+    "mode",
+    "score",
+    "rating",
+    "matched",
+    "missed",
+    "red_flags",
+    "answer",
+    "session_id",
+)
 JSON_LISTS = ("matched", "missed", "red_flags")
 
 

@@ -97,8 +97,9 @@ def _backfill_v2(db: sqlite3.Connection) -> None:
     db.execute(
         "INSERT INTO card_scores(card_id, attempts, score_sum, best_score, last_score, last_at) "
         "SELECT card_id, count(*), sum(score), max(score), "
-        "(SELECT score FROM attempts b WHERE b.card_id = a.card_id ORDER BY created_at DESC, id DESC "
-        "LIMIT 1), max(created_at) FROM attempts a GROUP BY card_id"
+        "(SELECT score FROM attempts b WHERE b.card_id = a.card_id "
+        "ORDER BY created_at DESC, id DESC LIMIT 1), max(created_at) "
+        "FROM attempts a GROUP BY card_id"
     )
     rows = db.execute("SELECT card_id, matched, missed, created_at FROM attempts").fetchall()
     for card_id, matched, missed, created_at in rows:
@@ -110,9 +111,10 @@ def _backfill_v2(db: sqlite3.Connection) -> None:
 
 def _count_point(db: sqlite3.Connection, card_id: str, point: str, missed: bool, when: str):
     db.execute(
-        "INSERT INTO point_misses(card_id, point, seen, missed, last_missed) VALUES (?, ?, 1, ?, ?) "
-        "ON CONFLICT(card_id, point) DO UPDATE SET seen = seen + 1, missed = missed + excluded.missed,"
-        " last_missed = coalesce(excluded.last_missed, last_missed)",
+        "INSERT INTO point_misses(card_id, point, seen, missed, last_missed) "
+        "VALUES (?, ?, 1, ?, ?) ON CONFLICT(card_id, point) DO UPDATE SET seen = seen + 1, "
+        "missed = missed + excluded.missed, "
+        "last_missed = coalesce(excluded.last_missed, last_missed)",
         (card_id, point, int(missed), when if missed else None),
     )
 

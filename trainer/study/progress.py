@@ -65,8 +65,9 @@ def streak(days: list[str], today: str) -> int:
     return count
 
 
-def compute(store: Store, bank: Bank, clock: Callable[[], datetime] = now_utc,
-            leech_lapses: int = 4) -> Progress:
+def compute(
+    store: Store, bank: Bank, clock: Callable[[], datetime] = now_utc, leech_lapses: int = 4
+) -> Progress:
     days = [
         DayActivity(day, attempts, round(total / attempts, 1) if attempts else None, reviews)
         for day, attempts, total, reviews in store.days()
@@ -83,14 +84,22 @@ def compute(store: Store, bank: Bank, clock: Callable[[], datetime] = now_utc,
         if not cards:
             continue
         latest = [scores[c.id][3] for c in cards if c.id in scores]
-        categories.append(CategoryMastery(name, len(cards), len(latest),
-                                          round(sum(latest) / len(cards), 1)))
+        categories.append(
+            CategoryMastery(name, len(cards), len(latest), round(sum(latest) / len(cards), 1))
+        )
 
     missed = []
     for card_id, point, count, seen in store.most_missed(10):
         card = bank.cards.get(card_id)
-        missed.append(MissedPoint(card_id, card.question if card else "(card no longer in the bank)",
-                                  point, count, seen))
+        missed.append(
+            MissedPoint(
+                card_id,
+                card.question if card else "(card no longer in the bank)",
+                point,
+                count,
+                seen,
+            )
+        )
     return Progress(
         attempts=attempts,
         reviews=sum(d.reviews for d in days),
@@ -115,8 +124,10 @@ def format_text(progress: Progress) -> str:
         "mastery by category (latest score per card, unseen = 0):",
     ]
     for cat in progress.categories:
-        lines.append(f"  {cat.category:<26} {cat.mastery:5.1f}%  ({cat.attempted}/{cat.cards} "
-                     "cards attempted)")
+        lines.append(
+            f"  {cat.category:<26} {cat.mastery:5.1f}%  ({cat.attempted}/{cat.cards} "
+            "cards attempted)"
+        )
     if progress.most_missed:
         lines += ["", "most-missed rubric points:"]
         for item in progress.most_missed:

@@ -83,7 +83,9 @@ class Scheduler:
         wanted = set(card_ids)
         limit = iso(self.clock() + ahead)
         rows = self.store.schedule_rows()
-        due = [(row["due"], cid) for cid, row in rows.items() if cid in wanted and row["due"] <= limit]
+        due = [
+            (row["due"], cid) for cid, row in rows.items() if cid in wanted and row["due"] <= limit
+        ]
         return [cid for _, cid in sorted(due)]
 
     def due_today(self, card_ids: Iterable[str]) -> int:
@@ -124,8 +126,9 @@ class Scheduler:
         card, now = self._card(card_id), self.clock()
         updated, _ = self.fsrs.review_card(card, Rating(rating), now)
         lapse = rating == 1 and before is not None and before["reviews"] > 0
-        review_id = self.store.save_review(card_id, rating, updated.to_dict(), iso(updated.due),
-                                           lapse, now, session_id)
+        review_id = self.store.save_review(
+            card_id, rating, updated.to_dict(), iso(updated.due), lapse, now, session_id
+        )
         self._undo.append(review_id)
         return review_id
 
