@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from itertools import product
-from typing import NamedTuple
 from pathlib import Path
+from typing import NamedTuple
 
 from rapidfuzz import fuzz, process
 
@@ -26,7 +26,11 @@ NEGATIONS = frozenset(
     "not never no don dont didn doesn avoid without instead rather shouldn wouldn won t nt "
     "against".split()
 )
-NEGATIONS_AFTER = frozenset(["bad", "wrong", "mistake", "dangerous", "never", "not", "terrible"])
+# After a claim: "deleting the table is a bad idea", "restarting pods won't help" (n't -> "t").
+NEGATIONS_AFTER = frozenset(
+    "bad wrong mistake dangerous never not t doesn won isn cannot useless pointless harmful "
+    "no".split()
+)
 # Words too general to make a derived point on their own.
 GENERIC = frozenset(
     "implement use using check ensure regular regularly proper appropriate monitor add set "
@@ -106,8 +110,15 @@ class _Answer:
         self.text = text
         self.terms = terms(text, aliases)
         self.positions: dict[str, list[tuple[int, int, int]]] = {}  # stem -> (pos, start, end)
+        # A sentence break puts a gap in the positions, so a phrase never spans two sentences.
+        self.spots: list[int] = []
+        spot = 0
         for i, term in enumerate(self.terms):
-            self.positions.setdefault(term.stem, []).append((i, term.start, term.end))
+            if i and _SENTENCE_BREAK.search(text, self.terms[i - 1].end, term.start):
+                spot += EXTRA_WINDOW + 8
+            self.spots.append(spot)
+            self.positions.setdefault(term.stem, []).append((spot, term.start, term.end))
+            spot += 1
         self._long = [s for s in self.positions if not is_exact_only(s)]
         # "autoscaling" typed as "auto scaling" still meets the one-word phrase (exactly only:
         # fuzzy matching on joined pairs would find "exponential" in "add exponetial").
@@ -115,8 +126,8 @@ class _Answer:
         for i in range(len(self.terms) - 1):
             a, b = self.terms[i], self.terms[i + 1]
             joined = stem(a.stem + b.stem)
-            if len(joined) > 5:
-                self._joined.setdefault(joined, []).append((i, a.start, b.end))
+            if len(joined) > 5 and self.spots[i + 1] == self.spots[i] + 1:
+                self._joined.setdefault(joined, []).append((self.spots[i], a.start, b.end))
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
 
     def find(self, wanted: str, fuzzy: bool = True) -> list[tuple[int, int, int]]:
@@ -157,13 +168,13 @@ class _Answer:
             for combo in product(*(n[:6] for n in near)):
                 chosen = (anchor, *combo)
                 spots = {c[0] for c in chosen}
-                if max(spots) - min(spots) < window:
+                if len(spots) == len(chosen) and max(spots) - min(spots) < window:
                     return min(c[1] for c in chosen), max(c[2] for c in chosen)
         return None
 
 
 def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Phrase | None:
-    stems = tuple(dict.fromkeys(t.stem for t in terms(text, aliases)))
+    stems = tuple(t.stem for t in terms(text, aliases))
     if not stems:
         return None
     need = len(stems) if need_share >= 1 else max(1, round(len(stems) * need_share + 0.01))
@@ -184,6 +195,7 @@ def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[
     return tuple(out)
 
 
+_SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s|$)|\n")
 _CLAUSE = re.compile(r"[.;:,\n()]+|\s[-–—]\s|\band\b")
 
 

@@ -11,7 +11,7 @@ WORD = re.compile(r"[^\W_]+")
 
 STOP_WORDS = frozenset(
     "a an the of to for in on with and or is are be by it its at as from into your our my i "
-    "we you that this".split()
+    "we you that this vs versus".split()
 )
 
 # Short or numeric terms (dax, hpa, p95, 5xx) only ever match whole and exact: a fuzzy match of

@@ -2,7 +2,7 @@
 
 Each card's FSRS id is derived from its YAML id, so editing a card's text never resets its
 progress. New cards are introduced up to a daily limit; every review is stored with the
-previous state, so reviews can be undone step by step.
+previous state, so a session can undo reviews step by step (Store.undo_review).
 """
 
 from __future__ import annotations
@@ -65,7 +65,6 @@ class Scheduler:
         self.store = store
         self.clock = clock
         self.fsrs = FsrsScheduler(enable_fuzzing=fuzzing)
-        self._undo: list[int] = []
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -129,20 +128,7 @@ class Scheduler:
         review_id = self.store.save_review(
             card_id, rating, updated.to_dict(), iso(updated.due), lapse, now, session_id
         )
-        self._undo.append(review_id)
         return review_id
-
-    @property
-    def can_undo(self) -> bool:
-        return bool(self._undo)
-
-    def undo(self) -> str | None:
-        """Undo the latest review of this session; the card id it restored, or None."""
-        while self._undo:
-            card_id = self.store.undo_review(self._undo.pop())
-            if card_id is not None:
-                return card_id
-        return None
 
     def leeches(self) -> list[tuple[str, int]]:
         return self.store.leeches(LEECH_LAPSES)

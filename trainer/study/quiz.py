@@ -1,0 +1,134 @@
+"""A quiz session: pick cards, grade typed answers, store every attempt the moment it is made."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from trainer.content.models import Bank, Card
+from trainer.grading.concepts import GradeResult, check_answer, grade
+from trainer.grading.text import Aliases
+from trainer.store.db import Store, now_utc
+from trainer.study.scheduler import Scheduler, suggested_rating
+
+ORDERS = ("bank", "random", "weakest")
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    categories: tuple[str, ...] = ()  # empty: all
+    tags: tuple[str, ...] = ()  # empty: any; else a card needs one of them
+    card_ids: tuple[str, ...] = ()  # explicit cards (e.g. "quiz my most-missed points")
+    count: int = 10
+    order: str = "bank"  # bank | random | weakest
+    seed: int | None = None
+
+
+def choose_cards(bank: Bank, store: Store, options: QuizOptions) -> list[Card]:
+    """The cards a quiz with these options asks, in order."""
+    if options.card_ids:
+        cards = [bank.cards[cid] for cid in options.card_ids if cid in bank.cards]
+    else:
+        cards = [
+            c
+            for c in bank.cards.values()
+            if (not options.categories or c.category in options.categories)
+            and (not options.tags or set(options.tags) & set(c.tags))
+        ]
+    if options.order == "random":
+        random.Random(options.seed).shuffle(cards)
+    elif options.order == "weakest":
+        scores = store.card_scores()
+        # Never-answered cards count as 0; ties keep bank order.
+        cards.sort(key=lambda c: scores[c.id][3] if c.id in scores else 0)
+    return cards[: max(1, options.count)]
+
+
+@dataclass
+class Answered:
+    card: Card
+    answer: str
+    result: GradeResult
+    attempt_id: int
+    rating: int
+
+
+@dataclass
+class QuizSession:
+    """One run through a list of cards. `submit` grades and stores; `rate` feeds the schedule."""
+
+    bank: Bank
+    store: Store
+    scheduler: Scheduler
+    cards: list[Card]
+    mode: str = "quiz"
+    clock: Callable[[], datetime] = now_utc
+    index: int = 0
+    answered: list[Answered] = field(default_factory=list)
+    session_id: int | None = None
+
+    def __post_init__(self) -> None:
+        self.aliases = Aliases(self.bank.aliases)
+        self.session_id = self.store.start_session(self.mode, self.clock())
+
+    @property
+    def current(self) -> Card | None:
+        return self.cards[self.index] if self.index < len(self.cards) else None
+
+    @property
+    def done(self) -> bool:
+        return self.index >= len(self.cards)
+
+    def submit(self, answer: str) -> Answered:
+        """Grade the answer to the current card and commit the attempt (AnswerError if empty)."""
+        card = self.current
+        if card is None:
+            raise IndexError("the quiz is over")
+        check_answer(answer)
+        result = grade(card, answer, self.aliases)
+        attempt_id = self.store.record_attempt(
+            card.id,
+            self.mode,
+            answer,
+            result.score,
+            [p.text for p in result.matched],
+            [p.text for p in result.missed],
+            [f.claim for f in result.red_flags],
+            session_id=self.session_id,
+            when=self.clock(),
+        )
+        answered = Answered(card, answer, result, attempt_id, suggested_rating(result.score))
+        self.answered.append(answered)
+        return answered
+
+    def rate(self, answered: Answered, rating: int) -> None:
+        """Save the (possibly changed) rating: on the attempt and in the card's schedule."""
+        answered.rating = rating
+        self.store.set_attempt_rating(answered.attempt_id, rating)
+        self.scheduler.review(answered.card.id, rating, self.session_id)
+
+    def next(self) -> Card | None:
+        self.index += 1
+        return self.current
+
+    def summary(self) -> dict:
+        scores = [a.result.score for a in self.answered]
+        return {
+            "mode": self.mode,
+            "answered": len(scores),
+            "cards": len(self.cards),
+            "average": round(sum(scores) / len(scores), 1) if scores else None,
+        }
+
+    def finish(self) -> dict:
+        summary = self.summary()
+        if self.session_id is not None:
+            self.store.end_session(self.session_id, summary, self.clock())
+            self.session_id = None
+        return summary
+
+
+def tags_of(cards: Iterable[Card]) -> list[str]:
+    return sorted({t for c in cards for t in c.tags})

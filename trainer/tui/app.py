@@ -1,0 +1,160 @@
+"""The Textual app: holds the core objects (bank, store, scheduler) and switches screens.
+
+Screens only display and dispatch; grading, scheduling and storage live in the core packages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from trainer.content.models import CATEGORIES, Bank
+from trainer.store.db import Store, now_utc
+from trainer.study.quiz import QuizOptions
+from trainer.study.scheduler import Scheduler
+
+MODES = (
+    # key, name, description, available
+    ("q", "Quiz", "Type answers, graded against interviewer rubrics", True),
+    ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)", True),
+    ("c", "Cram", "Practise any cards without touching the schedule", True),
+    ("s", "Scenarios", "Work a simulated incident from page to debrief", False),
+    ("m", "Mock interview", "Timed questions and an honest report", False),
+    ("d", "Query drills", "Write and read PromQL and CloudWatch metrics", False),
+    ("t", "Stats", "Progress, mastery, most-missed points", True),
+)
+
+
+class TrainerApp(App[int]):
+    """sre-trainer's TUI."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sre-trainer"
+    SUB_TITLE = "SRE interview practice"
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        clock: Callable[[], datetime] = now_utc,
+        fuzzing: bool = True,
+    ):
+        super().__init__()
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.scheduler = Scheduler(store, clock=clock, fuzzing=fuzzing)
+
+    def on_mount(self) -> None:
+        from trainer.tui.screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.store.notice:
+            self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
+        if self.bank.errors:
+            first = str(self.bank.errors[0])
+            more = f" (+{len(self.bank.errors) - 1} more)" if len(self.bank.errors) > 1 else ""
+            self.notify(
+                f"{first}{more}. Run `sre-trainer validate` for the full list.",
+                title="Some pack files were skipped",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
+
+    # -- navigation used by screens and the command palette ----------------------------------
+    def open_mode(self, key: str) -> None:
+        from trainer.tui.screens.coming import ComingScreen
+
+        actions = {
+            "q": self.open_quiz_setup,
+            "f": self.open_flashcards,
+            "c": partial(self.open_flashcards, cram=True),
+            "t": self.open_stats,
+        }
+        if key in actions:
+            actions[key]()
+        else:
+            name, description = next((m[1], m[2]) for m in MODES if m[0] == key)
+            self.push_screen(ComingScreen(name, description))
+
+    def open_quiz_setup(self, categories: Iterable[str] = ()) -> None:
+        from trainer.tui.screens.quiz_setup import QuizSetupScreen
+
+        self.push_screen(QuizSetupScreen(tuple(categories)))
+
+    def start_quiz(self, options: QuizOptions) -> None:
+        from trainer.study.quiz import QuizSession, choose_cards
+        from trainer.tui.screens.quiz import QuizScreen
+
+        cards = choose_cards(self.bank, self.store, options)
+        if not cards:
+            self.notify("No cards match those choices.", severity="warning")
+            return
+        session = QuizSession(self.bank, self.store, self.scheduler, cards, clock=self.clock)
+        self.push_screen(QuizScreen(session))
+
+    def open_flashcards(self, cram: bool = False) -> None:
+        from trainer.study.flashcards import FlashcardSession
+        from trainer.tui.screens.flashcards import FlashcardScreen
+
+        cards = list(self.bank.cards.values()) if cram else None
+        if cram:
+            import random
+
+            random.shuffle(cards)
+        session = FlashcardSession(self.bank, self.store, self.scheduler, cram_cards=cards)
+        self.push_screen(FlashcardScreen(session))
+
+    def open_stats(self) -> None:
+        from trainer.tui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def go_home(self) -> None:
+        """Back to the home screen, refreshed."""
+        from trainer.tui.screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_summary()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for key, name, description, available in MODES:
+            suffix = "" if available else " (coming)"
+            yield SystemCommand(f"{name}{suffix}", description, partial(self.open_mode, key))
+        for category in CATEGORIES:
+            yield SystemCommand(
+                f"Quiz: {category}",
+                f"Start a quiz on the {category} cards",
+                partial(self.start_quiz, QuizOptions(categories=(category,), count=8)),
+            )
+
+    def on_unmount(self) -> None:
+        self.store.close()
+
+
+def make_app(
+    data_dir: Path | str | None = None,
+    pack_dirs: Iterable[Path] = (),
+    clock: Callable[[], datetime] = now_utc,
+    bank: Bank | None = None,
+    fuzzing: bool = True,
+) -> TrainerApp:
+    """The app as users get it: the CLI, the Pilot tests and the snapshot tests all call this."""
+    from trainer import paths
+    from trainer.content.cache import load_bank_cached
+
+    if bank is None:
+        bank = load_bank_cached(pack_dirs=pack_dirs)
+    store = Store.open(paths.user_data_dir(data_dir))
+    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing)

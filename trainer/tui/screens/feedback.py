@@ -1,0 +1,122 @@
+"""Quiz feedback: the score, the answer with what matched, what was missed, the model answer,
+and the rating that goes to the card's schedule (suggested from the score, changeable)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from trainer.study.quiz import Answered, QuizSession
+from trainer.study.scheduler import RATINGS, describe_interval
+from trainer.tui.text import bar, highlighted_answer, join, literal, score_style
+
+
+class FeedbackScreen(Screen[str]):
+    BINDINGS = [
+        Binding("n,enter", "leave('next')", "Next card"),
+        Binding("r", "leave('retry')", "Retry"),
+        Binding("escape", "leave('end')", "End quiz"),
+        *(Binding(str(r), f"rate({r})", name, show=False) for r, name in RATINGS.items()),
+    ]
+
+    def __init__(self, session: QuizSession, answered: Answered):
+        super().__init__()
+        self.session = session
+        self.answered = answered
+        self.rating = answered.rating
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="feedback"):
+            yield Static(self._score(), id="score")
+            yield Static(self._answer(), id="your-answer", classes="card")
+            yield Static(self._points(), id="points")
+            yield Static(self._model(), id="model", classes="card")
+        yield Static(id="rating", classes="rating")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_rating()
+        self.query_one("#feedback").focus()
+
+    def _score(self) -> Text:
+        result = self.answered.result
+        card = self.answered.card
+        return join(
+            Text(f"{result.score:>3}/100 ", style=score_style(result.score)),
+            bar(result.score / 100, style=score_style(result.score)),
+            literal(f"   {card.id} · {len(result.matched)} of {len(result.points)} points"),
+            Text("\n"),
+            literal(card.question, "bold"),
+        )
+
+    def _answer(self) -> Text:
+        result = self.answered.result
+        matched = [p.span for p in result.matched if p.span]
+        flagged = [f.span for f in result.red_flags]
+        return join(
+            Text("Your answer ", style="bold"),
+            Text("(green: credited · red: red flag)\n", style="dim"),
+            highlighted_answer(self.answered.answer, matched, flagged),
+        )
+
+    def _points(self) -> Text:
+        result = self.answered.result
+        out = Text()
+        for note in result.notes:
+            out.append_text(literal(f"ⓘ {note}\n", "italic"))
+        if result.matched:
+            out.append("Covered\n", style="bold green")
+            for point in result.matched:
+                out.append_text(join(Text("  ✓ ", style="green"), literal(point.text), "\n"))
+        if result.missed:
+            out.append("Missed\n", style="bold yellow")
+            for point in result.missed:
+                weight = "●" * point.weight
+                out.append_text(
+                    join(
+                        Text("  ✗ ", style="yellow"),
+                        literal(point.text),
+                        Text(f" {weight}\n", style="dim"),
+                    )
+                )
+        if result.red_flags:
+            out.append("Red flags\n", style="bold red")
+            for flag in result.red_flags:
+                out.append_text(join(Text("  ! ", style="red"), literal(flag.claim), "\n"))
+        return out
+
+    def _model(self) -> Text:
+        card = self.answered.card
+        out = join(Text("Model answer\n", style="bold"), literal(card.answer))
+        if card.reviewer_note:
+            out.append_text(
+                join(
+                    Text("\n\nReviewer's note: ", style="bold italic"),
+                    literal(card.reviewer_note, "italic"),
+                )
+            )
+        return out
+
+    def _show_rating(self) -> None:
+        intervals = self.app.scheduler.preview(self.answered.card.id)
+        row = Text("Schedule: ", style="bold")
+        for rating, name in RATINGS.items():
+            label = f" {rating} {name} {describe_interval(intervals[rating])} "
+            style = "bold reverse" if rating == self.rating else ""
+            row.append(label, style=style)
+            row.append(" ")
+        row.append("· suggested from your score; 1-4 to change · n next · r retry", style="dim")
+        self.query_one("#rating", Static).update(row)
+
+    def action_rate(self, rating: int) -> None:
+        self.rating = rating
+        self._show_rating()
+
+    def action_leave(self, choice: str) -> None:
+        self.session.rate(self.answered, self.rating)
+        self.dismiss(choice)

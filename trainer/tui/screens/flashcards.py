@@ -1,0 +1,143 @@
+"""Flashcards: question, flip, model answer with its rubric points, rate 1-4, undo."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from trainer.study.flashcards import FlashcardSession
+from trainer.study.scheduler import LEECH_LAPSES, RATINGS, describe_interval
+from trainer.tui.text import join, literal
+
+
+class FlashcardScreen(Screen):
+    BINDINGS = [
+        Binding("space", "flip", "Flip"),
+        *(Binding(str(r), f"rate({r})", name) for r, name in RATINGS.items()),
+        Binding("u", "undo", "Undo"),
+        Binding("escape", "end", "End"),
+    ]
+
+    def __init__(self, session: FlashcardSession):
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(id="flash-progress", classes="muted")
+        with VerticalScroll(id="flashcard"):
+            yield Static(id="front", classes="question")
+            yield Static(id="back", classes="card")
+        yield Static(id="flash-keys", classes="rating")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        session = self.session
+        card = session.current
+        back = self.query_one("#back", Static)
+        keys = self.query_one("#flash-keys", Static)
+        mode = "Cram (schedule untouched)" if session.cram else "Flashcards"
+        if card is None:
+            self.query_one("#flash-progress", Static).update(literal(f"{mode} · done"))
+            self.query_one("#front", Static).update(self._empty_message())
+            back.display = False
+            keys.update(Text("Escape: back home · u: undo the last rating", style="dim"))
+            return
+        row = self.app.store.schedule_row(card.id)
+        leech = row is not None and row["lapses"] >= LEECH_LAPSES
+        status = "new" if row is None else f"due {row['due'][:16].replace('T', ' ')} UTC"
+        self.query_one("#flash-progress", Static).update(
+            literal(
+                f"{mode} · {session.remaining} left · {card.id} · {card.category} · "
+                f"{status}{' · LEECH' if leech else ''}"
+            )
+        )
+        self.query_one("#front", Static).update(literal(card.question, "bold"))
+        back.display = session.flipped
+        if session.flipped:
+            back.update(self._back(card))
+            keys.update(self._rating_keys())
+        else:
+            keys.update(Text("Say or think your answer, then space to flip", style="dim"))
+        self.query_one("#flashcard").scroll_home(animate=False)
+
+    def _empty_message(self) -> Text:
+        if self.session.history:
+            head = f"Session done: {len(self.session.history)} card(s) rated.\n\n"
+        else:
+            head = "Nothing is due right now, and today's new cards are used up.\n\n"
+        return join(
+            Text(head, style="bold"),
+            literal(
+                "Come back later for due reviews, raise the new-card limit with + on the home "
+                "screen, or press Escape and c to cram any cards without touching the schedule."
+            ),
+        )
+
+    def _back(self, card) -> Text:
+        out = join(Text("Model answer\n", style="bold"), literal(card.answer))
+        if card.reviewer_note:
+            out.append_text(
+                join(
+                    Text("\n\nReviewer's note: ", style="bold italic"),
+                    literal(card.reviewer_note, "italic"),
+                )
+            )
+        if card.rubric:
+            out.append("\n\nWhat an interviewer listens for\n", style="bold")
+            for point in card.rubric:
+                out.append_text(
+                    join(
+                        Text(f"  {'●' * point.weight:<3} ", style="cyan"), literal(point.text), "\n"
+                    )
+                )
+        return out
+
+    def _rating_keys(self) -> Text:
+        intervals = self.session.intervals()
+        row = Text()
+        for rating, name in RATINGS.items():
+            after = f" {describe_interval(intervals[rating])}" if intervals else ""
+            row.append(f" {rating} {name}{after} ", style="bold reverse")
+            row.append(" ")
+        row.append("· u undo · Escape end", style="dim")
+        return row
+
+    def action_flip(self) -> None:
+        if self.session.current is not None:
+            self.session.flip()
+            self.show()
+
+    def action_rate(self, rating: int) -> None:
+        if self.session.current is None:
+            return
+        if not self.session.flipped:
+            self.notify(
+                "Flip the card first (space): rate after you've seen the answer.",
+                severity="warning",
+                timeout=3,
+            )
+            return
+        self.session.rate(rating)
+        self.show()
+
+    def action_undo(self) -> None:
+        if not self.session.can_undo:
+            self.notify("Nothing to undo in this session.", timeout=2)
+            return
+        card = self.session.undo()
+        self.notify(
+            f"Undid the rating of {card.id}." if card else "Undone.", timeout=2, markup=False
+        )
+        self.show()
+
+    def action_end(self) -> None:
+        self.session.finish()
+        self.app.go_home()

@@ -1,0 +1,100 @@
+"""Quiz set-up: categories, tags, how many cards, and in what order."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
+from textual.widgets.selection_list import Selection
+
+from trainer.content.models import CATEGORIES
+from trainer.study.quiz import QuizOptions, tags_of
+
+ORDER_CHOICES = [
+    ("In bank order", "bank"),
+    ("Random", "random"),
+    ("Weakest first (lowest latest score)", "weakest"),
+]
+
+
+class QuizSetupScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start quiz"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def __init__(self, categories: tuple[str, ...] = ()):
+        super().__init__()
+        self.preselected = categories
+
+    def compose(self) -> ComposeResult:
+        bank = self.app.bank
+        names = list(CATEGORIES) + sorted(
+            {c.category for c in bank.cards.values()} - set(CATEGORIES)
+        )
+        yield Header()
+        with VerticalScroll(id="setup"):
+            yield Static("Set up a quiz", classes="panel-title")
+            yield Label("Categories (space toggles)")
+            yield SelectionList[str](
+                *(
+                    Selection(
+                        f"{name} ({len(bank.cards_in(name))} cards)",
+                        name,
+                        not self.preselected or name in self.preselected,
+                    )
+                    for name in names
+                    if bank.cards_in(name)
+                ),
+                id="categories",
+            )
+            yield Label("Tags (optional, comma-separated; a card needs any one)")
+            yield Input(placeholder="e.g. dynamodb, kubernetes", id="tags")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Number of cards")
+                    yield Input("5", type="integer", id="count")
+                with Vertical():
+                    yield Label("Order")
+                    yield Select(ORDER_CHOICES, value="bank", allow_blank=False, id="order")
+            yield Static(id="setup-error", classes="error", markup=False)
+            yield Button("Start quiz (ctrl+s)", variant="primary", id="start")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#categories").focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.action_start()
+
+    def action_start(self) -> None:
+        error = self.query_one("#setup-error", Static)
+        categories = tuple(self.query_one("#categories", SelectionList).selected)
+        if not categories:
+            error.update("Choose at least one category.")
+            return
+        raw_count = self.query_one("#count", Input).value.strip()
+        if not raw_count.isdigit() or int(raw_count) < 1:
+            error.update("Number of cards: type a whole number, 1 or more.")
+            return
+        tags = tuple(
+            t.strip().lower() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
+        )
+        known = set(tags_of(self.app.bank.cards.values()))
+        unknown = [t for t in tags if t not in known]
+        if unknown:
+            error.update(
+                f"Unknown tag(s): {', '.join(unknown)}. Known tags include: "
+                f"{', '.join(sorted(known)[:12])}..."
+            )
+            return
+        error.update("")
+        order = self.query_one("#order", Select).value
+        options = QuizOptions(categories, tags, count=int(raw_count), order=str(order))
+        self.app.start_quiz(options)

@@ -1,0 +1,124 @@
+"""Stats: activity and scores over time, mastery per category, the study calendar, streak,
+the most-missed rubric points (with a key to quiz them) and leeches."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Sparkline, Static
+
+from trainer.store.db import local_day
+from trainer.study.progress import Progress, compute
+from trainer.study.quiz import QuizOptions
+from trainer.tui.text import bar, join, literal, score_style
+from trainer.tui.widgets.heatmap import heatmap
+
+CHART_DAYS = 30
+
+
+class StatsScreen(Screen):
+    BINDINGS = [
+        Binding("w", "quiz_missed", "Quiz most-missed"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="stats"):
+            yield Static(id="totals")
+            with Horizontal(id="charts"):
+                with Vertical(classes="chart"):
+                    yield Static(f"Answers per day (last {CHART_DAYS} days)", classes="muted")
+                    yield Sparkline([], id="attempts-chart")
+                with Vertical(classes="chart"):
+                    yield Static("Average score per day", classes="muted")
+                    yield Sparkline([], id="score-chart")
+            yield Static(id="mastery")
+            yield Static(id="calendar")
+            yield Static("Most-missed rubric points (w quizzes their cards)", classes="muted")
+            yield DataTable(id="missed", cursor_type="row", zebra_stripes=True)
+            yield Static(id="leeches")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.progress = compute(self.app.store, self.app.bank, self.app.clock)
+        self.render_progress(self.progress)
+
+    def render_progress(self, progress: Progress) -> None:
+        today = date.fromisoformat(local_day(self.app.clock()))
+        average = f"{progress.average:.0f}" if progress.average is not None else "-"
+        self.query_one("#totals", Static).update(
+            join(
+                Text("Progress  ", style="bold"),
+                literal(
+                    f"{progress.attempts} answers · {progress.reviews} reviews · average "
+                    f"{average}/100 · {progress.study_days} study days · streak "
+                    f"{progress.streak} day{'s' if progress.streak != 1 else ''}"
+                ),
+                Text(
+                    "\nNo answers yet: start a quiz (q on the home screen)."
+                    if not progress.attempts
+                    else "",
+                    style="italic",
+                ),
+            )
+        )
+        by_day = {d.day: d for d in progress.days}
+        window = [(today - timedelta(days=n)).isoformat() for n in range(CHART_DAYS - 1, -1, -1)]
+        self.query_one("#attempts-chart", Sparkline).data = [
+            by_day[d].attempts if d in by_day else 0 for d in window
+        ]
+        self.query_one("#score-chart", Sparkline).data = [
+            (by_day[d].average or 0) if d in by_day else 0 for d in window
+        ]
+
+        mastery = Text("Mastery by category ", style="bold")
+        mastery.append("(latest score per card; unseen cards count 0)\n", style="dim")
+        for cat in progress.categories:
+            mastery.append_text(
+                join(
+                    literal(f"{cat.category:<26} "),
+                    bar(cat.mastery / 100, 20, score_style(cat.mastery)),
+                    literal(f" {cat.mastery:5.1f}%  {cat.attempted}/{cat.cards} seen\n"),
+                )
+            )
+        self.query_one("#mastery", Static).update(mastery)
+
+        activity = {d.day: d.attempts + d.reviews for d in progress.days}
+        self.query_one("#calendar", Static).update(
+            join(Text("Study calendar\n", style="bold"), heatmap(activity, today))
+        )
+
+        table = self.query_one("#missed", DataTable)
+        table.clear(columns=True)
+        table.add_columns("missed", "seen", "card", "point")
+        for item in progress.most_missed:
+            table.add_row(
+                str(item.missed), str(item.seen), literal(item.card_id), literal(item.point)
+            )
+        if not progress.most_missed:
+            table.add_row("-", "-", "-", literal("nothing missed yet"))
+
+        leeches = Text()
+        if progress.leeches:
+            leeches.append("Leeches ", style="bold red")
+            leeches.append("(forgotten again and again: rewrite them in your own words)\n")
+            for card_id, lapses in progress.leeches:
+                card = self.app.bank.cards.get(card_id)
+                leeches.append_text(
+                    literal(f"  {card_id} ({lapses} lapses) {card.question if card else ''}\n")
+                )
+        self.query_one("#leeches", Static).update(leeches)
+
+    def action_quiz_missed(self) -> None:
+        cards = list(dict.fromkeys(item.card_id for item in self.progress.most_missed))
+        cards = [c for c in cards if c in self.app.bank.cards]
+        if not cards:
+            self.notify("No missed points yet: answer a few quiz cards first.", timeout=3)
+            return
+        self.app.start_quiz(QuizOptions(card_ids=tuple(cards), count=len(cards)))
