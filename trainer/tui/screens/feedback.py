@@ -104,13 +104,10 @@ class FeedbackScreen(Screen[str]):
 
     def _show_rating(self) -> None:
         intervals = self.app.scheduler.preview(self.answered.card.id)
-        row = Text("Schedule: ", style="bold")
+        row = Text("Rating, suggested by your score (1-4 to change): ", style="bold")
         for rating, name in RATINGS.items():
             label = f" {rating} {name} {describe_interval(intervals[rating])} "
-            style = "bold reverse" if rating == self.rating else ""
-            row.append(label, style=style)
-            row.append(" ")
-        row.append("· suggested from your score; 1-4 to change · n next · r retry", style="dim")
+            row.append(label, style="bold reverse" if rating == self.rating else "")
         self.query_one("#rating", Static).update(row)
 
     def action_rate(self, rating: int) -> None:

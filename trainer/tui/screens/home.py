@@ -18,7 +18,8 @@ from trainer.tui.text import join, literal
 
 class HomeScreen(Screen):
     BINDINGS = [
-        *(Binding(key, f"mode('{key}')", name) for key, name, _, _ in MODES),
+        # Every mode has a key (shown in the list); the footer names the three used most.
+        *(Binding(key, f"mode('{key}')", name, show=key in "qft") for key, name, _, _ in MODES),
         Binding("plus,equals_sign", "new_limit(1)", "New/day +", show=False),
         Binding("minus", "new_limit(-1)", "New/day -", show=False),
     ]
@@ -29,13 +30,14 @@ class HomeScreen(Screen):
             with Vertical(id="modes-panel"):
                 yield Static("Choose a mode", classes="panel-title")
                 yield OptionList(*self._mode_options(), id="modes")
+                yield Static(id="mode-help", classes="muted")
             with Vertical(id="today-panel"):
                 yield Static("Today", classes="panel-title")
                 yield Static(id="today")
                 yield Static(id="last-session")
                 yield Static(
-                    "Enter or a mode's key to start · ctrl+p for all commands · "
-                    "+/- new cards per day · ctrl+q to quit",
+                    "↑↓ and Enter, or a mode's key, to start. ctrl+p: all commands. "
+                    "+/-: new cards per day. ctrl+q: quit.",
                     id="home-help",
                     classes="help",
                 )
@@ -48,7 +50,6 @@ class HomeScreen(Screen):
                 Text(f" {key} ", style="bold reverse"),
                 Text(f" {name}", style="bold" if available else "dim"),
                 Text("" if available else "  (coming)", style="dim italic"),
-                Text(f"\n    {description}", style="dim"),
             )
             options.append(Option(label, id=key))
         return options
@@ -69,11 +70,12 @@ class HomeScreen(Screen):
         run = streak(days, local_day(app.clock()))
         attempts, reviews = app.store.totals()
         lines = Text()
-        lines.append(f"Cards due today     {due}\n", style="bold" if due else "")
-        lines.append(f"New cards left      {fresh}  (limit {app.scheduler.new_per_day}/day)\n")
-        lines.append(f"Study streak        {run} day{'s' if run != 1 else ''}\n")
-        lines.append(f"Answers / reviews   {attempts} / {reviews}\n")
-        lines.append(f"Cards in the bank   {len(ids)}")
+        lines.append(f"Due today    {due}\n", style="bold" if due else "")
+        lines.append(f"New left     {fresh} of {app.scheduler.new_per_day}/day\n")
+        lines.append(f"Streak       {run} day{'s' if run != 1 else ''}\n")
+        lines.append(f"Answers      {attempts}\n")
+        lines.append(f"Reviews      {reviews}\n")
+        lines.append(f"Bank         {len(ids)} cards")
         self.query_one("#today", Static).update(lines)
         self.query_one("#last-session", Static).update(self._last_session())
 
@@ -91,6 +93,10 @@ class HomeScreen(Screen):
         else:
             detail = "nothing answered"
         return join(literal("Last session\n", "bold"), literal(f"{mode} · {when} UTC · {detail}"))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        description = next(m[2] for m in MODES if m[0] == event.option.id)
+        self.query_one("#mode-help", Static).update(literal(description))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.app.open_mode(event.option.id)

@@ -56,8 +56,10 @@ class StatsScreen(Screen):
             join(
                 Text("Progress  ", style="bold"),
                 literal(
-                    f"{progress.attempts} answers · {progress.reviews} reviews · average "
-                    f"{average}/100 · {progress.study_days} study days · streak "
+                    f"{progress.attempts} answer{'s' if progress.attempts != 1 else ''} · "
+                    f"{progress.reviews} review{'s' if progress.reviews != 1 else ''} · average "
+                    f"{average}/100 · {progress.study_days} study day"
+                    f"{'s' if progress.study_days != 1 else ''} · streak "
                     f"{progress.streak} day{'s' if progress.streak != 1 else ''}"
                 ),
                 Text(

@@ -12,13 +12,15 @@ SHADES = ((0, "·", "dim"), (1, "▪", "green"), (3, "■", "green"), (8, "■",
 def heatmap(activity: dict[str, int], today: date, weeks: int = 16) -> Text:
     """Text of `weeks` columns ending with the current week; cells shaded by activity."""
     start = today - timedelta(days=today.weekday() + 7 * (weeks - 1))
-    months = Text("    ")
+    labels = [" "] * (weeks * 2 + 4)
     last_month = None
     for week in range(weeks):
         day = start + timedelta(days=7 * week)
-        label = day.strftime("%b") if day.month != last_month else ""
-        last_month = day.month
-        months.append(f"{label:<2}"[:2])
+        column = 4 + week * 2
+        if day.month != last_month and labels[column - 1] == " ":
+            labels[column : column + 3] = day.strftime("%b")
+            last_month = day.month
+    months = Text("".join(labels[: weeks * 2 + 4]).rstrip(), style="dim")
     out = Text()
     out.append_text(months)
     out.append("\n")
