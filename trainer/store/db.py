@@ -92,24 +92,25 @@ class Store:
             path, timeout=15, isolation_level=None, check_same_thread=False
         )
         try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA foreign_keys=ON")
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError:
             connection.close()
             raise
+        if version > SCHEMA_VERSION:
+            connection.close()  # before any PRAGMA that would write to the file
+            raise StoreError(
+                f"{path} was written by a newer sre-trainer (schema {version}; this version "
+                f"knows {SCHEMA_VERSION}). Upgrade sre-trainer, or use --data-dir for another "
+                "database. The file was not changed."
+            )
+        connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA foreign_keys=ON")
         return connection
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            self.db.close()
-            raise StoreError(
-                f"{self.path} was written by a newer sre-trainer (schema {version}; this version "
-                f"knows {SCHEMA_VERSION}). Upgrade sre-trainer, or use --data-dir for another "
-                "database. The file was not changed."
-            )
         if version == SCHEMA_VERSION:
             return
         if version > 0:

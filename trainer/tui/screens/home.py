@@ -45,7 +45,7 @@ class HomeScreen(Screen):
 
     def _mode_options(self) -> list[Option]:
         options = []
-        for key, name, description, available in MODES:
+        for key, name, _, available in MODES:
             label = join(
                 Text(f" {key} ", style="bold reverse"),
                 Text(f" {name}", style="bold" if available else "dim"),

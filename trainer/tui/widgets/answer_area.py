@@ -22,6 +22,7 @@ class AnswerArea(TextArea):
         )
 
     async def _on_paste(self, event: events.Paste) -> None:
+        # Textual runs TextArea's own _on_paste after this one unless the default is prevented.
         if len(self.text) + len(event.text) > MAX_ANSWER_CHARS:
             event.prevent_default()
             event.stop()
@@ -31,5 +32,3 @@ class AnswerArea(TextArea):
                 severity="warning",
                 timeout=6,
             )
-            return
-        await super()._on_paste(event)

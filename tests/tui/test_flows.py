@@ -1,0 +1,194 @@
+"""Pilot-driven flows: each mode end to end, with what the store holds checked after."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widgets import Static
+
+from trainer.store.db import Store
+from trainer.tui.screens.feedback import FeedbackScreen
+from trainer.tui.screens.flashcards import FlashcardScreen
+from trainer.tui.screens.home import HomeScreen
+from trainer.tui.screens.quiz import QuizScreen
+from trainer.tui.screens.quiz_setup import QuizSetupScreen
+from trainer.tui.screens.stats import StatsScreen
+
+GOOD_Q01 = (
+    "Check when it started and which endpoints fail, correlate with the recent deploy and "
+    "roll back, look at dynamodb throttling and elb target health"
+)
+
+
+def rendered(widget: Static) -> str:
+    content = widget.render()
+    return content.plain if hasattr(content, "plain") else str(content)
+
+
+async def start_quiz(pilot):
+    await pilot.press("q")
+    assert isinstance(pilot.app.screen, QuizSetupScreen)
+    await pilot.press("ctrl+s")
+    assert isinstance(pilot.app.screen, QuizScreen)
+
+
+async def test_home_shows_modes_and_today(app):
+    async with app.run_test() as pilot:
+        assert isinstance(app.screen, HomeScreen)
+        today = rendered(app.screen.query_one("#today"))
+        assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
+        modes = app.screen.query_one("#modes")
+        assert modes.option_count == 7
+        assert "coming" in str(modes.get_option("s").prompt)
+        await pilot.press("s")
+        assert "coming soon" in rendered(app.screen.query_one(".card"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_quiz_answer_is_stored_and_rated(app, data_dir):
+    async with app.run_test() as pilot:
+        await start_quiz(pilot)
+        app.screen.query_one("#answer").text = GOOD_Q01
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, FeedbackScreen)
+        score = app.screen.answered.result.score
+        assert score >= 50
+        # Stored at once, before any rating is chosen.
+        attempts = Store.open(data_dir).attempts()
+        assert [(a.card_id, a.answer, a.score) for a in attempts] == [("q01", GOOD_Q01, score)]
+        await pilot.press("1", "n")  # change the suggested rating to Again, then next
+        assert isinstance(app.screen, QuizScreen)
+        assert "q02" in rendered(app.screen.query_one("#quiz-progress"))
+    store = Store.open(data_dir)
+    assert store.attempts()[0].rating == 1
+    assert store.schedule_row("q01")["reviews"] == 1
+
+
+async def test_empty_answer_asks_again(app, data_dir):
+    async with app.run_test() as pilot:
+        await start_quiz(pilot)
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, QuizScreen)
+        assert any("empty" in n.message for n in app._notifications)
+    assert Store.open(data_dir).attempts() == []
+
+
+async def test_markup_in_answer_is_shown_literally(app):
+    answer = "[bold]roll back[/bold] the [link=https://evil.example]deploy[/link] [/]"
+    async with app.run_test() as pilot:
+        await start_quiz(pilot)
+        app.screen.query_one("#answer").text = answer
+        await pilot.press("ctrl+s")
+        shown = rendered(app.screen.query_one("#your-answer"))
+        assert answer in shown
+
+
+async def test_huge_paste_is_refused(app):
+    async with app.run_test() as pilot:
+        await start_quiz(pilot)
+        area = app.screen.query_one("#answer")
+        app.post_message(events.Paste("x" * 1_048_576))  # as the terminal driver sends it
+        await pilot.pause()
+        assert area.text == ""
+        assert any("Paste refused" in n.message for n in app._notifications)
+        app.post_message(events.Paste("a normal paste"))
+        await pilot.pause()
+        assert area.text == "a normal paste"
+
+
+async def test_flashcards_rate_undo_and_due_dates(app, data_dir, clock):
+    async with app.run_test() as pilot:
+        await pilot.press("f")
+        assert isinstance(app.screen, FlashcardScreen)
+        await pilot.press("3")  # rating before flipping is refused
+        assert Store.open(data_dir).schedule_rows() == {}
+        await pilot.press("space")
+        assert app.screen.query_one("#back").display
+        await pilot.press("4", "space", "3")
+        rows = Store.open(data_dir).schedule_rows()
+        assert set(rows) == {"q01", "q02"}
+        assert rows["q01"]["due"] > rows["q02"]["due"]  # Easy pushes the card further out
+        await pilot.press("u")
+        assert set(Store.open(data_dir).schedule_rows()) == {"q01"}
+        await pilot.press("u")
+        assert Store.open(data_dir).schedule_rows() == {}
+        assert "q01" in rendered(app.screen.query_one("#flash-progress"))
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_progress_survives_restart(app_factory, data_dir, clock):
+    app = app_factory()
+    async with app.run_test() as pilot:
+        await pilot.press("f", "space", "4")
+    clock.advance(hours=1)
+    again = app_factory()
+    async with again.run_test() as pilot:
+        today = rendered(again.screen.query_one("#today"))
+        assert "Reviews      1" in today and "New left     9 of 10/day" in today
+        await pilot.press("f")
+        assert "q02" in rendered(again.screen.query_one("#flash-progress"))
+
+
+async def test_cram_leaves_schedule_alone(app, data_dir):
+    async with app.run_test() as pilot:
+        await pilot.press("c", "space", "1", "space", "4")
+        assert "Cram" in rendered(app.screen.query_one("#flash-progress"))
+    assert Store.open(data_dir).schedule_rows() == {}
+
+
+async def test_stats_reflect_stored_attempts_and_quiz_missed(app, data_dir, clock):
+    store = Store.open(data_dir)
+    store.record_attempt("q07", "quiz", "a", 30, [], ["Take heap snapshots"], when=clock())
+    store.record_attempt("q03", "quiz", "b", 70, [], ["Shard or use Thanos"], when=clock())
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, StatsScreen)
+        totals = rendered(app.screen.query_one("#totals"))
+        assert "2 answers" in totals and "average 50/100" in totals
+        table = app.screen.query_one("#missed")
+        assert table.row_count == 2
+        assert isinstance(table.get_row_at(0)[3], Text)
+        await pilot.press("w")
+        assert isinstance(app.screen, QuizScreen)
+        assert [c.id for c in app.screen.session.cards] == ["q07", "q03"]
+
+
+async def test_new_card_limit_is_configurable(app, data_dir):
+    async with app.run_test() as pilot:
+        await pilot.press("minus", "minus")
+        assert "New left     8 of 8/day" in rendered(app.screen.query_one("#today"))
+    assert Store.open(data_dir).setting("new_per_day") == "8"
+
+
+async def test_command_palette_lists_modes_and_categories(app):
+    async with app.run_test():
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Quiz" in titles and "Scenarios (coming)" in titles
+        assert "Quiz: security-compliance" in titles
+
+
+async def test_markup_in_pack_is_literal(tmp_path, clock, data_dir):
+    from trainer.content.loader import load_bank
+    from trainer.tui.app import make_app
+
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "mine.yaml").write_text(
+        "cards:\n  - id: zz1\n    category: incident-response\n"
+        '    question: "[bold]Is this bold?[/bold] [link=x]no[/link]"\n'
+        '    answer: "[red]Never[/] interpreted"\n',
+        encoding="utf-8",
+    )
+    bank = load_bank(pack_dirs=[pack], include_user_packs=False)
+    app = make_app(data_dir=data_dir, clock=clock, bank=bank, fuzzing=False)
+    async with app.run_test() as pilot:
+        app.start_quiz(__import__("trainer.study.quiz").study.quiz.QuizOptions(card_ids=("zz1",)))
+        await pilot.pause()
+        assert "[bold]Is this bold?[/bold] [link=x]no[/link]" in rendered(
+            app.screen.query_one("#question")
+        )
+        app.screen.query_one("#answer").text = "[/] my answer"
+        await pilot.press("ctrl+s")
+        assert "[red]Never[/] interpreted" in rendered(app.screen.query_one("#model"))

@@ -1,0 +1,50 @@
+"""Snapshots of the key screens at 80x24 (`pytest --snapshot-update` after a reviewed change)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from trainer.store.db import Store
+
+ANSWER = (
+    "Check when it started and which endpoints fail, correlate with the [bold]recent "
+    "deploy[/bold] and roll back; look at dynamodb throttling. Restart all pods first."
+)
+
+
+def seed(data_dir, clock):
+    store = Store.open(data_dir)
+    for day, (card, score) in enumerate([("q01", 40), ("q02", 75), ("q09", 90), ("q25", 20)]):
+        store.record_attempt(
+            card,
+            "quiz",
+            "answer",
+            score,
+            ["a point"],
+            [f"missed point of {card}"],
+            when=clock() - timedelta(days=day),
+        )
+    store.close()
+
+
+def test_home(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_quiz_feedback(snap_compare, app):
+    async def answer(pilot):
+        await pilot.press("q", "ctrl+s")
+        pilot.app.screen.query_one("#answer").text = ANSWER
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer)
+
+
+def test_flashcard_back(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["f", "space"])
+
+
+def test_stats(snap_compare, app_factory, data_dir, clock):
+    seed(data_dir, clock)
+    assert snap_compare(app_factory(), terminal_size=(80, 24), press=["t"])
