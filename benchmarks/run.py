@@ -177,10 +177,209 @@ def bench_process_start(home: Path) -> list[dict]:
     ]
 
 
+# -- issue 3: the TUI and the progress store ----------------------------------------------
+def _seed_attempts(data_dir: Path, count: int) -> None:
+    """Store `count` attempts spread over a year, through the store's own counter code."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from trainer.store.db import Store, iso, local_day
+
+    store = Store.open(data_dir)
+    rng = random.Random(7)
+    start = datetime(2025, 11, 1, tzinfo=UTC)
+    with store._tx() as db:
+        for n in range(count):
+            when = start + timedelta(minutes=n * 5)
+            card = f"q{rng.randint(1, 30):02d}"
+            score = rng.randint(0, 100)
+            missed = [f"point {rng.randint(1, 7)} of {card}"]
+            created = iso(when)
+            db.execute(
+                "INSERT INTO attempts(card_id, mode, answer, score, matched, missed, red_flags, "
+                "created_at) VALUES (?, 'quiz', 'answer', ?, '[]', ?, '[]', ?)",
+                (card, score, json.dumps(missed), created),
+            )
+            store._count_attempt(db, card, score, [], missed, created, local_day(when))
+    store.close()
+
+
+_HEADLESS_START = """
+import os, sys, time
+t0 = time.perf_counter()
+mode = sys.argv[1]
+if mode == "bare":
+    from textual.app import App
+
+    class Bare(App):
+        def on_mount(self):
+            self.exit()
+    app = Bare()
+else:
+    from textual.app import App
+    from trainer.tui.app import make_app
+    from trainer.tui.screens.home import HomeScreen
+
+    app = make_app()
+    original = HomeScreen.on_mount
+
+    def mounted(screen):
+        original(screen)
+        screen.app.exit()
+    HomeScreen.on_mount = mounted
+app.run(headless=True)
+print((time.perf_counter() - t0) * 1000)
+"""
+
+
+def bench_tui_start(home: Path) -> list[dict]:
+    """Cold process: imports, bank (cached), store, until the home screen is mounted."""
+    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    run = [sys.executable, "-c", _HEADLESS_START]
+    subprocess.run([*run, "home"], env=env, capture_output=True, check=True)  # warm the cache
+    ours, bare = [], []
+    for _ in range(7):
+        bare.append(
+            float(
+                subprocess.run(
+                    [*run, "bare"], env=env, capture_output=True, text=True, check=True
+                ).stdout
+            )
+        )
+        ours.append(
+            float(
+                subprocess.run(
+                    [*run, "home"], env=env, capture_output=True, text=True, check=True
+                ).stdout
+            )
+        )
+    return [
+        row(
+            "TUI: start to home screen mounted (headless)",
+            statistics.median(ours),
+            "ms",
+            statistics.median(bare),
+            "<= 1.5x",
+        )
+    ]
+
+
+def bench_stats(home: Path) -> list[dict]:
+    """Stats with 100,000 stored attempts: the summary, the command and the screen."""
+    import asyncio
+    import sqlite3
+
+    from trainer.content.loader import load_bank
+    from trainer.store.db import DB_NAME, Store
+    from trainer.study.progress import compute
+
+    data = home / "stats-data"
+    _seed_attempts(data, 100_000)
+    bank = load_bank(include_user_packs=False)
+    store = Store.open(data)
+
+    def count():
+        connection = sqlite3.connect(data / DB_NAME)
+        connection.execute("SELECT count(*), avg(score) FROM attempts").fetchone()
+        connection.close()
+
+    ours = [best_of(1, lambda: compute(store, bank)) for _ in range(7)]
+    base = [best_of(1, count) for _ in range(7)]
+    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    cli = _cli()
+    command = [*cli, "--data-dir", str(data), "stats", "--json"]
+    subprocess.run(command, env=env, capture_output=True, check=True)
+    version = [_wall_ms([*cli, "--version"], "", env) for _ in range(5)]
+    stats_cli = [_wall_ms(command, "", env) for _ in range(5)]
+
+    from trainer.tui.app import make_app
+    from trainer.tui.screens.stats import StatsScreen
+
+    async def open_stats(folder: Path) -> float:
+        app = make_app(data_dir=folder, bank=bank)
+        async with app.run_test() as pilot:
+            start = time.perf_counter()
+            app.push_screen(StatsScreen())
+            await pilot.pause()
+            return (time.perf_counter() - start) * 1000
+
+    screen, empty = [], []
+    for _ in range(3):
+        screen.append(asyncio.run(open_stats(data)))
+        empty.append(asyncio.run(open_stats(home / "empty-data")))
+    return [
+        row(
+            "stats: compute with 100,000 attempts",
+            statistics.median(ours),
+            "ms",
+            statistics.median(base),
+            "< 100 ms (baseline: bare count+avg query)",
+        ),
+        row(
+            "stats: `sre-trainer stats --json` process",
+            statistics.median(stats_cli),
+            "ms",
+            statistics.median(version),
+            "baseline: sre-trainer --version",
+        ),
+        row(
+            "stats: stats screen shown (100,000 attempts)",
+            statistics.median(screen),
+            "ms",
+            statistics.median(empty),
+            "baseline: the same screen with no attempts",
+        ),
+    ]
+
+
+_RSS = """
+import sys, threading
+mode = sys.argv[1]
+from textual.app import App
+
+def rss_kib():
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS"))
+
+if mode == "bare":
+    class Bare(App):
+        def on_mount(self):
+            self.set_timer(1.0, lambda: self.exit(rss_kib()))
+    app = Bare()
+else:
+    from trainer.tui.app import make_app
+    app = make_app()
+    app.call_later(lambda: app.set_timer(1.0, lambda: app.exit(rss_kib())))
+print(app.run(headless=True))
+"""
+
+
+def bench_memory(home: Path) -> list[dict]:
+    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    run = [sys.executable, "-c", _RSS]
+    bare = (
+        float(
+            subprocess.run(
+                [*run, "bare"], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        / 1024
+    )
+    ours = (
+        float(
+            subprocess.run(
+                [*run, "home"], env=env, capture_output=True, text=True, check=True
+            ).stdout
+        )
+        / 1024
+    )
+    return [row("memory: RSS of the idle app", ours, "MiB", bare, "baseline: bare Textual app")]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print a JSON list")
-    parser.add_argument("--only", help="comma-separated: load,grading,start")
+    parser.add_argument("--only", help="comma-separated: load,grading,start,tui,stats,memory")
     args = parser.parse_args()
     wanted = set(args.only.split(",")) if args.only else None
     rows: list[dict] = []
@@ -191,6 +390,9 @@ def main() -> int:
             "load": lambda: bench_bank_load(scratch),
             "grading": bench_grading,
             "start": lambda: bench_process_start(scratch / "home"),
+            "tui": lambda: bench_tui_start(scratch / "home"),
+            "stats": lambda: bench_stats(scratch / "home"),
+            "memory": lambda: bench_memory(scratch / "home"),
         }
         for name, suite in suites.items():
             if wanted is None or name in wanted:

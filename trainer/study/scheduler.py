@@ -11,10 +11,6 @@ import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 
-from fsrs import Card as FsrsCard
-from fsrs import Rating
-from fsrs import Scheduler as FsrsScheduler
-
 from trainer.store.db import Store, iso, local_day, now_utc
 
 RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
@@ -64,7 +60,18 @@ class Scheduler:
     ):
         self.store = store
         self.clock = clock
-        self.fsrs = FsrsScheduler(enable_fuzzing=fuzzing)
+        self.fuzzing = fuzzing
+        self._fsrs = None
+
+    @property
+    def fsrs(self):
+        """The fsrs Scheduler, imported on first use (fsrs costs ~40 ms to import; the home
+        screen's due counts need only the stored due dates)."""
+        if self._fsrs is None:
+            from fsrs import Scheduler as FsrsScheduler
+
+            self._fsrs = FsrsScheduler(enable_fuzzing=self.fuzzing)
+        return self._fsrs
 
     # -- settings --------------------------------------------------------------------------
     @property
@@ -106,7 +113,9 @@ class Scheduler:
         return self.due(ids) + self.new_cards(ids)
 
     # -- reviewing -------------------------------------------------------------------------
-    def _card(self, card_id: str) -> FsrsCard:
+    def _card(self, card_id: str):
+        from fsrs import Card as FsrsCard
+
         row = self.store.schedule_row(card_id)
         if row is None:
             return FsrsCard(card_id=fsrs_id(card_id), due=self.clock())
@@ -114,6 +123,8 @@ class Scheduler:
 
     def preview(self, card_id: str) -> dict[int, timedelta]:
         """The interval each rating would give, without saving anything."""
+        from fsrs import Rating
+
         card, now = self._card(card_id), self.clock()
         return {r: self.fsrs.review_card(card, Rating(r), now)[0].due - now for r in RATINGS}
 
@@ -121,6 +132,8 @@ class Scheduler:
         """Rate a card (1-4): store its new schedule at once; return the review id."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy); got {rating!r}")
+        from fsrs import Rating
+
         before = self.store.schedule_row(card_id)
         card, now = self._card(card_id), self.clock()
         updated, _ = self.fsrs.review_card(card, Rating(rating), now)

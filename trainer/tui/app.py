@@ -16,7 +16,6 @@ from textual.screen import Screen
 
 from trainer.content.models import CATEGORIES, Bank
 from trainer.store.db import Store, now_utc
-from trainer.study.quiz import QuizOptions
 from trainer.study.scheduler import Scheduler
 
 MODES = (
@@ -90,7 +89,8 @@ class TrainerApp(App[int]):
 
         self.push_screen(QuizSetupScreen(tuple(categories)))
 
-    def start_quiz(self, options: QuizOptions) -> None:
+    def start_quiz(self, options) -> None:
+        """Start a quiz with these `QuizOptions`."""
         from trainer.study.quiz import QuizSession, choose_cards
         from trainer.tui.screens.quiz import QuizScreen
 
@@ -128,6 +128,8 @@ class TrainerApp(App[int]):
             self.screen.refresh_summary()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from trainer.study.quiz import QuizOptions
+
         yield from super().get_system_commands(screen)
         for key, name, description, available in MODES:
             suffix = "" if available else " (coming)"
