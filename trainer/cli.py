@@ -92,6 +92,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(stats)
     _add_bank_options(stats)
 
+    scenario = commands.add_parser(
+        "scenario",
+        help="troubleshooting scenarios (list, play)",
+        description="Simulated incidents: list them, or play one non-interactively.",
+    )
+    scenario_commands = scenario.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
+    scenario_list = scenario_commands.add_parser(
+        "list", help="list the scenarios", description="List the built-in scenarios."
+    )
+    scenario_list.add_argument("--json", action="store_true", help="print a JSON list")
+    play = scenario_commands.add_parser(
+        "play",
+        help="play a scenario non-interactively and print the breakdown",
+        description="Take the given actions in order, name the root cause, and print the "
+        "score breakdown and the debrief.",
+    )
+    play.add_argument("id", help="scenario id (see `sre-trainer scenario list`)")
+    play.add_argument("--actions", default="", help="comma-separated action ids, in order")
+    play.add_argument("--root-cause", help="the cause id you name")
+    play.add_argument("--writeup-file", type=Path, help="file holding your incident summary")
+    play.add_argument("--hints", type=int, default=0, help="hints taken (each costs 5 points)")
+    play.add_argument(
+        "--model-path",
+        action="store_true",
+        help="play the scenario's own model path, cause and write-up",
+    )
+    play.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_data_options(play)
+
     export = commands.add_parser(
         "export", help="export every attempt", description="Write all stored attempts."
     )
@@ -183,34 +212,45 @@ def _card_field(line: str):
 def cmd_validate(args: argparse.Namespace) -> int:
     from trainer.content.loader import load_bank, load_files, yaml_files
     from trainer.content.models import Bank
+    from trainer.scenarios.loader import load_scenario, load_scenarios
+    from trainer.scenarios.validate import check
 
     if args.paths:
-        bank = Bank()
+        files = []
         for path in args.paths:
-            if path.is_dir():
-                load_files(yaml_files(path), bank)
-            else:
-                load_files([path], bank)
+            files += yaml_files(path) if path.is_dir() else [path]
+        bank = load_files([f for f in files if not _is_scenario_file(f)], Bank())
+        errors, scenarios = list(bank.errors), []
+        for file in filter(_is_scenario_file, files):
+            scenario, problems = load_scenario(file)
+            errors += problems
+            scenarios += [scenario] if scenario else []
     else:
         bank = load_bank(pack_dirs=args.bank)
-    extra = _validate_extra(bank, args)
-    for error in bank.errors + extra:
+        found, scenario_errors = load_scenarios()
+        errors, scenarios = bank.errors + scenario_errors, list(found.values())
+    for scenario in scenarios:
+        errors += check(scenario)
+    for error in errors:
         print(error)
     summary = (
         f"{len(bank.cards)} cards, {len(bank.queries)} queries, {len(bank.numbers)} numbers, "
-        f"{len(bank.notes)} notes from {len(bank.files)} file(s)"
+        f"{len(bank.notes)} notes, {len(scenarios)} scenarios"
     )
-    problems = len(bank.errors) + len(extra)
-    if problems:
-        print(f"invalid: {problems} error(s); {summary}")
+    if errors:
+        print(f"invalid: {len(errors)} error(s); {summary}")
         return 1
     print(f"valid: {summary}")
     return 0
 
 
-def _validate_extra(bank, args) -> list:
-    """Checks beyond the question bank (scenarios) join here as they are added."""
-    return []
+def _is_scenario_file(path: Path) -> bool:
+    """A file whose first top-level key is `scenario:` (others are question-bank files)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return any(line.startswith("scenario:") for line in handle)
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -279,7 +319,77 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_scenario(args: argparse.Namespace) -> int:
+    from trainer.scenarios.loader import load_scenarios
+
+    scenarios, errors = load_scenarios()
+    for error in errors:
+        print(f"warning: {error} (skipped)", file=sys.stderr)
+    if args.scenario_command == "list":
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": s.id,
+                            "title": s.title,
+                            "difficulty": s.difficulty,
+                            "summary": s.summary,
+                        }
+                        for s in scenarios.values()
+                    ],
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            for item in scenarios.values():
+                print(f"{item.id:<26} {item.difficulty:<7} {item.title}")
+        return 0
+    if args.scenario_command != "play":
+        raise CliError("scenario: expected `list` or `play` (see `sre-trainer scenario --help`)")
+    if args.id not in scenarios:
+        raise CliError(f"scenario: unknown scenario {args.id!r} (see `sre-trainer scenario list`)")
+    return _play_scenario(scenarios[args.id], args)
+
+
+def _play_scenario(scenario, args: argparse.Namespace) -> int:
+    from trainer.scenarios.engine import ActionError
+    from trainer.scenarios.report import format_debrief
+    from trainer.scenarios.scoring import play_and_score
+
+    if args.model_path:
+        actions, cause, writeup = (
+            list(scenario.model_path),
+            scenario.correct_cause.id,
+            scenario.model_writeup,
+        )
+    else:
+        actions = [a.strip() for a in args.actions.split(",") if a.strip()]
+        cause, writeup = args.root_cause, ""
+        if cause is not None and cause not in {c.id for c in scenario.causes}:
+            raise CliError(
+                f"scenario: unknown root cause {cause!r}; expected one of "
+                f"{', '.join(c.id for c in scenario.causes)}"
+            )
+        if args.writeup_file is not None:
+            try:
+                writeup = args.writeup_file.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise CliError(f"scenario: cannot read {args.writeup_file}: {exc}") from None
+    try:
+        debrief = play_and_score(scenario, actions, cause, writeup, hints=max(0, args.hints))
+    except ActionError as exc:
+        raise CliError(f"scenario: {exc}") from None
+    if args.json:
+        print(json.dumps(debrief.to_json(), ensure_ascii=False))
+    else:
+        print(format_debrief(scenario, debrief))
+    return 0
+
+
 COMMANDS = {
+    "scenario": cmd_scenario,
     "grade": cmd_grade,
     "validate": cmd_validate,
     "list": cmd_list,

@@ -149,15 +149,7 @@ class _FileReader(NodeReader):
         )
 
     def _point(self, node: Node, field: str) -> RubricPoint | None:
-        keys = self.mapping(node, field, ("point", "weight", "phrases"))
-        if keys is None or len(keys) < 3:
-            return None
-        text = self.string(keys["point"], f"{field}.point")
-        weight = self.integer(keys["weight"], f"{field}.weight", 1, 3)
-        phrases = self.strings(keys["phrases"], f"{field}.phrases", minimum=1)
-        if text is None or weight is None or not phrases:
-            return None
-        return RubricPoint(text, weight, phrases)
+        return read_point(self, node, field)
 
     def _flag(self, node: Node, field: str) -> RedFlag | None:
         keys = self.mapping(node, field, ("claim", "phrases"))
@@ -242,6 +234,19 @@ class _FileReader(NodeReader):
             variants = self.strings(value_node, field, minimum=1)
             if variants:
                 self.bank.aliases[canonical] = variants
+
+
+def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
+    """A rubric point: `point`, `weight` (1-3) and `phrases`."""
+    keys = reader.mapping(node, field, ("point", "weight", "phrases"))
+    if keys is None or len(keys) < 3:
+        return None
+    text = reader.string(keys["point"], f"{field}.point")
+    weight = reader.integer(keys["weight"], f"{field}.weight", 1, 3)
+    phrases = reader.strings(keys["phrases"], f"{field}.phrases", minimum=1)
+    if text is None or weight is None or not phrases:
+        return None
+    return RubricPoint(text, weight, phrases)
 
 
 def read_text(path: Path, errors: list[LoadError]) -> str | None:

@@ -21,6 +21,7 @@ STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 FLOAT = "tag:yaml.org,2002:float"
 NULL = "tag:yaml.org,2002:null"
+BOOL = "tag:yaml.org,2002:bool"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
 
@@ -143,6 +144,12 @@ class NodeReader:
                 return value
         bound = f" >= {minimum:g}" if minimum is not None else ""
         self.error(node, field, f"expected a number{bound}; got {describe(node)}")
+        return None
+
+    def boolean(self, node: Node, field: str) -> bool | None:
+        if isinstance(node, ScalarNode) and node.tag == BOOL:
+            return node.value.lower() in ("true", "yes", "on")
+        self.error(node, field, f"expected true or false; got {describe(node)}")
         return None
 
     def strings(self, node: Node, field: str, minimum: int = 0) -> tuple[str, ...]:

@@ -1,0 +1,153 @@
+"""The incident simulation: a clock, health signals, actions that reveal evidence, unlock
+further actions, move the signals now or later, or do harm."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from trainer.scenarios.models import Action, Effect, Scenario
+
+
+class ActionError(ValueError):
+    """An action that cannot be taken now (unknown, locked, or already taken)."""
+
+
+@dataclass
+class Step:
+    """What one action did: shown to the learner as it happens."""
+
+    action: Action
+    at_minute: int  # when it finished, minutes since the page
+    signals: dict[str, float]
+    relapsed: list[str] = field(default_factory=list)  # delayed effects that fired meanwhile
+
+
+@dataclass
+class _Pending:
+    due: int
+    effect: Effect
+    source: str
+
+
+class Simulation:
+    """One play of a scenario. `take` actions, then `finish` to settle what was pending."""
+
+    def __init__(self, scenario: Scenario):
+        self.scenario = scenario
+        self.minute = 0
+        self.values = {s.id: s.start for s in scenario.signals}
+        self.taken: list[str] = []
+        self.steps: list[Step] = []
+        self.hints_used = 0
+        self.mitigated_at: int | None = None
+        self._pending: list[_Pending] = []
+        self.finished = False
+
+    # -- what can be done ------------------------------------------------------------------
+    def available(self) -> list[Action]:
+        """Actions not yet taken whose prerequisites have all been taken."""
+        done = set(self.taken)
+        return [
+            a
+            for a in self.scenario.actions
+            if a.id not in done and all(r in done for r in a.requires)
+        ]
+
+    def locked(self) -> list[Action]:
+        done = set(self.taken)
+        return [
+            a
+            for a in self.scenario.actions
+            if a.id not in done and not all(r in done for r in a.requires)
+        ]
+
+    def clock(self) -> str:
+        """The simulated wall clock, HH:MM."""
+        hours, minutes = (int(x) for x in self.scenario.start.split(":"))
+        total = hours * 60 + minutes + self.minute
+        return f"{total // 60 % 24:02d}:{total % 60:02d}"
+
+    def healthy(self) -> bool:
+        return all(s.healthy(self.values[s.id]) for s in self.scenario.signals)
+
+    def hint(self) -> str | None:
+        """The next hint (each one costs points), or None when there are no more."""
+        if self.hints_used >= len(self.scenario.hints):
+            return None
+        self.hints_used += 1
+        return self.scenario.hints[self.hints_used - 1]
+
+    # -- acting ----------------------------------------------------------------------------
+    def take(self, action_id: str) -> Step:
+        if self.finished:
+            raise ActionError("the incident is closed")
+        try:
+            action = self.scenario.action(action_id)
+        except KeyError:
+            raise ActionError(f"unknown action {action_id!r}") from None
+        if action_id in self.taken:
+            raise ActionError(f"{action_id!r} was already taken")
+        missing = [r for r in action.requires if r not in self.taken]
+        if missing:
+            raise ActionError(f"{action_id!r} needs {', '.join(missing)} first")
+        self.taken.append(action_id)
+        relapsed = self._advance(self.minute + action.minutes)
+        for effect in action.effects:
+            if effect.after:
+                self._pending.append(_Pending(self.minute + effect.after, effect, action_id))
+            else:
+                self._apply(effect)
+        self._note_health()
+        step = Step(action, self.minute, dict(self.values), relapsed)
+        self.steps.append(step)
+        return step
+
+    def finish(self) -> None:
+        """Close the incident: everything still pending happens (a relapse shows up)."""
+        if not self.finished:
+            last = max((p.due for p in self._pending), default=self.minute)
+            self._advance(max(last, self.minute))
+            self.finished = True
+
+    def _advance(self, to_minute: int) -> list[str]:
+        """Move the clock, firing delayed effects that come due; their sources, in order."""
+        fired = []
+        for pending in sorted(self._pending, key=lambda p: p.due):
+            if pending.due > to_minute:
+                break
+            self._pending.remove(pending)
+            self.minute = pending.due
+            if not any(u in self.taken for u in pending.effect.unless):
+                self._apply(pending.effect)
+                fired.append(pending.source)
+                self._note_health()
+        self.minute = to_minute
+        return fired
+
+    def _apply(self, effect: Effect) -> None:
+        for name, value in effect.set:
+            if name in self.values:
+                self.values[name] = value
+        for name, delta in effect.add:
+            if name in self.values:
+                self.values[name] = max(0.0, self.values[name] + delta)
+
+    def _note_health(self) -> None:
+        if self.healthy():
+            if self.mitigated_at is None:
+                self.mitigated_at = self.minute
+        else:
+            self.mitigated_at = None
+
+    @property
+    def harmful_taken(self) -> list[Action]:
+        return [self.scenario.action(a) for a in self.taken if self.scenario.action(a).harmful]
+
+
+def play(scenario: Scenario, actions: list[str]) -> Simulation:
+    """Take the actions in order and close the incident (ActionError on an invalid step)."""
+    simulation = Simulation(scenario)
+    for action_id in actions:
+        simulation.take(action_id)
+    simulation.finish()
+    return simulation
