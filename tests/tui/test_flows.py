@@ -39,8 +39,8 @@ async def test_home_shows_modes_and_today(app):
         assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
         modes = app.screen.query_one("#modes")
         assert modes.option_count == 7
-        assert "coming" in str(modes.get_option("s").prompt)
-        await pilot.press("s")
+        assert "coming" in str(modes.get_option("m").prompt)
+        await pilot.press("m")
         assert "coming soon" in rendered(app.screen.query_one(".card"))
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -165,7 +165,7 @@ async def test_new_card_limit_is_configurable(app, data_dir):
 async def test_command_palette_lists_modes_and_categories(app):
     async with app.run_test():
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Quiz" in titles and "Scenarios (coming)" in titles
+        assert "Quiz" in titles and "Mock interview (coming)" in titles
         assert "Quiz: security-compliance" in titles
 
 
@@ -192,3 +192,41 @@ async def test_markup_in_pack_is_literal(tmp_path, clock, data_dir):
         app.screen.query_one("#answer").text = "[/] my answer"
         await pilot.press("ctrl+s")
         assert "[red]Never[/] interpreted" in rendered(app.screen.query_one("#model"))
+
+
+async def test_scenario_played_to_debrief(app, data_dir):
+    from trainer.tui.screens.debrief import DebriefScreen
+    from trainer.tui.screens.diagnosis import DiagnosisScreen
+    from trainer.tui.screens.incident import IncidentScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("s")
+        picker = app.screen
+        ids = [picker.query_one("#scenario-list").get_option_at_index(i).id
+               for i in range(len(picker.scenarios))]
+        index = ids.index("error-rate-50")
+        await pilot.press(*["down"] * index, "enter")
+        assert isinstance(app.screen, IncidentScreen)
+        scenario = app.screen.scenario
+        for action_id in scenario.model_path:
+            actions = app.screen.query_one("#actions")
+            available = [actions.get_option_at_index(i).id for i in range(actions.option_count)]
+            await pilot.press(*["down"] * available.index(action_id), "enter")
+        assert app.screen.simulation.taken == list(scenario.model_path)
+        assert app.screen.simulation.healthy()
+        await pilot.press("n")
+        await pilot.press(*"rollback v2.14.0")
+        await pilot.press("escape", "d")
+        assert isinstance(app.screen, DiagnosisScreen)
+        causes = app.screen.query_one("#causes")
+        order = [causes.get_option_at_index(i).id for i in range(causes.option_count)]
+        await pilot.press(*["down"] * order.index(scenario.correct_cause.id), "enter")
+        app.screen.query_one("#writeup").text = scenario.model_writeup
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, DebriefScreen)
+        assert app.screen.debrief.score >= 90
+        await pilot.press("escape")
+        summary = rendered(app.screen.query_one("#scenario-summary"))
+        assert "Best" in summary
+    bests = Store.open(data_dir).scenario_bests()
+    assert bests["error-rate-50"][0] >= 90

@@ -48,3 +48,13 @@ def test_flashcard_back(snap_compare, app):
 def test_stats(snap_compare, app_factory, data_dir, clock):
     seed(data_dir, clock)
     assert snap_compare(app_factory(), terminal_size=(80, 24), press=["t"])
+
+
+def test_incident_view(snap_compare, app):
+    async def open_incident(pilot):
+        await pilot.press("s")
+        await pilot.press("enter")  # the first scenario
+        await pilot.press("enter")  # its first action
+        await pilot.pause(0.2)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=open_incident)

@@ -2,8 +2,41 @@
 
 from __future__ import annotations
 
-from trainer.scenarios.models import Scenario
+import re
+
+from trainer.scenarios.models import Scenario, Series
 from trainer.scenarios.scoring import Debrief
+
+BLOCKS = "▁▂▃▄▅▆▇█"
+
+
+_PREFORMATTED = re.compile(r"^\s|\S\s{2,}\S|^[$#>|+-]|[│┃─]")
+
+
+def reflow(text: str) -> str:
+    """Join hard-wrapped prose lines into paragraphs so they wrap to the screen; keep command
+    output, tables and lists (indented, column-aligned or bulleted lines) as written."""
+    paragraphs = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.split("\n")
+        if any(_PREFORMATTED.search(line) for line in lines):
+            paragraphs.append(block)
+        else:
+            paragraphs.append(" ".join(line.strip() for line in lines))
+    return "\n\n".join(paragraphs)
+
+
+def sparkline(points: tuple[float, ...] | list[float]) -> str:
+    """A one-line chart of a metric series."""
+    low, high = min(points), max(points)
+    span = (high - low) or 1.0
+    return "".join(BLOCKS[round((p - low) / span * (len(BLOCKS) - 1))] for p in points)
+
+
+def format_series(series: Series) -> str:
+    points = series.points
+    return (f"{series.name}: {sparkline(points)}  {points[0]:g} → {points[-1]:g} "
+            f"(min {min(points):g}, max {max(points):g})")
 
 
 def format_debrief(scenario: Scenario, debrief: Debrief) -> str:

@@ -218,7 +218,9 @@ def _looked_first(scenario: Scenario, taken: list[str]) -> Item:
     key_positions = [i for i, a in enumerate(taken) if a in scenario.key_steps]
     if not key_positions:
         return Item("Looked before acting", 0, 10, "no key diagnostic step was taken")
-    if first_act is None or key_positions[0] < first_act:
+    if first_act is None:
+        return Item("Looked before acting", 0, 10, "looked, but took no action to mitigate")
+    if key_positions[0] < first_act:
         return Item("Looked before acting", 10, 10, "evidence gathered before changing anything")
     return Item(
         "Looked before acting",

@@ -266,6 +266,33 @@ class Store:
             " a.red_flags, a.answer, a.session_id FROM attempts a ORDER BY a.id"
         )
 
+    # -- scenarios -------------------------------------------------------------------------
+    def record_scenario(
+        self, scenario_id: str, score: int, root_cause_correct: bool, mitigated: bool,
+        minutes: int | None, path: list[str], writeup: str, breakdown: list[dict],
+        when: datetime | None = None,
+    ) -> int:
+        moment = when or now_utc()
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO scenario_results(scenario_id, score, root_cause_correct, mitigated, "
+                "minutes, path, writeup, breakdown, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (scenario_id, score, int(root_cause_correct), int(mitigated), minutes,
+                 json.dumps(path), writeup, json.dumps(breakdown), iso(moment)),
+            )
+            db.execute(
+                "INSERT INTO days(day, scenarios) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
+                "scenarios = scenarios + 1", (local_day(moment),),
+            )
+            return cursor.lastrowid
+
+    def scenario_bests(self) -> dict[str, tuple[int, int]]:
+        """scenario id -> (best score, times played)."""
+        rows = self.db.execute(
+            "SELECT scenario_id, max(score), count(*) FROM scenario_results GROUP BY scenario_id"
+        ).fetchall()
+        return {r[0]: (r[1], r[2]) for r in rows}
+
     # -- schedule --------------------------------------------------------------------------
     def schedule_row(self, card_id: str) -> dict | None:
         row = self.db.execute(
@@ -371,10 +398,11 @@ class Store:
             )
 
     # -- counters for stats ----------------------------------------------------------------
-    def days(self) -> list[tuple[str, int, int, int]]:
-        """(day, attempts, score_sum, reviews) for every day with activity, oldest first."""
+    def days(self) -> list[tuple[str, int, int, int, int]]:
+        """(day, attempts, score_sum, reviews, scenarios) for every day with activity, oldest
+        first."""
         return self.db.execute(
-            "SELECT day, attempts, score_sum, reviews FROM days ORDER BY day"
+            "SELECT day, attempts, score_sum, reviews, scenarios FROM days ORDER BY day"
         ).fetchall()
 
     def most_missed(self, limit: int = 10) -> list[tuple[str, str, int, int]]:

@@ -3,7 +3,7 @@
 `MIGRATIONS[n]` takes a database at schema version n to n + 1; the version lives in
 `PRAGMA user_version`. Version 1 stored attempts, reviews and sessions; version 2 added the
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
-and backfills them from version 1's attempts.
+and backfills them from version 1's attempts; version 3 stores scenario results.
 """
 
 from __future__ import annotations
@@ -119,6 +119,24 @@ def _count_point(db: sqlite3.Connection, card_id: str, point: str, missed: bool,
     )
 
 
+SCHEMA_V3 = """
+CREATE TABLE scenario_results (
+    id INTEGER PRIMARY KEY,
+    scenario_id TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    root_cause_correct INTEGER NOT NULL,
+    mitigated INTEGER NOT NULL,
+    minutes INTEGER,
+    path TEXT NOT NULL,
+    writeup TEXT NOT NULL,
+    breakdown TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX scenario_results_id ON scenario_results(scenario_id);
+ALTER TABLE days ADD COLUMN scenarios INTEGER NOT NULL DEFAULT 0;
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -135,6 +153,10 @@ def _to_v2(db: sqlite3.Connection) -> None:
     _backfill_v2(db)
 
 
-MIGRATIONS = [_to_v1, _to_v2]
+def _to_v3(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_V3)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

@@ -16,6 +16,11 @@ class DayActivity:
     attempts: int
     average: float | None
     reviews: int
+    scenarios: int = 0
+
+    @property
+    def active(self) -> bool:
+        return bool(self.attempts or self.reviews or self.scenarios)
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class Progress:
     most_missed: list[MissedPoint] = field(default_factory=list)
     leeches: list[tuple[str, int]] = field(default_factory=list)
     last_session: dict | None = None
+    scenarios: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (best, played)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -69,12 +75,13 @@ def compute(
     store: Store, bank: Bank, clock: Callable[[], datetime] = now_utc, leech_lapses: int = 4
 ) -> Progress:
     days = [
-        DayActivity(day, attempts, round(total / attempts, 1) if attempts else None, reviews)
-        for day, attempts, total, reviews in store.days()
+        DayActivity(day, attempts, round(total / attempts, 1) if attempts else None, reviews,
+                    scenarios)
+        for day, attempts, total, reviews, scenarios in store.days()
     ]
     attempts = sum(d.attempts for d in days)
     total = sum(d.average * d.attempts for d in days if d.average is not None)
-    active = [d.day for d in days if d.attempts or d.reviews]
+    active = [d.day for d in days if d.active]
 
     scores = store.card_scores()
     categories = []
@@ -111,6 +118,7 @@ def compute(
         most_missed=missed,
         leeches=store.leeches(leech_lapses),
         last_session=store.last_session(),
+        scenarios=store.scenario_bests(),
     )
 
 
@@ -135,6 +143,10 @@ def format_text(progress: Progress) -> str:
     if progress.leeches:
         lines += ["", "leeches (forgotten again and again):"]
         lines += [f"  {card_id}  lapses: {lapses}" for card_id, lapses in progress.leeches]
+    if progress.scenarios:
+        lines += ["", "scenarios (best score, times played):"]
+        lines += [f"  {sid:<26} {best:>3}/100  x{played}"
+                  for sid, (best, played) in sorted(progress.scenarios.items())]
     if progress.attempts == 0 and progress.reviews == 0:
         lines += ["", "No progress stored yet. Run `sre-trainer` to start a quiz or flashcards."]
     return "\n".join(lines)

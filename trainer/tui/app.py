@@ -23,7 +23,7 @@ MODES = (
     ("q", "Quiz", "Type answers, graded against interviewer rubrics", True),
     ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)", True),
     ("c", "Cram", "Practise any cards without touching the schedule", True),
-    ("s", "Scenarios", "Work a simulated incident from page to debrief", False),
+    ("s", "Scenarios", "Work a simulated incident from page to debrief", True),
     ("m", "Mock interview", "Timed questions and an honest report", False),
     ("d", "Query drills", "Write and read PromQL and CloudWatch metrics", False),
     ("t", "Stats", "Progress, mastery, most-missed points", True),
@@ -50,6 +50,7 @@ class TrainerApp(App[int]):
         self.store = store
         self.clock = clock
         self.scheduler = Scheduler(store, clock=clock, fuzzing=fuzzing)
+        self._scenarios = None  # loaded on first use
 
     def on_mount(self) -> None:
         from trainer.tui.screens.home import HomeScreen
@@ -77,6 +78,7 @@ class TrainerApp(App[int]):
             "f": self.open_flashcards,
             "c": partial(self.open_flashcards, cram=True),
             "t": self.open_stats,
+            "s": self.open_scenarios,
         }
         if key in actions:
             actions[key]()
@@ -112,6 +114,18 @@ class TrainerApp(App[int]):
             random.shuffle(cards)
         session = FlashcardSession(self.bank, self.store, self.scheduler, cram_cards=cards)
         self.push_screen(FlashcardScreen(session))
+
+    def open_scenarios(self) -> None:
+        from trainer.scenarios.loader import load_scenarios
+        from trainer.tui.screens.scenario_picker import ScenarioPickerScreen
+
+        if self._scenarios is None:
+            self._scenarios = load_scenarios()
+        scenarios, errors = self._scenarios
+        if not scenarios:
+            self.notify("No scenarios could be loaded.", severity="error")
+            return
+        self.push_screen(ScenarioPickerScreen(scenarios, errors))
 
     def open_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen

@@ -66,7 +66,7 @@ class HomeScreen(Screen):
         ids = list(app.bank.cards)
         due = app.scheduler.due_today(ids)
         fresh = min(app.scheduler.new_left_today(), len(app.scheduler.new_cards(ids)))
-        days = [d for d, attempts, _, reviews in app.store.days() if attempts or reviews]
+        days = [d[0] for d in app.store.days() if d[1] or d[3] or d[4]]
         run = streak(days, local_day(app.clock()))
         attempts, reviews = app.store.totals()
         lines = Text()

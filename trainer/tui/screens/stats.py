@@ -42,6 +42,7 @@ class StatsScreen(Screen):
             yield Static(id="calendar")
             yield Static("Most-missed rubric points (w quizzes their cards)", classes="muted")
             yield DataTable(id="missed", cursor_type="row", zebra_stripes=True)
+            yield Static(id="scenario-results")
             yield Static(id="leeches")
         yield Footer()
 
@@ -91,7 +92,7 @@ class StatsScreen(Screen):
             )
         self.query_one("#mastery", Static).update(mastery)
 
-        activity = {d.day: d.attempts + d.reviews for d in progress.days}
+        activity = {d.day: d.attempts + d.reviews + d.scenarios for d in progress.days}
         self.query_one("#calendar", Static).update(
             join(Text("Study calendar\n", style="bold"), heatmap(activity, today))
         )
@@ -105,6 +106,15 @@ class StatsScreen(Screen):
             )
         if not progress.most_missed:
             table.add_row("-", "-", "-", literal("nothing missed yet"))
+
+        results = Text()
+        if progress.scenarios:
+            results.append("Scenarios ", style="bold")
+            results.append("(best score, times played)\n", style="dim")
+            for scenario_id, (best, played) in sorted(progress.scenarios.items()):
+                results.append_text(join(Text(f"{best:>4}/100 ", style=score_style(best)),
+                                         literal(f" x{played}  {scenario_id}\n")))
+        self.query_one("#scenario-results", Static).update(results)
 
         leeches = Text()
         if progress.leeches:
