@@ -87,7 +87,7 @@ scenario:
     rollback: the deploy is the cause
     status: people need to know
   hints: [Look at when it started.]
-  model_writeup: Errors hit 30% after the 23:40 deploy broke config; we rolled back and posted updates.
+  model_writeup: Errors hit 30% after the 23:40 deploy broke config; we rolled back.
   writeup_rubric:
     - point: Names the deploy as the cause
       weight: 2
@@ -150,24 +150,30 @@ def test_penalties_hints_harm_and_wrong_cause(tiny):
     hinted = play_and_score(tiny, list(tiny.model_path), "deploy", tiny.model_writeup, hints=1)
     assert hinted.score == 95
     harmed = play_and_score(tiny, [*tiny.model_path, "drop-db"], "deploy", tiny.model_writeup)
-    assert harmed.score <= HARM_CAP and harmed.harmful == [("Drop the database",
-                                                            "Every order is gone.")]
+    assert harmed.score <= HARM_CAP and harmed.harmful == [
+        ("Drop the database", "Every order is gone.")
+    ]
     wrong = play_and_score(tiny, list(tiny.model_path), "db", tiny.model_writeup)
     assert wrong.score == 75 and not wrong.root_cause_correct
 
 
 def test_acting_before_looking_costs(tiny):
-    hasty = play_and_score(tiny, ["restart", "look", "logs", "rollback", "status"], "deploy",
-                           tiny.model_writeup)
+    hasty = play_and_score(
+        tiny, ["restart", "look", "logs", "rollback", "status"], "deploy", tiny.model_writeup
+    )
     looked = next(i for i in hasty.items if i.name == "Looked before acting")
     assert looked.points == 0
 
 
 def test_validation_catches_broken_references(tmp_path):
-    broken = (TINY.replace("requires: [look]\n      evidence: \"TypeError",
-                           "requires: [lok]\n      evidence: \"TypeError")
-              .replace("unless: [rollback]", "unless: [rolback]")
-              .replace("set: {errors: 0}\n    - id: drop-db", "set: {eros: 0}\n    - id: drop-db"))
+    broken = (
+        TINY.replace(
+            'requires: [look]\n      evidence: "TypeError',
+            'requires: [lok]\n      evidence: "TypeError',
+        )
+        .replace("unless: [rollback]", "unless: [rolback]")
+        .replace("set: {errors: 0}\n    - id: drop-db", "set: {eros: 0}\n    - id: drop-db")
+    )
     scenario, errors = load_scenario(write(tmp_path / "tiny.yaml", broken))
     assert errors == []
     messages = [f"{e.field}: {e.message}" for e in check(scenario)]
@@ -178,9 +184,9 @@ def test_validation_catches_broken_references(tmp_path):
 
 
 def test_validation_catches_a_model_path_that_does_not_mitigate(tmp_path):
-    text = TINY.replace("model_path: [look, logs, rollback, status]",
-                        "model_path: [look, logs, status]").replace("    rollback: the deploy is "
-                                                                    "the cause\n", "")
+    text = TINY.replace(
+        "model_path: [look, logs, rollback, status]", "model_path: [look, logs, status]"
+    ).replace("    rollback: the deploy is the cause\n", "")
     scenario, _ = load_scenario(write(tmp_path / "tiny.yaml", text))
     (error,) = check(scenario)
     assert error.field == "scenario.model_path" and "does not mitigate" in error.message
@@ -188,16 +194,18 @@ def test_validation_catches_a_model_path_that_does_not_mitigate(tmp_path):
 
 
 def test_validation_catches_no_mitigating_path(tmp_path):
-    text = TINY.replace("      effects:\n        - set: {errors: 0}\n    - id: drop-db",
-                        "    - id: drop-db").replace("        - set: {errors: 0}\n        - after",
-                                                    "        - after")
+    text = TINY.replace(
+        "      effects:\n        - set: {errors: 0}\n    - id: drop-db", "    - id: drop-db"
+    ).replace("        - set: {errors: 0}\n        - after", "        - after")
     scenario, _ = load_scenario(write(tmp_path / "tiny.yaml", text))
     assert any("no path mitigates" in e.message for e in check(scenario))
 
 
 def test_loader_errors_have_positions(tmp_path):
-    text = TINY.replace("kind: diagnose\n      minutes: 5\n      evidence: errors",
-                        "kind: investigate\n      minutes: 5\n      evidence: errors")
+    text = TINY.replace(
+        "kind: diagnose\n      minutes: 5\n      evidence: errors",
+        "kind: investigate\n      minutes: 5\n      evidence: errors",
+    )
     scenario, errors = load_scenario(write(tmp_path / "tiny.yaml", text))
     assert scenario is None
     assert errors[0].field == "scenario.actions[0].kind" and errors[0].line == 14
@@ -205,10 +213,18 @@ def test_loader_errors_have_positions(tmp_path):
 
 
 def test_validate_command_reports_broken_scenario(tmp_path):
-    path = write(tmp_path / "tiny.yaml", TINY.replace("requires: [look]\n      evidence: \"Type",
-                                                      "requires: [nothing]\n      evidence: \"Type"))
-    result = subprocess.run([sys.executable, "-m", "trainer", "validate", str(path)],
-                            capture_output=True, text=True, timeout=60)
+    path = write(
+        tmp_path / "tiny.yaml",
+        TINY.replace(
+            'requires: [look]\n      evidence: "Type', 'requires: [nothing]\n      evidence: "Type'
+        ),
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer", "validate", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert "scenario.actions[1].requires: unknown action 'nothing'" in result.stdout
 
@@ -226,8 +242,9 @@ def test_builtin_scenarios_load_and_validate():
 @pytest.mark.parametrize("scenario_id", sorted(BUILTIN))
 def test_builtin_model_path_and_harm(scenario_id):
     scenario = BUILTIN[scenario_id]
-    model = play_and_score(scenario, list(scenario.model_path), scenario.correct_cause.id,
-                           scenario.model_writeup)
+    model = play_and_score(
+        scenario, list(scenario.model_path), scenario.correct_cause.id, scenario.model_writeup
+    )
     assert model.score >= 90 and model.mitigated
     harmful = [a for a in scenario.actions if a.harmful]
     assert harmful, "each scenario has at least one harmful action"
@@ -249,24 +266,55 @@ def test_builtin_model_path_and_harm(scenario_id):
 
 
 def test_scenario_play_command_model_path():
-    result = subprocess.run([sys.executable, "-m", "trainer", "scenario", "play",
-                             "dynamodb-throttling", "--model-path", "--json"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trainer",
+            "scenario",
+            "play",
+            "dynamodb-throttling",
+            "--model-path",
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     data = json.loads(result.stdout)
     assert data["score"] >= 90 and data["mitigated"] and data["root_cause_correct"]
 
 
 def test_scenario_play_command_errors():
-    result = subprocess.run([sys.executable, "-m", "trainer", "scenario", "play", "nope"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "trainer", "scenario", "play", "nope"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "unknown scenario 'nope'" in result.stderr
-    result = subprocess.run([sys.executable, "-m", "trainer", "scenario", "play",
-                             "error-rate-50", "--actions", "not-an-action"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "trainer",
+            "scenario",
+            "play",
+            "error-rate-50",
+            "--actions",
+            "not-an-action",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2 and "unknown action" in result.stderr
     assert "Traceback" not in result.stderr
 
 
 def test_sparkline_and_reflow():
     assert sparkline([0, 5, 10]) == "▁▅█"
-    assert reflow("one\ntwo\n\n  kubectl  table\n  row   x") == "one two\n\n  kubectl  table\n  row   x"
+    assert (
+        reflow("one\ntwo\n\n  kubectl  table\n  row   x")
+        == "one two\n\n  kubectl  table\n  row   x"
+    )

@@ -39,8 +39,8 @@ async def test_home_shows_modes_and_today(app):
         assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
         modes = app.screen.query_one("#modes")
         assert modes.option_count == 7
-        assert "coming" in str(modes.get_option("m").prompt)
-        await pilot.press("m")
+        assert "coming" in str(modes.get_option("d").prompt)
+        await pilot.press("d")
         assert "coming soon" in rendered(app.screen.query_one(".card"))
         await pilot.press("escape")
         assert isinstance(app.screen, HomeScreen)
@@ -165,7 +165,7 @@ async def test_new_card_limit_is_configurable(app, data_dir):
 async def test_command_palette_lists_modes_and_categories(app):
     async with app.run_test():
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Quiz" in titles and "Mock interview (coming)" in titles
+        assert "Quiz" in titles and "Query drills (coming)" in titles
         assert "Quiz: security-compliance" in titles
 
 
@@ -202,8 +202,10 @@ async def test_scenario_played_to_debrief(app, data_dir):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
         picker = app.screen
-        ids = [picker.query_one("#scenario-list").get_option_at_index(i).id
-               for i in range(len(picker.scenarios))]
+        ids = [
+            picker.query_one("#scenario-list").get_option_at_index(i).id
+            for i in range(len(picker.scenarios))
+        ]
         index = ids.index("error-rate-50")
         await pilot.press(*["down"] * index, "enter")
         assert isinstance(app.screen, IncidentScreen)
@@ -230,3 +232,56 @@ async def test_scenario_played_to_debrief(app, data_dir):
         assert "Best" in summary
     bests = Store.open(data_dir).scenario_bests()
     assert bests["error-rate-50"][0] >= 90
+
+
+async def test_two_question_mock_with_timeout_and_report(app, data_dir, clock, tmp_path):
+    from trainer.study.mock import MockConfig
+    from trainer.tui.screens.mock import MockScreen
+    from trainer.tui.screens.mock_report import MockReportScreen
+
+    async with app.run_test() as pilot:
+        await pilot.press("m")
+        app.start_mock(MockConfig(questions=2, seconds_per_question=60, seed=1))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, MockScreen)
+        assert "1:00 left" in rendered(screen.query_one("#mock-clock"))
+        screen.query_one("#answer").text = "exponential backoff with jitter"
+        await pilot.press("ctrl+s")
+        assert screen.session.position == 1
+        screen.query_one("#answer").text = "half an answer about pending pods"
+        clock.advance(seconds=61)  # the second question runs out of time
+        screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, MockReportScreen)
+        report = app.screen.report
+        assert [q["outcome"] for q in report["questions"]] == ["answered", "timeout"]
+        await pilot.press("e")
+        exported = data_dir / "reports" / f"mock-{report['mock_id']}.md"
+        assert exported.read_text().startswith("# Mock interview report")
+        if report["study_next"]:
+            await pilot.press("1")
+            assert app.screen.__class__.__name__ == "QuizScreen"
+    store = Store.open(data_dir)
+    answers = store.mock_answers(report["mock_id"])
+    assert answers[1]["answer"] == "half an answer about pending pods"
+
+
+async def test_unfinished_mock_is_offered_on_start(app_factory, data_dir, clock):
+    from trainer.study.mock import MockConfig, MockSession
+    from trainer.tui.screens.mock import MockScreen
+    from trainer.tui.screens.resume_mock import ResumeMockScreen
+
+    store = Store.open(data_dir)
+    session = MockSession.start(
+        app_factory().bank, store, MockConfig(questions=2, seed=1), clock=clock
+    )
+    session.begin_question()
+    session.submit("an answer before the crash")
+    app = app_factory()
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeMockScreen)
+        await pilot.press("r")
+        assert isinstance(app.screen, MockScreen)
+        assert app.screen.session.position == 1

@@ -35,8 +35,10 @@ def sparkline(points: tuple[float, ...] | list[float]) -> str:
 
 def format_series(series: Series) -> str:
     points = series.points
-    return (f"{series.name}: {sparkline(points)}  {points[0]:g} → {points[-1]:g} "
-            f"(min {min(points):g}, max {max(points):g})")
+    return (
+        f"{series.name}: {sparkline(points)}  {points[0]:g} → {points[-1]:g} "
+        f"(min {min(points):g}, max {max(points):g})"
+    )
 
 
 def format_debrief(scenario: Scenario, debrief: Debrief) -> str:

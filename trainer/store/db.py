@@ -268,8 +268,15 @@ class Store:
 
     # -- scenarios -------------------------------------------------------------------------
     def record_scenario(
-        self, scenario_id: str, score: int, root_cause_correct: bool, mitigated: bool,
-        minutes: int | None, path: list[str], writeup: str, breakdown: list[dict],
+        self,
+        scenario_id: str,
+        score: int,
+        root_cause_correct: bool,
+        mitigated: bool,
+        minutes: int | None,
+        path: list[str],
+        writeup: str,
+        breakdown: list[dict],
         when: datetime | None = None,
     ) -> int:
         moment = when or now_utc()
@@ -277,12 +284,22 @@ class Store:
             cursor = db.execute(
                 "INSERT INTO scenario_results(scenario_id, score, root_cause_correct, mitigated, "
                 "minutes, path, writeup, breakdown, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (scenario_id, score, int(root_cause_correct), int(mitigated), minutes,
-                 json.dumps(path), writeup, json.dumps(breakdown), iso(moment)),
+                (
+                    scenario_id,
+                    score,
+                    int(root_cause_correct),
+                    int(mitigated),
+                    minutes,
+                    json.dumps(path),
+                    writeup,
+                    json.dumps(breakdown),
+                    iso(moment),
+                ),
             )
             db.execute(
                 "INSERT INTO days(day, scenarios) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
-                "scenarios = scenarios + 1", (local_day(moment),),
+                "scenarios = scenarios + 1",
+                (local_day(moment),),
             )
             return cursor.lastrowid
 
@@ -292,6 +309,102 @@ class Store:
             "SELECT scenario_id, max(score), count(*) FROM scenario_results GROUP BY scenario_id"
         ).fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
+
+    # -- mock interviews -------------------------------------------------------------------
+    def start_mock(self, config: dict, when: datetime | None = None) -> int:
+        with self._tx() as db:
+            cursor = db.execute(
+                "INSERT INTO mocks(status, config, started_at) VALUES ('running', ?, ?)",
+                (json.dumps(config), iso(when or now_utc())),
+            )
+            return cursor.lastrowid
+
+    def record_mock_answer(
+        self,
+        mock_id: int,
+        position: int,
+        card_id: str,
+        answer: str,
+        score: int,
+        seconds: float,
+        outcome: str,
+        missed: list[str],
+        attempt_id: int | None,
+        when: datetime | None = None,
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO mock_answers(mock_id, position, card_id, answer, score, "
+                "seconds, outcome, missed, attempt_id, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mock_id,
+                    position,
+                    card_id,
+                    answer,
+                    score,
+                    seconds,
+                    outcome,
+                    json.dumps(missed),
+                    attempt_id,
+                    iso(when or now_utc()),
+                ),
+            )
+
+    def mock_answers(self, mock_id: int) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT position, card_id, answer, score, seconds, outcome, missed FROM mock_answers "
+            "WHERE mock_id = ? ORDER BY position",
+            (mock_id,),
+        ).fetchall()
+        return [
+            {
+                "position": r[0],
+                "card_id": r[1],
+                "answer": r[2],
+                "score": r[3],
+                "seconds": r[4],
+                "outcome": r[5],
+                "missed": json.loads(r[6]),
+            }
+            for r in rows
+        ]
+
+    def end_mock(
+        self, mock_id: int, status: str, report: dict | None, when: datetime | None = None
+    ) -> None:
+        with self._tx() as db:
+            db.execute(
+                "UPDATE mocks SET status = ?, report = ?, ended_at = ? WHERE id = ?",
+                (
+                    status,
+                    json.dumps(report) if report is not None else None,
+                    iso(when or now_utc()),
+                    mock_id,
+                ),
+            )
+
+    def unfinished_mock(self) -> dict | None:
+        """The latest mock left running (quit, Ctrl-C or a crash): resumable."""
+        row = self.db.execute(
+            "SELECT id, config, started_at FROM mocks WHERE status = 'running' "
+            "ORDER BY id DESC LIMIT 1"
+        ).fetchone()
+        if row is None:
+            return None
+        return {
+            "id": row[0],
+            "config": json.loads(row[1]),
+            "started_at": row[2],
+            "answered": len(self.mock_answers(row[0])),
+        }
+
+    def mock_history(self) -> list[dict]:
+        """Finished mocks, oldest first: (id, ended_at, overall score)."""
+        rows = self.db.execute(
+            "SELECT id, ended_at, report FROM mocks WHERE status = 'complete' ORDER BY id"
+        ).fetchall()
+        return [{"id": r[0], "ended_at": r[1], "score": json.loads(r[2])["overall"]} for r in rows]
 
     # -- schedule --------------------------------------------------------------------------
     def schedule_row(self, card_id: str) -> dict | None:

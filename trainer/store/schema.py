@@ -3,7 +3,8 @@
 `MIGRATIONS[n]` takes a database at schema version n to n + 1; the version lives in
 `PRAGMA user_version`. Version 1 stored attempts, reviews and sessions; version 2 added the
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
-and backfills them from version 1's attempts; version 3 stores scenario results.
+and backfills them from version 1's attempts; version 3 stores scenario results; version 4
+mock interviews and their answers.
 """
 
 from __future__ import annotations
@@ -137,6 +138,31 @@ ALTER TABLE days ADD COLUMN scenarios INTEGER NOT NULL DEFAULT 0;
 """
 
 
+SCHEMA_V4 = """
+CREATE TABLE mocks (
+    id INTEGER PRIMARY KEY,
+    status TEXT NOT NULL,
+    config TEXT NOT NULL,
+    report TEXT,
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE TABLE mock_answers (
+    mock_id INTEGER NOT NULL REFERENCES mocks(id),
+    position INTEGER NOT NULL,
+    card_id TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    missed TEXT NOT NULL,
+    attempt_id INTEGER,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (mock_id, position)
+);
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -157,6 +183,10 @@ def _to_v3(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_V3)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3]
+def _to_v4(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_V4)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

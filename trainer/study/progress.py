@@ -75,8 +75,9 @@ def compute(
     store: Store, bank: Bank, clock: Callable[[], datetime] = now_utc, leech_lapses: int = 4
 ) -> Progress:
     days = [
-        DayActivity(day, attempts, round(total / attempts, 1) if attempts else None, reviews,
-                    scenarios)
+        DayActivity(
+            day, attempts, round(total / attempts, 1) if attempts else None, reviews, scenarios
+        )
         for day, attempts, total, reviews, scenarios in store.days()
     ]
     attempts = sum(d.attempts for d in days)
@@ -145,8 +146,10 @@ def format_text(progress: Progress) -> str:
         lines += [f"  {card_id}  lapses: {lapses}" for card_id, lapses in progress.leeches]
     if progress.scenarios:
         lines += ["", "scenarios (best score, times played):"]
-        lines += [f"  {sid:<26} {best:>3}/100  x{played}"
-                  for sid, (best, played) in sorted(progress.scenarios.items())]
+        lines += [
+            f"  {sid:<26} {best:>3}/100  x{played}"
+            for sid, (best, played) in sorted(progress.scenarios.items())
+        ]
     if progress.attempts == 0 and progress.reviews == 0:
         lines += ["", "No progress stored yet. Run `sre-trainer` to start a quiz or flashcards."]
     return "\n".join(lines)

@@ -24,7 +24,7 @@ MODES = (
     ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)", True),
     ("c", "Cram", "Practise any cards without touching the schedule", True),
     ("s", "Scenarios", "Work a simulated incident from page to debrief", True),
-    ("m", "Mock interview", "Timed questions and an honest report", False),
+    ("m", "Mock interview", "Timed questions and an honest report", True),
     ("d", "Query drills", "Write and read PromQL and CloudWatch metrics", False),
     ("t", "Stats", "Progress, mastery, most-missed points", True),
 )
@@ -44,8 +44,10 @@ class TrainerApp(App[int]):
         store: Store,
         clock: Callable[[], datetime] = now_utc,
         fuzzing: bool = True,
+        start: str | None = None,
     ):
         super().__init__()
+        self.start_mode = start
         self.bank = bank
         self.store = store
         self.clock = clock
@@ -56,6 +58,8 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
+        if self.start_mode == "mock":
+            self.open_mock_setup()
         if self.store.notice:
             self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
         if self.bank.errors:
@@ -79,6 +83,7 @@ class TrainerApp(App[int]):
             "c": partial(self.open_flashcards, cram=True),
             "t": self.open_stats,
             "s": self.open_scenarios,
+            "m": self.open_mock_setup,
         }
         if key in actions:
             actions[key]()
@@ -103,29 +108,70 @@ class TrainerApp(App[int]):
         session = QuizSession(self.bank, self.store, self.scheduler, cards, clock=self.clock)
         self.push_screen(QuizScreen(session))
 
-    def open_flashcards(self, cram: bool = False) -> None:
+    def open_flashcards(self, cram: bool = False, card_ids: list[str] | None = None) -> None:
         from trainer.study.flashcards import FlashcardSession
         from trainer.tui.screens.flashcards import FlashcardScreen
 
-        cards = list(self.bank.cards.values()) if cram else None
-        if cram:
+        cards = None
+        if card_ids:
+            cards = [self.bank.cards[c] for c in card_ids if c in self.bank.cards]
+        elif cram:
             import random
 
+            cards = list(self.bank.cards.values())
             random.shuffle(cards)
         session = FlashcardSession(self.bank, self.store, self.scheduler, cram_cards=cards)
         self.push_screen(FlashcardScreen(session))
 
+    def scenarios(self) -> dict:
+        """The built-in scenarios, loaded on first use."""
+        if self._scenarios is None:
+            from trainer.scenarios.loader import load_scenarios
+
+            self._scenarios = load_scenarios()
+        return self._scenarios[0]
+
     def open_scenarios(self) -> None:
-        from trainer.scenarios.loader import load_scenarios
         from trainer.tui.screens.scenario_picker import ScenarioPickerScreen
 
-        if self._scenarios is None:
-            self._scenarios = load_scenarios()
-        scenarios, errors = self._scenarios
+        scenarios = self.scenarios()
+        errors = self._scenarios[1]
         if not scenarios:
             self.notify("No scenarios could be loaded.", severity="error")
             return
         self.push_screen(ScenarioPickerScreen(scenarios, errors))
+
+    def open_mock_setup(self, ask_resume: bool = True) -> None:
+        """The mock set-up; first the offer to resume a mock left unfinished, if there is one."""
+        from trainer.tui.screens.mock_setup import MockSetupScreen
+        from trainer.tui.screens.resume_mock import ResumeMockScreen
+
+        unfinished = self.store.unfinished_mock() if ask_resume else None
+        if unfinished is not None:
+            self.push_screen(ResumeMockScreen(unfinished, then_setup=True))
+            return
+        self.push_screen(MockSetupScreen())
+
+    def start_mock(self, config) -> None:
+        """Start a mock with this `MockConfig`."""
+        from trainer.study.mock import MockSession
+        from trainer.tui.screens.mock import MockScreen
+
+        session = MockSession.start(
+            self.bank,
+            self.store,
+            config,
+            clock=self.clock,
+            scenarios=self.scenarios() if config.scenario else None,
+        )
+        self.switch_screen(MockScreen(session))
+
+    def resume_mock(self, unfinished: dict) -> None:
+        from trainer.study.mock import MockSession
+        from trainer.tui.screens.mock import MockScreen
+
+        session = MockSession.resume(self.bank, self.store, unfinished, clock=self.clock)
+        self.push_screen(MockScreen(session))
 
     def open_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen
@@ -140,6 +186,9 @@ class TrainerApp(App[int]):
             self.pop_screen()
         if isinstance(self.screen, HomeScreen):
             self.screen.refresh_summary()
+
+    def action_go_home(self) -> None:
+        self.go_home()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from trainer.study.quiz import QuizOptions
@@ -165,6 +214,7 @@ def make_app(
     clock: Callable[[], datetime] = now_utc,
     bank: Bank | None = None,
     fuzzing: bool = True,
+    start: str | None = None,
 ) -> TrainerApp:
     """The app as users get it: the CLI, the Pilot tests and the snapshot tests all call this."""
     from trainer import paths
@@ -173,4 +223,4 @@ def make_app(
     if bank is None:
         bank = load_bank_cached(pack_dirs=pack_dirs)
     store = Store.open(paths.user_data_dir(data_dir))
-    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing)
+    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start)

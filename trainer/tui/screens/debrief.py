@@ -29,8 +29,10 @@ class DebriefScreen(Screen):
             yield Static(self._summary(), id="debrief-score")
             yield Static(self._path(), classes="card")
             yield Static(self._writeup(), id="debrief-writeup")
-            yield Static(join(Text("Lesson\n", style="bold"),
-                              literal(self.scenario.lesson.strip())), classes="card")
+            yield Static(
+                join(Text("Lesson\n", style="bold"), literal(self.scenario.lesson.strip())),
+                classes="card",
+            )
         yield Footer()
 
     def on_mount(self) -> None:
@@ -38,17 +40,30 @@ class DebriefScreen(Screen):
 
     def _summary(self) -> Text:
         d = self.debrief
-        out = join(Text(f"{d.score:>3}/100 ", style=score_style(d.score)),
-                   bar(d.score / 100, style=score_style(d.score)),
-                   literal(f"  {self.scenario.title}\n\n"))
+        out = join(
+            Text(f"{d.score:>3}/100 ", style=score_style(d.score)),
+            bar(d.score / 100, style=score_style(d.score)),
+            literal(f"  {self.scenario.title}\n\n"),
+        )
         for item in d.items:
             out_of = f"/{item.out_of}" if item.out_of else ""
             style = "red" if item.points < 0 else ("green" if item.points == item.out_of else "")
-            out.append_text(join(Text(f"{item.points:5.1f}{out_of:<4}", style=style),
-                                 literal(f" {item.name}: ", "bold"), literal(item.detail), "\n"))
+            out.append_text(
+                join(
+                    Text(f"{item.points:5.1f}{out_of:<4}", style=style),
+                    literal(f" {item.name}: ", "bold"),
+                    literal(item.detail),
+                    "\n",
+                )
+            )
         for label, harm in d.harmful:
-            out.append_text(join(Text("⚠ ", style="bold red"), literal(label, "bold"),
-                                 literal(f": {harm.strip()}\n", "red")))
+            out.append_text(
+                join(
+                    Text("⚠ ", style="bold red"),
+                    literal(label, "bold"),
+                    literal(f": {harm.strip()}\n", "red"),
+                )
+            )
         return out
 
     def _path(self) -> Text:
@@ -76,6 +91,10 @@ class DebriefScreen(Screen):
             mark, style = ("✓ ", "green") if point.matched else ("✗ ", "yellow")
             out.append(mark, style=style)
             out.append_text(literal(point.text + "\n"))
-        out.append_text(join(Text("\nA strong summary\n", style="bold"),
-                             literal(self.scenario.model_writeup.strip())))
+        out.append_text(
+            join(
+                Text("\nA strong summary\n", style="bold"),
+                literal(self.scenario.model_writeup.strip()),
+            )
+        )
         return out

@@ -18,7 +18,7 @@ from trainer.tui.widgets.answer_area import AnswerArea
 
 class DiagnosisScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit", priority=True),
+        Binding("ctrl+s", "submit", "Submit"),
         Binding("escape", "app.pop_screen", "Back to the incident"),
     ]
 
@@ -30,15 +30,19 @@ class DiagnosisScreen(Screen):
     def compose(self) -> ComposeResult:
         scenario = self.simulation.scenario
         # A stable shuffle, so the right answer is not always in the same place.
-        causes = sorted(scenario.causes,
-                        key=lambda c: hashlib.md5(f"{scenario.id}{c.id}".encode()).hexdigest())
+        causes = sorted(
+            scenario.causes, key=lambda c: hashlib.md5(f"{scenario.id}{c.id}".encode()).hexdigest()
+        )
         yield Header()
         with Vertical(id="diagnosis"):
             yield Static("What was the root cause? (↑↓, Enter picks)", classes="panel-title")
             yield OptionList(*(Option(literal(c.label), id=c.id) for c in causes), id="causes")
             yield Static(id="chosen", classes="muted")
-            yield Static("Incident summary: impact, timeline, root cause, mitigation, follow-ups "
-                         "(ctrl+s submits)", classes="muted")
+            yield Static(
+                "Incident summary: impact, timeline, root cause, mitigation, follow-ups "
+                "(ctrl+s submits)",
+                classes="muted",
+            )
             yield AnswerArea(self.notes, id="writeup")
         yield Footer()
 
@@ -61,13 +65,18 @@ class DiagnosisScreen(Screen):
             return
         writeup = self.query_one("#writeup", AnswerArea).text
         if not writeup.strip():
-            self.notify("Write a short summary: it is a quarter of the score.",
-                        severity="warning")
+            self.notify("Write a short summary: it is a quarter of the score.", severity="warning")
             return
         debrief = score(self.simulation, chosen, writeup)
         self.app.store.record_scenario(
-            debrief.scenario_id, debrief.score, debrief.root_cause_correct, debrief.mitigated,
-            debrief.minutes_to_mitigate, debrief.path, writeup, debrief.to_json()["breakdown"],
+            debrief.scenario_id,
+            debrief.score,
+            debrief.root_cause_correct,
+            debrief.mitigated,
+            debrief.minutes_to_mitigate,
+            debrief.path,
+            writeup,
+            debrief.to_json()["breakdown"],
             when=self.app.clock(),
         )
         self.app.pop_screen()  # the diagnosis

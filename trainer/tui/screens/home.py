@@ -57,6 +57,11 @@ class HomeScreen(Screen):
     def on_mount(self) -> None:
         self.refresh_summary()
         self.query_one("#modes", OptionList).focus()
+        unfinished = self.app.store.unfinished_mock()
+        if unfinished is not None and self.app.start_mode is None:
+            from trainer.tui.screens.resume_mock import ResumeMockScreen
+
+            self.app.push_screen(ResumeMockScreen(unfinished))
 
     def on_screen_resume(self) -> None:
         self.refresh_summary()

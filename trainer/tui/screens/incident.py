@@ -52,22 +52,27 @@ class IncidentScreen(Screen):
     def on_mount(self) -> None:
         self.query_one("#notes", TextArea).border_title = "Notes (n to write, Esc to leave)"
         self._log(join(Text("PAGE\n", style="bold red"), literal(reflow(self.scenario.page))))
-        self._log(join(Text("First look\n", style="bold"),
-                       literal(reflow(self.scenario.first_look))))
+        self._log(
+            join(Text("First look\n", style="bold"), literal(reflow(self.scenario.first_look)))
+        )
         self._refresh()
 
     # -- drawing ---------------------------------------------------------------------------
     def _status(self) -> Text:
         sim = self.simulation
-        out = join(Text(f" {sim.clock()} ", style="bold reverse"),
-                   Text(f" +{sim.minute} min  ", style="dim"),
-                   literal(self.scenario.title, "bold"), "\n ")
+        out = join(
+            Text(f" {sim.clock()} ", style="bold reverse"),
+            Text(f" +{sim.minute} min  ", style="dim"),
+            literal(self.scenario.title, "bold"),
+            "\n ",
+        )
         for signal in self.scenario.signals:
             value = sim.values[signal.id]
             ok = signal.healthy(value)
             out.append("✓ " if ok else "✗ ", style="green" if ok else "bold red")
-            out.append_text(literal(f"{signal.label} {value:g}{signal.unit}   ",
-                                    "green" if ok else "red"))
+            out.append_text(
+                literal(f"{signal.label} {value:g}{signal.unit}   ", "green" if ok else "red")
+            )
         return out
 
     def _refresh(self) -> None:
@@ -76,14 +81,24 @@ class IncidentScreen(Screen):
         actions.clear_options()
         for action in self.simulation.available():
             badge, style = KIND_BADGE[action.kind]
-            actions.add_option(Option(join(Text(badge, style=f"bold {style}"),
-                                           literal(f" {action.label} "),
-                                           Text(f"{action.minutes}m", style="dim")),
-                                      id=action.id))
+            actions.add_option(
+                Option(
+                    join(
+                        Text(badge, style=f"bold {style}"),
+                        literal(f" {action.label} "),
+                        Text(f"{action.minutes}m", style="dim"),
+                    ),
+                    id=action.id,
+                )
+            )
         locked = len(self.simulation.locked())
         if locked:
-            actions.add_option(Option(Text(f"({locked} more unlock as you learn more)",
-                                           style="dim italic"), disabled=True))
+            actions.add_option(
+                Option(
+                    Text(f"({locked} more unlock as you learn more)", style="dim italic"),
+                    disabled=True,
+                )
+            )
         if actions.option_count:
             actions.highlighted = 0
         actions.focus()
@@ -98,18 +113,26 @@ class IncidentScreen(Screen):
 
     def _show_step(self, step: Step) -> None:
         action = step.action
-        entry = join(Text(f"{self.simulation.clock()} ", style="bold"),
-                     literal(f"$ {action.command or action.label}", "bold cyan"), "\n",
-                     literal(reflow(action.evidence)))
+        entry = join(
+            Text(f"{self.simulation.clock()} ", style="bold"),
+            literal(f"$ {action.command or action.label}", "bold cyan"),
+            "\n",
+            literal(reflow(action.evidence)),
+        )
         for series in action.series:
             entry.append_text(join("\n", literal(format_series(series), "yellow")))
         if action.harm:
-            entry.append_text(join(Text("\n⚠ Harm done: ", style="bold red"),
-                                   literal(reflow(action.harm), "red")))
+            entry.append_text(
+                join(Text("\n⚠ Harm done: ", style="bold red"), literal(reflow(action.harm), "red"))
+            )
         for source in step.relapsed:
             label = self.scenario.action(source).label
-            entry.append_text(join(Text("\n⚠ Signals moved again: ", style="bold yellow"),
-                                   literal(f"the effect of “{label}” wore off.")))
+            entry.append_text(
+                join(
+                    Text("\n⚠ Signals moved again: ", style="bold yellow"),
+                    literal(f"the effect of “{label}” wore off."),
+                )
+            )
         self._log(entry)
 
     # -- actions ---------------------------------------------------------------------------
@@ -125,8 +148,12 @@ class IncidentScreen(Screen):
         if hint is None:
             self.notify("No more hints for this incident.", timeout=3)
             return
-        self._log(join(Text(f"Hint {self.simulation.hints_used} (-5): ", style="bold magenta"),
-                       literal(hint)))
+        self._log(
+            join(
+                Text(f"Hint {self.simulation.hints_used} (-5): ", style="bold magenta"),
+                literal(hint),
+            )
+        )
 
     def action_notes(self) -> None:
         self.query_one("#notes", TextArea).focus()
@@ -142,8 +169,11 @@ class IncidentScreen(Screen):
         from trainer.tui.screens.diagnosis import DiagnosisScreen
 
         if not self.simulation.taken:
-            self.notify("Take at least one action first: look at the evidence.",
-                        severity="warning", timeout=3)
+            self.notify(
+                "Take at least one action first: look at the evidence.",
+                severity="warning",
+                timeout=3,
+            )
             return
         notes = self.query_one("#notes", TextArea).text
         self.app.push_screen(DiagnosisScreen(self.simulation, notes))

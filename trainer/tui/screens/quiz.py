@@ -17,7 +17,7 @@ from trainer.tui.widgets.answer_area import AnswerArea
 
 class QuizScreen(Screen):
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit answer", priority=True),
+        Binding("ctrl+s", "submit", "Submit answer"),
         Binding("escape", "end", "End quiz"),
     ]
 

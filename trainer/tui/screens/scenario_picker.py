@@ -26,8 +26,11 @@ class ScenarioPickerScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="picker"):
-            yield Static("Troubleshooting scenarios: you are on call for CloudMart "
-                         "(difficulty, best score, incident)", classes="panel-title")
+            yield Static(
+                "Troubleshooting scenarios: you are on call for CloudMart "
+                "(difficulty, best score, incident)",
+                classes="panel-title",
+            )
             yield OptionList(id="scenario-list")
             yield Static(id="scenario-summary", classes="muted")
             yield Static(
@@ -52,13 +55,22 @@ class ScenarioPickerScreen(Screen):
         options.clear_options()
         for scenario in self.scenarios.values():
             best, _ = bests.get(scenario.id, (None, 0))
-            options.add_option(Option(join(
-                Text(f"{scenario.difficulty:<7}", style=DIFFICULTY_STYLE.get(scenario.difficulty,
-                                                                              "")),
-                Text(f"{best:>3} " if best is not None else "  - ",
-                     style=score_style(best) if best is not None else "dim"),
-                literal(f" {scenario.title}"),
-            ), id=scenario.id))
+            options.add_option(
+                Option(
+                    join(
+                        Text(
+                            f"{scenario.difficulty:<7}",
+                            style=DIFFICULTY_STYLE.get(scenario.difficulty, ""),
+                        ),
+                        Text(
+                            f"{best:>3} " if best is not None else "  - ",
+                            style=score_style(best) if best is not None else "dim",
+                        ),
+                        literal(f" {scenario.title}"),
+                    ),
+                    id=scenario.id,
+                )
+            )
         options.highlighted = highlighted if highlighted is not None else 0
         options.focus()
 

@@ -112,8 +112,12 @@ class StatsScreen(Screen):
             results.append("Scenarios ", style="bold")
             results.append("(best score, times played)\n", style="dim")
             for scenario_id, (best, played) in sorted(progress.scenarios.items()):
-                results.append_text(join(Text(f"{best:>4}/100 ", style=score_style(best)),
-                                         literal(f" x{played}  {scenario_id}\n")))
+                results.append_text(
+                    join(
+                        Text(f"{best:>4}/100 ", style=score_style(best)),
+                        literal(f" x{played}  {scenario_id}\n"),
+                    )
+                )
         self.query_one("#scenario-results", Static).update(results)
 
         leeches = Text()

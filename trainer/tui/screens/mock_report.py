@@ -1,0 +1,131 @@
+"""The mock report: overall score and verdict, each question, categories, the trend, and the
+three things to study next (keys start a quiz or flashcards on them); Markdown export."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from trainer.study.mock import report_markdown
+from trainer.tui.text import bar, join, literal, score_style
+
+
+class MockReportScreen(Screen):
+    BINDINGS = [
+        Binding("1", "study(0)", "Quiz #1"),
+        Binding("2", "study(1)", "Quiz #2"),
+        Binding("3", "study(2)", "Quiz #3"),
+        Binding("f", "flashcards", "Cram these"),
+        Binding("e", "export", "Export .md"),
+        Binding("escape", "app.go_home", "Home"),
+    ]
+
+    def __init__(self, report: dict):
+        super().__init__()
+        self.report = report
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief"):
+            yield Static(self._summary(), id="mock-summary")
+            yield Static(self._questions(), classes="card")
+            yield Static(self._next(), id="study-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#debrief").focus()
+
+    def _summary(self) -> Text:
+        r = self.report
+        out = join(
+            Text(f"{r['overall']:>5.0f}/100 ", style=score_style(r["overall"])),
+            bar(r["overall"] / 100, style=score_style(r["overall"])),
+            literal(f"  {r['verdict']}\n\n"),
+        )
+        for name, score in r["categories"].items():
+            out.append_text(
+                join(
+                    literal(f"{name:<26} "),
+                    bar(score / 100, 15, score_style(score)),
+                    literal(f" {score:.0f}\n"),
+                )
+            )
+        trend = r["trend"]
+        if trend["previous"]:
+            change = trend["change"]
+            out.append_text(
+                literal(
+                    f"\nEarlier mocks: {', '.join(f'{s:.0f}' for s in trend['previous'])}  "
+                    f"(this one {'+' if change >= 0 else ''}{change:.0f})"
+                )
+            )
+        else:
+            out.append("\nYour first mock: the next report will show the trend.", style="dim")
+        return out
+
+    def _questions(self) -> Text:
+        out = Text("Questions\n", style="bold")
+        for n, q in enumerate(self.report["questions"], start=1):
+            out.append_text(
+                join(
+                    Text(f"{n:>2}. {q['score']:>3} ", style=score_style(q["score"])),
+                    Text(f"{q['seconds']:>4}s {q['outcome']:<11} ", style="dim"),
+                    literal(q["question"][:90]),
+                    "\n",
+                )
+            )
+            if q["missed"]:
+                out.append_text(literal(f"      missed: {'; '.join(q['missed'][:3])}\n", "dim"))
+        return out
+
+    def _next(self) -> Text:
+        out = Text(
+            "Study next (1-3 start a quiz on it, f crams them as flashcards, e exports)\n",
+            style="bold",
+        )
+        for n, item in enumerate(self.report["study_next"], start=1):
+            out.append_text(
+                join(
+                    Text(f" {n} ", style="bold reverse"),
+                    literal(f" {item['point']}  ({item['card_id']})\n"),
+                )
+            )
+        if not self.report["study_next"]:
+            out.append("Nothing missed: try a longer mock or shorter time limits.")
+        return out
+
+    def _cards(self, index: int | None = None) -> list[str]:
+        items = self.report["study_next"]
+        chosen = items if index is None else items[index : index + 1]
+        return [i["card_id"] for i in chosen if i["card_id"] in self.app.bank.cards]
+
+    def action_study(self, index: int) -> None:
+        from trainer.study.quiz import QuizOptions
+
+        cards = self._cards(index)
+        if not cards:
+            self.notify("Nothing there to study.", timeout=2)
+            return
+        self.app.start_quiz(QuizOptions(card_ids=tuple(cards), count=len(cards)))
+
+    def action_flashcards(self) -> None:
+        cards = self._cards()
+        if cards:
+            self.app.open_flashcards(cram=True, card_ids=cards)
+
+    def action_export(self) -> None:
+        folder = Path(self.app.store.path).parent / "reports"
+        path = folder / f"mock-{self.report['mock_id']}.md"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            path.write_text(report_markdown(self.report), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error", markup=False)
+            return
+        self.notify(f"Report written to {path}", timeout=8, markup=False)

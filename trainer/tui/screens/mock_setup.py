@@ -1,0 +1,87 @@
+"""Mock interview set-up: length, category mix, time limits, practice mode, a scenario."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+
+from trainer.content.models import CATEGORIES
+
+LENGTHS = [("3 questions", 3), ("5 questions", 5), ("10 questions", 10), ("15 questions", 15)]
+MIXES = [("Balanced like a real loop", "")] + [(c, c) for c in CATEGORIES]
+
+
+class MockSetupScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start mock"),
+        Binding("escape", "app.pop_screen", "Back"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        scenarios = self.app.scenarios()
+        yield Header()
+        with VerticalScroll(id="setup"):
+            yield Static("Set up a mock interview", classes="panel-title")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Length")
+                    yield Select(LENGTHS, value=5, allow_blank=False, id="length")
+                with Vertical():
+                    yield Label("Questions from")
+                    yield Select(MIXES, value="", allow_blank=False, id="mix")
+            with Horizontal(classes="row"):
+                with Vertical():
+                    yield Label("Minutes per question")
+                    yield Input("5", type="number", id="per-question")
+                with Vertical():
+                    yield Label("Minutes in all (blank: auto)")
+                    yield Input("", type="number", id="total")
+            yield Label("Troubleshooting walk-through in the middle (optional)")
+            yield Select(
+                [(s.title, s.id) for s in scenarios.values()], prompt="None", id="scenario"
+            )
+            yield Checkbox("Practice: show feedback after each answer", id="practice")
+            yield Static(id="setup-error", classes="error", markup=False)
+            yield Button("Start (ctrl+s)", variant="primary", id="start")
+            yield Static(
+                "A countdown runs per question and for the whole mock; when it reaches zero "
+                "your answer so far is submitted. ctrl+n skips a question.",
+                classes="help",
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#length", Select).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_start(self) -> None:
+        from trainer.study.mock import MockConfig
+
+        error = self.query_one("#setup-error", Static)
+        try:
+            per_question = float(self.query_one("#per-question", Input).value or "0")
+            total_text = self.query_one("#total", Input).value.strip()
+            total = float(total_text) if total_text else None
+        except ValueError:
+            error.update("Minutes: type a number, e.g. 5 or 0.5.")
+            return
+        if per_question * 60 < 10 or (total is not None and total * 60 < 10):
+            error.update("Allow at least 10 seconds per question and in all.")
+            return
+        mix = self.query_one("#mix", Select).value
+        scenario = self.query_one("#scenario", Select).value
+        config = MockConfig(
+            questions=int(self.query_one("#length", Select).value),
+            categories=(mix,) if mix else (),
+            seconds_per_question=round(per_question * 60),
+            total_seconds=round(total * 60) if total is not None else None,
+            practice=self.query_one("#practice", Checkbox).value,
+            scenario=scenario if isinstance(scenario, str) else None,
+        )
+        self.app.start_mock(config)
