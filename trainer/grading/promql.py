@@ -399,8 +399,8 @@ def _fold(op: str, lhs: Node, rhs: Node) -> Node | None:
     if lf is not None and rf is not None and op in ("+", "-", "*", "/"):
         if op == "/" and rf == 0:
             return None
-        value = {"+": lf + rf, "-": lf - rf, "*": lf * rf}.get(op) if op != "/" else lf / rf
-        return Number(float(value))
+        values = {"+": lf + rf, "-": lf - rf, "*": lf * rf}
+        return Number(float(values[op] if op in values else lf / rf))
     if op == "*" and lf is not None:
         return _scaled(rhs, lf)
     if op == "*" and rf is not None:
@@ -1066,8 +1066,7 @@ def _scan(query: str) -> _Scan:
         if kind == "open":
             stack.append(tok)
         elif kind == "close":
-            opener = next((i for i in range(len(stack) - 1, -1, -1) if
-                           _PAIRS[stack[i].text] == tok.text), None)  # fmt: skip
+            opener = _opener_index(stack, tok.text)
             if opener is None or opener != len(stack) - 1:
                 stray.append(tok)
             if opener is not None:
@@ -1076,6 +1075,14 @@ def _scan(query: str) -> _Scan:
         elif kind == "other" and tok.text in "\"'`" and bad_quote is None:
             bad_quote = tok
     return _Scan(tokens, unclosed + stack, stray, bad_quote)
+
+
+def _opener_index(stack: list[_Tok], closer: str) -> int | None:
+    """Index of the innermost open bracket that closer would close."""
+    for i in range(len(stack) - 1, -1, -1):
+        if _PAIRS[stack[i].text] == closer:
+            return i
+    return None
 
 
 def _invalid(attempt: str, raw: str) -> QueryVerdict:
