@@ -133,3 +133,23 @@ def test_own_model_answers_score_well(bank):
     scores = {c.id: grade(c, c.answer).score for c in bank.cards.values()}
     good = [cid for cid, score in scores.items() if score >= 50]
     assert len(good) >= 25, scores
+
+
+def test_punctuation_inside_terms_is_not_a_sentence_break():
+    card = Card(
+        "d1",
+        "incident-response",
+        "Q",
+        "A",
+        rubric=(
+            RubricPoint("memory usage", 1, ("process.memoryusage",)),
+            RubricPoint("three nines", 1, ("99.9%",)),
+            RubricPoint("budget", 1, ("43 minutes",)),
+        ),
+    )
+    result = grade(card, "log process.memoryUsage() hourly; target 99.9% so ~43 min a month")
+    assert len(result.matched) == 3
+
+
+def test_phrases_do_not_span_sentences():
+    assert "Raise capacity now" not in matched("We should increase. Provisioned capacity is fine.")

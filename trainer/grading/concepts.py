@@ -195,7 +195,7 @@ def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[
     return tuple(out)
 
 
-_SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s|$)|\n")
+_SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s)|\n")
 _CLAUSE = re.compile(r"[.;:,\n()]+|\s[-–—]\s|\band\b")
 
 

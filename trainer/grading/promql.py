@@ -87,7 +87,13 @@ ASSOCIATIVE = frozenset({"+", "*", "and", "or"})
 LINEAR_AGGREGATIONS = frozenset({"sum", "avg"})
 MONOTONE_AGGREGATIONS = frozenset({"min", "max"})
 
-_MATCH_OPS = {"Equal": "=", "NotEqual": "!=", "Re": "=~", "NotRe": "!~"}
+# MatchOp values are neither hashable nor named, so they are matched by equality.
+_MATCH_OPS = (
+    (pp.MatchOp.Equal, "="),
+    (pp.MatchOp.NotEqual, "!="),
+    (pp.MatchOp.Re, "=~"),
+    (pp.MatchOp.NotRe, "!~"),
+)
 
 
 class LabelMatch(NamedTuple):
@@ -290,7 +296,7 @@ def _selector(vs: Any) -> Selector:
     """Canonical selector: sorted matchers, and a lone `__name__="x"` becomes the metric name."""
     matchers = vs.matchers
     raw_groups = matchers.or_matchers or [matchers.matchers]
-    groups = [[LabelMatch(m.name, _MATCH_OPS[m.op.name], m.value) for m in g] for g in raw_groups]
+    groups = [[LabelMatch(m.name, _match_op(m.op), m.value) for m in g] for g in raw_groups]
     name = vs.name or ""
     if not name and len(groups) == 1:
         named = [m for m in groups[0] if m.label == "__name__" and m.op == "="]
@@ -301,6 +307,11 @@ def _selector(vs: Any) -> Selector:
     if canonical == ((),):
         canonical = ()
     return Selector(name, canonical, _seconds(vs.offset), _at(vs.at))
+
+
+def _match_op(op: Any) -> str:
+    """The PromQL spelling of a MatchOp."""
+    return next(text for value, text in _MATCH_OPS if op == value)
 
 
 def _aggregate(expr: Any) -> Node:
@@ -331,11 +342,12 @@ def _bin_modifier(expr: Any) -> str:
     if mod.matching is not None:
         keyword = "on" if mod.matching.type == pp.LabelModifierType.Include else "ignoring"
         parts.append(f"{keyword} ({', '.join(sorted(set(mod.matching.labels)))})")
-    side = {
-        pp.VectorMatchCardinality.ManyToOne: "group_left",
-        pp.VectorMatchCardinality.OneToMany: "group_right",
-    }
-    for card, keyword in side.items():
+    # Enum members from the extension are unhashable, hence pairs rather than a dict.
+    sides = (
+        (pp.VectorMatchCardinality.ManyToOne, "group_left"),
+        (pp.VectorMatchCardinality.OneToMany, "group_right"),
+    )
+    for card, keyword in sides:
         if mod.card == card:
             parts.append(f"{keyword} ({', '.join(sorted(set(mod.group_labels or [])))})")
     fill = mod.fill_values
@@ -560,7 +572,8 @@ class _Differ:
         if isinstance(ref, Scale) or isinstance(att, Scale):
             rfac, rcore = _unscale(ref)
             afac, acore = _unscale(att)
-            yield (_scale_diff(rfac, afac),) + self.diff(rcore, acore, ctx)
+            scaling = (_scale_diff(rfac, afac),) if rfac != afac else ()
+            yield scaling + self.diff(rcore, acore, ctx)
         if type(ref) is type(att):
             yield self._same_kind(ref, att, ctx)
         if isinstance(ref, Matrix) and isinstance(att, Selector):
@@ -718,7 +731,8 @@ class _Differ:
             hint = f"The reference subquery is `[{_duration(ref.range)}:{step}]`."
             out.append(Diff("range", P_RANGE, hint))
         if (ref.offset, ref.at) != (att.offset, att.at):
-            hint = f"The reference subquery modifiers are `{_modifiers(ref.offset, ref.at).strip()}`."
+            shown = _modifiers(ref.offset, ref.at).strip() or "none"
+            hint = f"The reference subquery modifiers are `{shown}`."
             out.append(Diff("offset", P_OFFSET, hint))
         return tuple(out) + self.diff(ref.expr, att.expr)
 
@@ -879,7 +893,8 @@ def _wrapper_text(node: Node) -> str:
     """How a wrapper looks around an elided operand: `sum by (pod) (…)`, `… > 0`."""
     if isinstance(node, Agg):
         param = f"{node.param.text}, " if node.param is not None else ""
-        return f"{node.head} ({param}…)"
+        space = " " if node.grouping else ""
+        return f"{node.head}{space}({param}…)"
     if isinstance(node, Call):
         args = ["…" if a is _main_child(node) else a.text for a in node.args]
         return f"{node.func}({', '.join(args)})"
@@ -1089,9 +1104,8 @@ def _invalid(attempt: str, raw: str) -> QueryVerdict:
     """The verdict for an attempt that does not parse."""
     position, detail = _locate(attempt, raw)
     message = _clean_message(raw, detail)
-    return QueryVerdict(
-        "invalid", 0, (_syntax_hint(attempt, raw, position),), QueryError(message, position)
-    )
+    hint = _syntax_hint(attempt, raw, position, detail)
+    return QueryVerdict("invalid", 0, (hint,), QueryError(message, position))
 
 
 def _clean_message(raw: str, detail: str) -> str:
@@ -1106,9 +1120,8 @@ def _locate(query: str, message: str) -> tuple[int | None, str]:
     scan = _scan(query)
     low = message.lower()
     kind = next((c for word, c in _BRACKET_WORDS.items() if word in low), "")
-    if "quoted string" in low or "unterminated" in low:
-        if scan.bad_quote is not None:
-            return scan.bad_quote.pos, ""
+    if ("quoted string" in low or "unterminated" in low) and scan.bad_quote is not None:
+        return scan.bad_quote.pos, ""
     if "unclosed" in low or "end of input" in low:
         opener = next((t for t in reversed(scan.unclosed) if not kind or t.text == kind), None)
         if opener is not None:
@@ -1129,11 +1142,14 @@ def _locate(query: str, message: str) -> tuple[int | None, str]:
         if "expected type" in low and "function" in low:
             return _argument_of(scan, quoted)
         inside = kind if "inside" in low else "{" if "label matching" in low else ""
-        return _find(scan, quoted, query, inside=inside, call="function" in low)
-    found = _adjacency(scan.tokens)
-    if found is not None:
-        return found
-    for tok in (scan.bad_quote, *scan.stray, *scan.unclosed):
+        found = _find(scan, quoted, query, inside=inside, call="function" in low)
+        if found[0] is not None:
+            return found
+    adjacent = _adjacency(scan.tokens)
+    if adjacent is not None:
+        return adjacent
+    odd = next((t for t in scan.tokens if t.kind == "other"), None)
+    for tok in (scan.bad_quote, *scan.stray, *scan.unclosed, odd):
         if tok is not None:
             return tok.pos, ""
     return None, ""
@@ -1183,6 +1199,14 @@ def _adjacency(tokens: list[_Tok]) -> tuple[int, str] | None:
         if tok.text.lower() in _NEEDS_PAREN and (nxt is None or nxt.text != "("):
             where = nxt.pos if nxt is not None else tok.pos
             return where, f"`{tok.text}` must be followed by a label list in parentheses"
+        if tok.text == "," and (prev is None or prev.text in "([{,"):
+            return tok.pos, "unexpected `,`"
+        matcher = tok.text in ("=", "!=", "=~", "!~") and tok.inside == "{"
+        if matcher and (nxt is None or nxt.kind != "string"):
+            where = nxt.pos if nxt is not None else tok.pos
+            return where, f"`{tok.text}` must be followed by a quoted label value"
+        if tok.text == "@" and (prev is None or nxt is None or not _ends_operand(prev)):
+            return tok.pos, "`@` must follow a selector and be followed by a timestamp"
         if prev is not None and _ends_operand(prev) and _is_operand_word(tok):
             return tok.pos, f"missing an operator between `{prev.text}` and `{tok.text}`"
     return None
@@ -1208,13 +1232,18 @@ def _ends_operand(tok: _Tok) -> bool:
     return tok.kind == "close" or _is_operand_word(tok)
 
 
-def _syntax_hint(query: str, message: str, position: int | None) -> str:
+def _syntax_hint(query: str, message: str, position: int | None, detail: str) -> str:
     """A learner-facing hint for a parse error."""
     low = message.lower()
     column = f" at column {position + 1}" if position is not None else ""
     near = query[position] if position is not None and position < len(query) else ""
-    if "inside braces" in low and near in "[(":
-        return f"Close the label matchers with `}}` before the `{near}`{column}."
+    inside = next((c for word, c in _BRACKET_WORDS.items() if f"inside {word}" in low), "")
+    if inside and near in "()[]{}" and near:
+        return f"Close the `{inside}` with `{_PAIRS[inside]}` before the `{near}`{column}."
+    if "unexpected right" in low:
+        return f"There is an extra `{near}`{column}: remove it or open a matching bracket."
+    if "set twice" in low:
+        return "Give the metric name once: either before the braces or as `__name__`."
     if "unterminated" in low:
         return f"The string starting{column} has no closing quote."
     if "unclosed" in low or "end of input inside" in low:
@@ -1224,6 +1253,8 @@ def _syntax_hint(query: str, message: str, position: int | None) -> str:
         return f"This function needs a range vector: add a range such as `[5m]`{column}."
     if "unknown function" in low:
         return f"`{_quoted(message)}` is not a PromQL function; check the spelling{column}."
+    if detail:
+        return f"Check the syntax{column}: {detail}."
     if position is not None:
         excerpt = query[max(0, position - 15) : position + 15].strip()
         return f"Check the syntax{column}, near `{excerpt}`."
