@@ -121,6 +121,27 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--json", action="store_true", help="print one JSON object")
     _add_data_options(play)
 
+    query = commands.add_parser(
+        "query",
+        help="monitoring-query drills (list, check)",
+        description="The guide's monitoring queries and metrics: list them, or check an attempt.",
+    )
+    query_commands = query.add_subparsers(dest="query_command", metavar="SUBCOMMAND")
+    query_list = query_commands.add_parser(
+        "list", help="list the queries and metrics", description="List the queries and metrics."
+    )
+    query_list.add_argument("--json", action="store_true", help="print a JSON list")
+    _add_bank_options(query_list)
+    query_check = query_commands.add_parser(
+        "check",
+        help="check an attempt read on stdin",
+        description="Check an attempt (read on stdin) at a query: PromQL is compared by "
+        "structure; a CloudWatch or custom metric by name and alert threshold.",
+    )
+    query_check.add_argument("--id", required=True, help="query id (see `sre-trainer query list`)")
+    query_check.add_argument("--json", action="store_true", help="print one JSON object")
+    _add_bank_options(query_check)
+
     mock = commands.add_parser(
         "mock",
         help="a timed mock interview (--plain for an ordinary terminal)",
@@ -431,6 +452,61 @@ def _play_scenario(scenario, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_query(args: argparse.Namespace) -> int:
+    bank = _load_bank(args)
+    if args.query_command == "list":
+        if args.json:
+            print(
+                json.dumps(
+                    [
+                        {
+                            "id": q.id,
+                            "group": q.group,
+                            "kind": q.kind,
+                            "measures": q.measures,
+                            "query": q.query,
+                            "threshold": q.threshold,
+                        }
+                        for q in bank.queries.values()
+                    ],
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
+        else:
+            for q in bank.queries.values():
+                print(f"{q.id:<34} {q.kind:<18} {q.measures}")
+        return 0
+    if args.query_command != "check":
+        raise CliError("query: expected `list` or `check` (see `sre-trainer query --help`)")
+    from trainer.study.drills import check, find
+
+    try:
+        drill = find(bank, args.id)
+    except KeyError as exc:
+        raise CliError(f"query: {exc.args[0]}") from None
+    try:
+        attempt = sys.stdin.read()
+    except UnicodeDecodeError:
+        raise CliError("query: the attempt on stdin is not UTF-8 text") from None
+    if not attempt.strip():
+        raise CliError("query: the attempt is empty: pipe the query on stdin")
+    result = check(bank, drill, attempt.strip())
+    if args.json:
+        print(json.dumps(result.to_json(drill.item_id), ensure_ascii=False))
+        return 0
+    print(f"{drill.item_id}: {result.verdict} ({result.score}/100)")
+    if result.error is not None:
+        print(f"  parse error: {result.error.message}")
+        if result.error.position is not None:
+            print(f"    {attempt.strip()}\n    {' ' * result.error.position}^")
+    for hint in result.hints:
+        print(f"  hint: {hint}")
+    if result.verdict != "correct":
+        print(f"  reference: {drill.reference}")
+    return 0
+
+
 def cmd_mock(args: argparse.Namespace) -> int:
     from trainer.content.models import CATEGORIES
 
@@ -514,6 +590,7 @@ def _plain_mock(args: argparse.Namespace, categories: tuple[str, ...]) -> int:
 
 
 COMMANDS = {
+    "query": cmd_query,
     "mock": cmd_mock,
     "scenario": cmd_scenario,
     "grade": cmd_grade,

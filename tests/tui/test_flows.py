@@ -39,11 +39,11 @@ async def test_home_shows_modes_and_today(app):
         assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
         modes = app.screen.query_one("#modes")
         assert modes.option_count == 7
-        assert "coming" in str(modes.get_option("d").prompt)
-        await pilot.press("d")
-        assert "coming soon" in rendered(app.screen.query_one(".card"))
-        await pilot.press("escape")
-        assert isinstance(app.screen, HomeScreen)
+        for key in "qfcsmdt":
+            await pilot.press(key)
+            assert not isinstance(app.screen, HomeScreen), key
+            await pilot.press("escape")
+            assert isinstance(app.screen, HomeScreen), key
 
 
 async def test_quiz_answer_is_stored_and_rated(app, data_dir):
@@ -165,7 +165,7 @@ async def test_new_card_limit_is_configurable(app, data_dir):
 async def test_command_palette_lists_modes_and_categories(app):
     async with app.run_test():
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert "Quiz" in titles and "Query drills (coming)" in titles
+        assert {"Quiz", "Scenarios", "Mock interview", "Query drills", "Stats"} <= set(titles)
         assert "Quiz: security-compliance" in titles
 
 
@@ -285,3 +285,43 @@ async def test_unfinished_mock_is_offered_on_start(app_factory, data_dir, clock)
         await pilot.press("r")
         assert isinstance(app.screen, MockScreen)
         assert app.screen.session.position == 1
+
+
+async def test_one_drill_of_each_kind(app, data_dir):
+    from trainer.tui.screens.drills import DrillScreen
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("d")
+        assert isinstance(app.screen, DrillScreen)
+        for key, kind in (("f1", "write"), ("f2", "read"), ("f3", "metric"), ("f4", "number")):
+            await pilot.press(key)
+            drill = app.screen.session.current
+            assert drill.kind == kind
+            answer = {
+                "write": drill.reference,
+                "read": drill.reference,
+                "metric": f"{drill.reference} {drill.threshold or ''}",
+                "number": f"{drill.value}",
+            }[kind]
+            app.screen.query_one("#answer").text = answer
+            await pilot.press("ctrl+s")
+            shown = rendered(app.screen.query_one("#drill-result"))
+            assert shown.startswith(("CORRECT", "PARTIAL")), (kind, shown)
+            await pilot.press("ctrl+n")
+    modes = [a.mode for a in Store.open(data_dir).attempts()]
+    assert modes == ["drill-write", "drill-read", "drill-metric", "drill-number"]
+
+
+async def test_typed_promql_reveals_scenario_evidence(app):
+    from trainer.tui.screens.incident import IncidentScreen
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.push_screen(IncidentScreen(app.scenarios()["nodejs-memory-leak"]))
+        await pilot.pause()
+        screen = app.screen
+        look_up = next(a for a in screen.simulation.available() if a.promql)
+        screen.run_query("sum(rate(nonexistent_metric[5m]))")
+        assert look_up.id not in screen.simulation.taken
+        screen.run_query(look_up.promql + " ")  # the same query, respaced
+        await pilot.pause()
+        assert look_up.id in screen.simulation.taken

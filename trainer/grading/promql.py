@@ -88,6 +88,7 @@ LINEAR_AGGREGATIONS = frozenset({"sum", "avg"})
 MONOTONE_AGGREGATIONS = frozenset({"min", "max"})
 
 # MatchOp values are neither hashable nor named, so they are matched by equality.
+_METRIC_NAME = re.compile(r"[A-Za-z_:][A-Za-z0-9_:]*")
 _MATCH_OPS = (
     (pp.MatchOp.Equal, "="),
     (pp.MatchOp.NotEqual, "!="),
@@ -119,10 +120,15 @@ class Selector:
     @cached_property
     def core(self) -> str:
         """The selector without offset/@ modifiers."""
-        if not self.groups:
-            return self.name
-        inner = " or ".join(",".join(str(m) for m in group) for group in self.groups)
-        return f"{self.name}{{{inner}}}"
+        name, groups = self.name, self.groups
+        if name and not _METRIC_NAME.fullmatch(name):
+            # Quoted names like {"http.requests"} only survive as a __name__ matcher.
+            named = LabelMatch("__name__", "=", name)
+            name, groups = "", tuple((named, *g) for g in groups) or ((named,),)
+        if not groups:
+            return name
+        inner = " or ".join(",".join(str(m) for m in group) for group in groups)
+        return f"{name}{{{inner}}}"
 
     @cached_property
     def text(self) -> str:
@@ -179,7 +185,8 @@ class Agg:
     @cached_property
     def text(self) -> str:
         param = f"{self.param.text}, " if self.param is not None else ""
-        return f"{self.head} ({param}{self.expr.text})"
+        space = " " if self.grouping else ""
+        return f"{self.head}{space}({param}{self.expr.text})"
 
 
 @dataclass(frozen=True, eq=False)
@@ -366,8 +373,13 @@ def _factor(node: Node) -> Fraction | None:
     return None
 
 
+_EXACT = 10**12
+
+
 def _scaled(node: Node, factor: Fraction) -> Node:
     """Multiply a node by a constant, merging with literals and existing factors."""
+    if factor.numerator > _EXACT or factor.denominator > _EXACT:
+        factor = Fraction(float(factor))  # keep decimal products (0.1 * 10) printable and stable
     if factor == 1:
         return node
     value = _factor(node)
@@ -496,9 +508,9 @@ def _factor_text(factor: Fraction) -> str:
         return f"* {num}"
     if num == 1:
         return f"/ {den}"
-    if abs(num) < 10**6 and den < 10**6:
+    if abs(num) < _EXACT and den < _EXACT:
         return f"* {num} / {den}"
-    return f"* {float(factor)!r}"  # ugly binary fractions from decimals such as 0.1
+    return f"* {_number(float(factor))}"  # binary fractions of decimals such as 0.1
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1208,7 +1220,8 @@ def _adjacency(tokens: list[_Tok]) -> tuple[int, str] | None:
         if tok.text == "@" and (prev is None or nxt is None or not _ends_operand(prev)):
             return tok.pos, "`@` must follow a selector and be followed by a timestamp"
         if prev is not None and _ends_operand(prev) and _is_operand_word(tok):
-            return tok.pos, f"missing an operator between `{prev.text}` and `{tok.text}`"
+            missing = {"{": "`,`", "(": "`,` or an operator"}.get(tok.inside, "an operator")
+            return tok.pos, f"missing {missing} between `{prev.text}` and `{tok.text}`"
     return None
 
 
@@ -1251,6 +1264,8 @@ def _syntax_hint(query: str, message: str, position: int | None, detail: str) ->
         return f"The `{near}`{column} is never closed: add a matching `{closer}`."
     if "expected type matrix" in low:
         return f"This function needs a range vector: add a range such as `[5m]`{column}."
+    if "expected string" in low and _quoted(message):
+        return f'Label values must be quoted{column}: write "{_quoted(message)}".'
     if "unknown function" in low:
         return f"`{_quoted(message)}` is not a PromQL function; check the spelling{column}."
     if detail:

@@ -19,6 +19,13 @@ def check(scenario: Scenario) -> list[LoadError]:
 
     for index, action in enumerate(scenario.actions):
         field = f"scenario.actions[{index}]"
+        if action.promql:
+            from trainer.grading.promql import normalize
+
+            try:
+                normalize(action.promql)
+            except ValueError as exc:
+                error(action.line, f"{field}.promql", f"not valid PromQL: {exc}")
         for required in action.requires:
             if required not in actions:
                 error(action.line, f"{field}.requires", f"unknown action {required!r}")

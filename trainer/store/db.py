@@ -493,8 +493,10 @@ class Store:
             return card_id
 
     def introduced_on(self, day: str) -> int:
+        """Flashcards first seen that day (drills are scheduled apart, under `drill:` ids)."""
         return self.db.execute(
-            "SELECT count(*) FROM schedule WHERE introduced_on = ?", (day,)
+            "SELECT count(*) FROM schedule WHERE introduced_on = ? AND card_id NOT LIKE 'drill:%'",
+            (day,),
         ).fetchone()[0]
 
     # -- settings --------------------------------------------------------------------------

@@ -53,6 +53,7 @@ class Progress:
     leeches: list[tuple[str, int]] = field(default_factory=list)
     last_session: dict | None = None
     scenarios: dict[str, tuple[int, int]] = field(default_factory=dict)  # id -> (best, played)
+    drills: dict[str, tuple[int, float]] = field(default_factory=dict)  # kind -> (count, avg)
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -120,7 +121,20 @@ def compute(
         leeches=store.leeches(leech_lapses),
         last_session=store.last_session(),
         scenarios=store.scenario_bests(),
+        drills=_drills(scores),
     )
+
+
+def _drills(scores: dict[str, tuple[int, int, int, int]]) -> dict[str, tuple[int, float]]:
+    """Drill attempts and average score per kind (drills are stored as `drill:KIND:ID`)."""
+    totals: dict[str, list[int]] = {}
+    for item, (attempts, score_sum, _, _) in scores.items():
+        if item.startswith("drill:"):
+            kind = item.split(":")[1]
+            entry = totals.setdefault(kind, [0, 0])
+            entry[0] += attempts
+            entry[1] += score_sum
+    return {k: (n, round(total / n, 1)) for k, (n, total) in sorted(totals.items()) if n}
 
 
 def format_text(progress: Progress) -> str:
@@ -149,6 +163,12 @@ def format_text(progress: Progress) -> str:
         lines += [
             f"  {sid:<26} {best:>3}/100  x{played}"
             for sid, (best, played) in sorted(progress.scenarios.items())
+        ]
+    if progress.drills:
+        lines += ["", "query drills (attempts, average score):"]
+        lines += [
+            f"  {kind:<8} {count:>4}  {average:5.1f}"
+            for kind, (count, average) in progress.drills.items()
         ]
     if progress.attempts == 0 and progress.reviews == 0:
         lines += ["", "No progress stored yet. Run `sre-trainer` to start a quiz or flashcards."]

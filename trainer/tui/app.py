@@ -19,14 +19,14 @@ from trainer.store.db import Store, now_utc
 from trainer.study.scheduler import Scheduler
 
 MODES = (
-    # key, name, description, available
-    ("q", "Quiz", "Type answers, graded against interviewer rubrics", True),
-    ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)", True),
-    ("c", "Cram", "Practise any cards without touching the schedule", True),
-    ("s", "Scenarios", "Work a simulated incident from page to debrief", True),
-    ("m", "Mock interview", "Timed questions and an honest report", True),
-    ("d", "Query drills", "Write and read PromQL and CloudWatch metrics", False),
-    ("t", "Stats", "Progress, mastery, most-missed points", True),
+    # key, name, description
+    ("q", "Quiz", "Type answers, graded against interviewer rubrics"),
+    ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)"),
+    ("c", "Cram", "Practise any cards without touching the schedule"),
+    ("s", "Scenarios", "Work a simulated incident from page to debrief"),
+    ("m", "Mock interview", "Timed questions and an honest report"),
+    ("d", "Query drills", "Write and read PromQL, name metrics, numbers to know"),
+    ("t", "Stats", "Progress, mastery, most-missed points"),
 )
 
 
@@ -75,8 +75,6 @@ class TrainerApp(App[int]):
 
     # -- navigation used by screens and the command palette ----------------------------------
     def open_mode(self, key: str) -> None:
-        from trainer.tui.screens.coming import ComingScreen
-
         actions = {
             "q": self.open_quiz_setup,
             "f": self.open_flashcards,
@@ -84,12 +82,9 @@ class TrainerApp(App[int]):
             "t": self.open_stats,
             "s": self.open_scenarios,
             "m": self.open_mock_setup,
+            "d": self.open_drills,
         }
-        if key in actions:
-            actions[key]()
-        else:
-            name, description = next((m[1], m[2]) for m in MODES if m[0] == key)
-            self.push_screen(ComingScreen(name, description))
+        actions[key]()
 
     def open_quiz_setup(self, categories: Iterable[str] = ()) -> None:
         from trainer.tui.screens.quiz_setup import QuizSetupScreen
@@ -173,6 +168,11 @@ class TrainerApp(App[int]):
         session = MockSession.resume(self.bank, self.store, unfinished, clock=self.clock)
         self.push_screen(MockScreen(session))
 
+    def open_drills(self, kind: str = "write") -> None:
+        from trainer.tui.screens.drills import DrillScreen
+
+        self.push_screen(DrillScreen(kind))
+
     def open_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen
 
@@ -194,9 +194,8 @@ class TrainerApp(App[int]):
         from trainer.study.quiz import QuizOptions
 
         yield from super().get_system_commands(screen)
-        for key, name, description, available in MODES:
-            suffix = "" if available else " (coming)"
-            yield SystemCommand(f"{name}{suffix}", description, partial(self.open_mode, key))
+        for key, name, description in MODES:
+            yield SystemCommand(name, description, partial(self.open_mode, key))
         for category in CATEGORIES:
             yield SystemCommand(
                 f"Quiz: {category}",

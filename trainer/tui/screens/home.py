@@ -19,7 +19,7 @@ from trainer.tui.text import join, literal
 class HomeScreen(Screen):
     BINDINGS = [
         # Every mode has a key (shown in the list); the footer names the three used most.
-        *(Binding(key, f"mode('{key}')", name, show=key in "qft") for key, name, _, _ in MODES),
+        *(Binding(key, f"mode('{key}')", name, show=key in "qft") for key, name, _ in MODES),
         Binding("plus,equals_sign", "new_limit(1)", "New/day +", show=False),
         Binding("minus", "new_limit(-1)", "New/day -", show=False),
     ]
@@ -45,12 +45,8 @@ class HomeScreen(Screen):
 
     def _mode_options(self) -> list[Option]:
         options = []
-        for key, name, _, available in MODES:
-            label = join(
-                Text(f" {key} ", style="bold reverse"),
-                Text(f" {name}", style="bold" if available else "dim"),
-                Text("" if available else "  (coming)", style="dim italic"),
-            )
+        for key, name, _ in MODES:
+            label = join(Text(f" {key} ", style="bold reverse"), Text(f" {name}", style="bold"))
             options.append(Option(label, id=key))
         return options
 

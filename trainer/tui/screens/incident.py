@@ -29,6 +29,7 @@ class IncidentScreen(Screen):
         Binding("h", "hint", "Hint (-5)"),
         Binding("d", "diagnose", "Name root cause"),
         Binding("n", "notes", "Notes"),
+        Binding("slash", "type_query", "Type PromQL"),
         Binding("escape", "leave", "Actions / quit"),
     ]
 
@@ -142,6 +143,49 @@ class IncidentScreen(Screen):
         step = self.simulation.take(event.option.id)
         self._show_step(step)
         self._refresh()
+
+    def action_type_query(self) -> None:
+        from trainer.tui.screens.query_prompt import QueryPromptScreen
+
+        self.app.push_screen(QueryPromptScreen(), self.run_query)
+
+    def run_query(self, typed: str | None) -> None:
+        """Run a typed query: the look-up whose PromQL it equals reveals its evidence; a near
+        miss gets the same hint as in the drills."""
+        from trainer.grading.promql import compare
+
+        if not typed or not typed.strip():
+            return
+        candidates = [a for a in self.simulation.available() if a.promql]
+        if not candidates:
+            self._log(literal("No PromQL look-up is available right now.", "yellow"))
+            return
+        verdicts = sorted(
+            ((compare(a.promql, typed), a) for a in candidates), key=lambda pair: -pair[0].score
+        )
+        best, action = verdicts[0]
+        if best.verdict == "correct":
+            self._log(join(Text("Query matches: ", style="bold green"), literal(action.label)))
+            self._show_step(self.simulation.take(action.id))
+            self._refresh()
+            return
+        if best.verdict == "invalid" and best.error is not None:
+            where = (
+                f" at column {best.error.position + 1}" if best.error.position is not None else ""
+            )
+            self._log(
+                join(
+                    Text("Query does not parse", style="bold red"),
+                    literal(f"{where}: {best.error.message}\n{typed}", "red"),
+                )
+            )
+            return
+        hint = (
+            best.hints[0]
+            if best.hints and best.score >= 30
+            else ("No look-up here answers that query; check the metric and labels.")
+        )
+        self._log(join(Text("No match. ", style="bold yellow"), literal(hint)))
 
     def action_hint(self) -> None:
         hint = self.simulation.hint()

@@ -118,6 +118,16 @@ class StatsScreen(Screen):
                         literal(f" x{played}  {scenario_id}\n"),
                     )
                 )
+        if progress.drills:
+            results.append("\nQuery drills ", style="bold")
+            results.append("(attempts, average score)\n", style="dim")
+            for kind, (count, average) in progress.drills.items():
+                results.append_text(
+                    join(
+                        Text(f"{average:>5.0f}/100 ", style=score_style(average)),
+                        literal(f" x{count}  {kind}\n"),
+                    )
+                )
         self.query_one("#scenario-results", Static).update(results)
 
         leeches = Text()

@@ -1,0 +1,351 @@
+"""Structural grading of PromQL attempts: the case table, properties and specific checks."""
+
+from __future__ import annotations
+
+import random
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from trainer.grading.promql import QueryError, QueryVerdict, compare, normalize
+
+CASES_FILE = Path(__file__).parent / "data" / "promql_cases.yaml"
+CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+
+POD_CPU = (
+    'rate(container_cpu_usage_seconds_total{namespace="default", pod=~"cloudmart.*"}[5m]) * 100'
+)
+
+# The PromQL blocks of the SRE interview guide, plus two common aggregation queries.
+GUIDE_QUERIES = [
+    'kube_pod_status_ready{namespace="default", pod=~"cloudmart.*"}',
+    'kube_pod_container_status_restarts_total{namespace="default", pod=~"cloudmart.*"}',
+    POD_CPU,
+    'container_memory_usage_bytes{namespace="default", pod=~"cloudmart.*"} / 1024 / 1024',
+    'rate(container_network_receive_bytes_total{namespace="default", pod=~"cloudmart.*"}[5m])',
+    'rate(container_network_transmit_bytes_total{namespace="default", pod=~"cloudmart.*"}[5m])',
+    '(1 - rate(node_cpu_seconds_total{mode="idle"}[5m])) * 100',
+    "(1 - node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes) * 100",
+    "(1 - node_filesystem_avail_bytes / node_filesystem_size_bytes) * 100",
+    'kube_node_status_condition{condition="Ready", status="true"}',
+    'kube_deployment_status_replicas_available{namespace="default"}',
+    'aws_lambda_duration_average{function_name="cloudmart-list-products"}',
+    'aws_lambda_errors_sum{function_name="cloudmart-dynamodb-to-bigquery"}',
+    'aws_lambda_invocations_sum{function_name=~"cloudmart.*"}',
+    'sum by (namespace, pod) (rate(container_cpu_usage_seconds_total{namespace="default"}[5m]))',
+    "histogram_quantile(0.95, sum by (le, pod) (rate(http_request_duration_seconds_bucket[5m])))",
+]
+
+SCORE_BANDS = {"correct": (100, 100), "partial": (30, 80), "wrong": (0, 20), "invalid": (0, 0)}
+
+
+def _case_id(case: dict[str, Any]) -> str:
+    """A readable test id: the verdict and the start of the attempt."""
+    return f"{case['verdict']}:{case['attempt'][:50]}"
+
+
+# --- The case table ------------------------------------------------------------------------------
+
+
+def test_case_table_is_big_and_covers_every_verdict() -> None:
+    assert len(CASES) >= 40
+    assert {c["verdict"] for c in CASES} == set(SCORE_BANDS)
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_case(case: dict[str, Any]) -> None:
+    result = compare(case["reference"], case["attempt"])
+    shown = f"{result.verdict} {result.score} {result.hints} {result.error}"
+    assert result.verdict == case["verdict"], shown
+    low, high = SCORE_BANDS[result.verdict]
+    assert low <= result.score <= high, shown
+    if result.verdict in ("partial", "wrong"):
+        assert result.hints, shown
+    if result.verdict == "invalid":
+        assert result.error is not None and result.error.message
+        if case["attempt"].strip():
+            position = result.error.position
+            assert position is not None and 0 <= position <= len(case["attempt"]), shown
+    else:
+        assert result.error is None
+    wanted = case.get("hint_contains")
+    if wanted:
+        message = result.error.message if result.error else ""
+        assert wanted in " ".join(result.hints) + " " + message, shown
+
+
+# --- Properties ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|=~|!~|!=|==|[A-Za-z_:][\w:]*|\d+(?:\.\d+)?[smhdwy]?|\S')
+_GAPS = ["", " ", "  ", "\n", "\t", " \n  "]
+
+
+def _join(tokens: list[str], rng: random.Random) -> str:
+    """Join tokens with random whitespace, never gluing two words together."""
+    out = [tokens[0]]
+    for prev, tok in zip(tokens, tokens[1:], strict=False):
+        words = prev[-1:].isalnum() or prev[-1:] in "_:"
+        gap = rng.choice(_GAPS)
+        if not gap and words and (tok[:1].isalnum() or tok[:1] in "_:"):
+            gap = " "
+        out.append(gap + tok)
+    return "".join(out)
+
+
+def _shuffle_matchers(tokens: list[str], rng: random.Random) -> list[str]:
+    """Shuffle the comma-separated matchers inside every {...} of a token list."""
+    out: list[str] = []
+    i = 0
+    while i < len(tokens):
+        if tokens[i] != "{":
+            out.append(tokens[i])
+            i += 1
+            continue
+        end = tokens.index("}", i)
+        matchers: list[list[str]] = [[]]
+        for tok in tokens[i + 1 : end]:
+            if tok == ",":
+                matchers.append([])
+            else:
+                matchers[-1].append(tok)
+        rng.shuffle(matchers)
+        out.append("{")
+        for n, matcher in enumerate(matchers):
+            out.extend(([","] if n else []) + matcher)
+        out.append("}")
+        i = end + 1
+    return out
+
+
+def _assert_same(reference: str, variant: str) -> None:
+    """The variant grades as correct and normalises to the same text."""
+    result = compare(reference, variant)
+    assert (result.verdict, result.score) == ("correct", 100), (variant, result)
+    assert normalize(variant) == normalize(reference)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(GUIDE_QUERIES), st.randoms(use_true_random=False))
+def test_guide_query_survives_reordering_and_whitespace(query: str, rng: random.Random) -> None:
+    variant = _join(_shuffle_matchers(_TOKEN.findall(query), rng), rng)
+    _assert_same(query, variant)
+
+
+# A small grammar: selector -> optional range function -> optional aggregation -> optional
+# scaling or comparison. Each query is rendered twice, canonically and as a shuffled variant.
+METRICS = ["http_requests_total", "container_cpu_usage_seconds_total", "node_load1", "up"]
+LABEL_VALUES = {
+    "namespace": ["default", "prod"],
+    "pod": ["cloudmart.*", "api-1"],
+    "job": ["node"],
+    "mode": ["idle"],
+    "status": ["5.."],
+}
+MATCH_OPS = ["=", "!=", "=~", "!~"]
+FUNCTIONS = ["rate", "irate", "increase", "avg_over_time"]
+AGGREGATIONS = ["sum", "avg", "max", "count"]
+RANGES = ["1m", "5m", "1h"]
+
+
+@st.composite
+def grammar_queries(draw: st.DrawFn) -> dict[str, Any]:
+    """A random query as parts the renderer can reorder."""
+    labels = draw(st.lists(st.sampled_from(sorted(LABEL_VALUES)), unique=True, max_size=4))
+    return {
+        "metric": draw(st.sampled_from(METRICS)),
+        "matchers": [
+            f'{name}{draw(st.sampled_from(MATCH_OPS))}"{draw(st.sampled_from(LABEL_VALUES[name]))}"'
+            for name in labels
+        ],
+        "function": draw(st.none() | st.sampled_from(FUNCTIONS)),
+        "range": draw(st.sampled_from(RANGES)),
+        "aggregation": draw(st.none() | st.sampled_from(AGGREGATIONS)),
+        "by": draw(st.lists(st.sampled_from(sorted(LABEL_VALUES)), unique=True, max_size=3)),
+        "tail": draw(st.sampled_from([None, ("*", "100"), ("/", "1024"), (">", "0.5")])),
+    }
+
+
+def _render(parts: dict[str, Any], rng: random.Random | None) -> str:
+    """Render the parts; with rng, shuffle matchers/labels, move clauses, add parentheses."""
+    matchers = list(parts["matchers"])
+    by = list(parts["by"])
+    if rng is not None:
+        rng.shuffle(matchers)
+        rng.shuffle(by)
+    query = parts["metric"] + ("{" + ", ".join(matchers) + "}" if matchers else "")
+    if parts["function"]:
+        query = f"{parts['function']}({query}[{parts['range']}])"
+    if rng is not None and rng.random() < 0.3:
+        query = f"({query})"
+    if parts["aggregation"]:
+        agg, clause = parts["aggregation"], f"by ({', '.join(by)})" if by else ""
+        if rng is not None and clause and rng.random() < 0.5:
+            query = f"{agg}({query}) {clause}"
+        else:
+            query = f"{agg} {clause} ({query})" if clause else f"{agg}({query})"
+    if parts["tail"]:
+        op, number = parts["tail"]
+        commutes = op == "*" and rng is not None and rng.random() < 0.5
+        query = f"{number} {op} {query}" if commutes else f"{query} {op} {number}"
+    return query
+
+
+@settings(max_examples=200, deadline=None)
+@given(grammar_queries(), st.randoms(use_true_random=False))
+def test_grammar_query_survives_rewriting(parts: dict[str, Any], rng: random.Random) -> None:
+    reference = _render(parts, None)
+    variant = _join(_TOKEN.findall(_render(parts, rng)), rng)
+    _assert_same(reference, variant)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(GUIDE_QUERIES))
+def test_normalize_is_idempotent(query: str) -> None:
+    canonical = normalize(query)
+    assert normalize(canonical) == canonical
+
+
+# --- Specific behaviour --------------------------------------------------------------------------
+
+
+def test_commuted_and_reordered_pod_cpu_query_is_correct() -> None:
+    attempt = (
+        '100 * rate(container_cpu_usage_seconds_total{pod=~"cloudmart.*", namespace="default"}[5m])'
+    )
+    assert compare(POD_CPU, attempt) == QueryVerdict("correct", 100, (), None)
+
+
+def test_wrong_range_is_partial_with_a_range_hint() -> None:
+    attempt = (
+        '100 * rate(container_cpu_usage_seconds_total{pod=~"cloudmart.*", namespace="default"}[1m])'
+    )
+    result = compare(POD_CPU, attempt)
+    assert result.verdict == "partial"
+    assert 30 <= result.score <= 80
+    assert len(result.hints) == 1
+    assert "range" in result.hints[0] and "[1m]" in result.hints[0] and "[5m]" in result.hints[0]
+
+
+def test_broken_query_is_invalid_with_a_position_at_the_problem() -> None:
+    attempt = 'rate(container_cpu_usage_seconds_total{namespace="default"[5m])'
+    result = compare(POD_CPU, attempt)
+    assert result.verdict == "invalid" and result.score == 0
+    assert result.error is not None and result.error.position is not None
+    # The `{` is never closed: the parser trips over the `[` that follows the last matcher.
+    assert attempt[result.error.position] == "["
+    assert "braces" in result.error.message
+
+
+@pytest.mark.parametrize(
+    ("attempt", "at"),
+    [
+        ('rate(x{a="b"}[5m]', "rate⟦(⟧"),
+        ('x{a="b}', 'x{a=⟦"⟧'),
+        ("rate(x[5m]) *", "rate(x[5m]) ⟦*⟧"),
+        ("rate(x[5m]))", "rate(x[5m])⟦)⟧"),
+        ("rate(x[5m)", "rate(x[5m⟦)⟧"),
+        ("x[5m", "x⟦[⟧"),
+        ("1 +* 2", "1 +⟦*⟧"),
+        ("node_load1 node_load5", "node_load1 ⟦n⟧"),
+        ("rates(x[5m])", "⟦r⟧ates"),
+        ("rate(x)", "rate(⟦x⟧"),
+        ("x[5q]", "x[⟦5⟧q"),
+        ('x{a="1" b="2"}', 'x{a="1" ⟦b⟧'),
+        ("x{a=~}", "x{a=~⟦}⟧"),
+        ("sum(x) by pod", "sum(x) by ⟦p⟧"),
+    ],
+)
+def test_error_positions(attempt: str, at: str) -> None:
+    result = compare("up", attempt)
+    assert result.verdict == "invalid" and result.error is not None
+    assert result.error.position == at.index("⟦"), result.error
+    assert attempt[result.error.position] == at[at.index("⟦") + 1]
+
+
+def test_empty_attempt_is_invalid_with_a_clear_message() -> None:
+    result = compare(POD_CPU, "   ")
+    assert result.verdict == "invalid" and result.score == 0
+    assert result.error is not None and "Empty" in result.error.message
+
+
+def test_bad_reference_raises() -> None:
+    with pytest.raises(ValueError, match="reference"):
+        compare("rate(x[5m]", "rate(x[5m])")
+
+
+def test_normalize_raises_on_parse_error() -> None:
+    with pytest.raises(ValueError):
+        normalize("sum(rate(x[5m])")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("x / 1024 / 1024", "x / 1048576"),
+        ("sum(rate(x[5m]) * 100)", "100 * sum(rate(x[5m]))"),
+        ("100 * a / b", "(a / b) * 100"),
+        ("a + b + c", "c + (b + a)"),
+        ("-rate(x[5m])", "rate(x[5m]) * -1"),
+        ("sum by () (x)", "sum(x)"),
+        ('{"x", a="1"}', 'x{a="1"}'),
+        ("rate(x[1h30m])", "rate(x[90m])"),
+        ("x offset 5m", "x offset 300s"),
+        ("a > bool 0.5", "a > bool 5e-1"),
+        ("a and on (y, x) b", "b and on (x, y) a"),
+    ],
+)
+def test_normalize_equivalences(a: str, b: str) -> None:
+    assert normalize(a) == normalize(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("a - b", "b - a"),
+        ("a / b", "b / a"),
+        ("a > b", "b > a"),
+        ("a unless b", "b unless a"),
+        ("rate(x[5m])", "rate(x[1m])"),
+        ("sum by (a) (x)", "sum without (a) (x)"),
+        ("a + on (x) group_left b", "b + on (x) group_left a"),
+        ("x[5m:1m]", "x[5m:]"),
+    ],
+)
+def test_normalize_keeps_real_differences(a: str, b: str) -> None:
+    assert normalize(a) != normalize(b)
+
+
+def test_normalize_is_valid_promql() -> None:
+    for query in GUIDE_QUERIES:
+        assert normalize(normalize(query)) == normalize(query)
+
+
+def test_to_json() -> None:
+    partial = compare(POD_CPU, POD_CPU.replace("[5m]", "[1m]")).to_json()
+    assert set(partial) == {"verdict", "score", "hints", "error"}
+    assert partial["verdict"] == "partial" and isinstance(partial["hints"], list)
+    assert partial["error"] is None
+    invalid = compare(POD_CPU, "rate(x[5m]").to_json()
+    assert invalid["error"] == {"message": "Unclosed left parenthesis", "position": 4}
+    assert QueryError("m", None)._asdict() == {"message": "m", "position": None}
+
+
+def test_compare_is_deterministic() -> None:
+    attempt = 'sum(irate(container_cpu_usage_seconds_total{namespace="prod"}[1m])) by (pod)'
+    assert len({compare(POD_CPU, attempt) for _ in range(5)}) == 1
+
+
+def test_compare_is_fast() -> None:
+    # The budget is 5 ms per compare; the bound here is loose so a busy CI box does not flake,
+    # but it still catches an accidental exponential search.
+    pairs = [(c["reference"], c["attempt"]) for c in CASES]
+    start = time.perf_counter()
+    for reference, attempt in pairs:
+        compare(reference, attempt)
+    assert (time.perf_counter() - start) / len(pairs) < 0.02
