@@ -64,16 +64,40 @@ def test_spans_point_at_the_matching_text():
 
 
 def test_score_is_weighted_share_of_points():
-    assert grade(THROTTLING, "increase provisioned capacity").score == 30  # 3 of 10
-    full = "on-demand mode, exponential backoff, hot partition, dax, hpa, p95"
+    explained = (
+        "First I would increase provisioned capacity on the table so that writes stop "
+        "failing while we look for the cause."
+    )
+    assert grade(THROTTLING, explained).score == 30  # 3 of 10
+    full = (
+        "I would switch the table to on-demand mode so capacity follows the load, retry the "
+        "failed writes with exponential backoff so clients do not hammer it, look for a hot "
+        "partition where one key takes most of the traffic, put DAX in front of the reads to "
+        "take load off, let the hpa add pods as request volume grows, and watch p95 latency "
+        "to confirm the fix worked for users."
+    )
     assert grade(THROTTLING, full).score == 100
 
 
+def test_bare_keyword_lists_are_marked_down():
+    keywords = grade(
+        THROTTLING, "on-demand mode, exponential backoff, hot partition, dax, hpa, p95"
+    )
+    assert len(keywords.matched) == 6
+    assert keywords.score == 70 and any("keywords" in n for n in keywords.notes)
+
+
 def test_red_flag_costs_points_unless_negated():
-    bad = grade(THROTTLING, "increase provisioned capacity, or delete the table and recreate it")
+    bad = grade(
+        THROTTLING,
+        "I would increase provisioned capacity right away, or delete the table and recreate it",
+    )
     assert [f.claim for f in bad.red_flags] == ["Deleting the table loses data"]
     assert bad.score == 5
-    fine = grade(THROTTLING, "increase provisioned capacity; never delete the table")
+    fine = grade(
+        THROTTLING,
+        "I would increase provisioned capacity right away, and I would never delete the table",
+    )
     assert fine.red_flags == () and fine.score == 30
 
 

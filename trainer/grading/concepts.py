@@ -21,6 +21,13 @@ from trainer.grading.text import STOP_WORDS, Aliases, is_exact_only, similar, st
 
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
+# Interviewers mark down a bare list of the right keywords: below this many words per point
+# covered, the score is scaled down (to at most KEYWORD_LIST_FLOOR of itself).
+WORDS_PER_POINT = 6
+KEYWORD_LIST_FLOOR = 0.7
+KEYWORD_LIST_NOTE = (
+    "Mostly keywords: an interviewer wants to hear how and why, so a bare list scores lower."
+)
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
 NEGATIONS = frozenset(
     "not never no don dont didn doesn avoid without instead rather shouldn wouldn won t nt "
@@ -314,12 +321,14 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
 
     total = sum(p.weight for p in results) or 1
     covered = sum(p.weight for p in results if p.matched)
-    score = round(100 * covered / total) - RED_FLAG_PENALTY * len(hits)
+    notes = [DERIVED_NOTE] if derived else []
+    coverage = 100 * covered / total
+    matched_count = sum(1 for p in results if p.matched)
+    words_per_point = len(words(answer)) / max(1, matched_count)
+    if matched_count and words_per_point < WORDS_PER_POINT:
+        coverage *= max(KEYWORD_LIST_FLOOR, words_per_point / WORDS_PER_POINT)
+        notes.append(KEYWORD_LIST_NOTE)
+    score = round(coverage) - RED_FLAG_PENALTY * len(hits)
     return GradeResult(
-        card.id,
-        max(0, min(100, score)),
-        tuple(results),
-        tuple(hits),
-        derived,
-        (DERIVED_NOTE,) if derived else (),
+        card.id, max(0, min(100, score)), tuple(results), tuple(hits), derived, tuple(notes)
     )

@@ -105,6 +105,7 @@ class LabelMatch(NamedTuple):
     value: str
 
     def __str__(self) -> str:
+        """The matcher as PromQL."""
         return f"{self.label}{self.op}{_quote(self.value)}"
 
 
@@ -132,6 +133,7 @@ class Selector:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         return self.core + _modifiers(self.offset, self.at)
 
     @property
@@ -149,6 +151,7 @@ class Matrix:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         mods = _modifiers(self.selector.offset, self.selector.at)
         return f"{self.selector.core}[{_duration(self.range)}]{mods}"
 
@@ -162,6 +165,7 @@ class Call:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         return f"{self.func}({', '.join(a.text for a in self.args)})"
 
 
@@ -184,6 +188,7 @@ class Agg:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         param = f"{self.param.text}, " if self.param is not None else ""
         space = " " if self.grouping else ""
         return f"{self.head}{space}({param}{self.expr.text})"
@@ -199,6 +204,7 @@ class Binary:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         joiner = f" {self.op} {self.modifier} " if self.modifier else f" {self.op} "
         return joiner.join(_wrap(o) for o in self.operands)
 
@@ -217,6 +223,7 @@ class Scale:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         return f"{_wrap(self.expr)} {_factor_text(self.factor)}"
 
 
@@ -228,6 +235,7 @@ class Number:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         return _number(self.val)
 
 
@@ -239,6 +247,7 @@ class String:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         return _quote(self.val)
 
 
@@ -254,6 +263,7 @@ class Subquery:
 
     @cached_property
     def text(self) -> str:
+        """Canonical PromQL: the equality key."""
         step = _duration(self.step) if self.step is not None else ""
         mods = _modifiers(self.offset, self.at)
         return f"({self.expr.text})[{_duration(self.range)}:{step}]{mods}"
