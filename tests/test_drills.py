@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-import sys
+
+from helpers import run_trainer
 
 from trainer.store.db import Store
 from trainer.study.drill_session import DrillSession
@@ -79,16 +78,7 @@ def test_drill_results_are_stored_and_scheduled(bank, tmp_path):
     assert compute(store, bank).drills == {"number": (1, 100.0)}
 
 
-def run(*args, stdin=""):
-    env = dict(os.environ)
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        timeout=60,
-    )
+run = run_trainer
 
 
 def test_query_check_command():

@@ -8,9 +8,9 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import UTC, datetime, timedelta
 
 import pytest
+from helpers import Clock
 
 from trainer.grading.concepts import AnswerError
 from trainer.store.db import Store
@@ -21,17 +21,6 @@ from trainer.study.mock import (
     report_markdown,
     verdict_for,
 )
-
-
-class Clock:
-    def __init__(self):
-        self.now = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, seconds):
-        self.now += timedelta(seconds=seconds)
 
 
 @pytest.fixture
@@ -68,16 +57,16 @@ def test_timer_expiry_submits_the_partial_answer(bank, store, clock):
         bank, store, MockConfig(questions=2, seconds_per_question=30, seed=1), clock=clock
     )
     session.begin_question()
-    clock.advance(29)
+    clock.advance(seconds=29)
     assert session.expired() is None and session.question_left() == pytest.approx(1)
-    clock.advance(2)
+    clock.advance(seconds=2)
     assert session.expired() == "question"
     answer = session.submit("exponential backoff and a circuit breaker", timed_out=True)
     assert answer.outcome == "timeout" and answer.seconds == 30
     stored = store.mock_answers(session.mock_id)
     assert stored[0]["outcome"] == "timeout" and stored[0]["answer"].startswith("exponential")
     session.begin_question()
-    clock.advance(31)
+    clock.advance(seconds=31)
     empty = session.submit("", timed_out=True)  # nothing typed when time ran out
     assert empty.score == 0 and empty.outcome == "timeout"
 
@@ -90,10 +79,10 @@ def test_total_limit_ends_the_mock(bank, store, clock):
         clock=clock,
     )
     session.begin_question()
-    clock.advance(50)
+    clock.advance(seconds=50)
     session.submit("some answer about the topic")
     session.begin_question()
-    clock.advance(41)
+    clock.advance(seconds=41)
     assert session.expired() == "total"
     report = session.finish()
     assert [q["outcome"] for q in report["questions"]] == ["answered", "not-reached", "not-reached"]
@@ -146,7 +135,7 @@ def test_report_content_trend_and_markdown(bank, store, clock):
             clock=clock,
         )
         session.begin_question()
-        clock.advance(42)
+        clock.advance(seconds=42)
         session.submit(answer)
         report = session.finish()
     assert report["trend"]["previous"] == [0.0]

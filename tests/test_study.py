@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
+from helpers import Clock
 
 from trainer.store.db import Store
 from trainer.study.flashcards import FlashcardSession
@@ -17,17 +18,6 @@ from trainer.study.scheduler import (
     fsrs_id,
     suggested_rating,
 )
-
-
-class Clock:
-    def __init__(self, start=datetime(2026, 11, 2, 9, 0, tzinfo=UTC)):
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture

@@ -4,24 +4,14 @@ clock, no scheduler fuzzing, UTC, and the built-in bank."""
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
+from helpers import Clock
 
 from trainer.tui.app import make_app
 
 NOW = datetime(2026, 11, 27, 15, 0, tzinfo=UTC)
-
-
-class Clock:
-    def __init__(self, now=NOW):
-        self.now = now
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now += timedelta(**delta)
 
 
 @pytest.fixture(autouse=True)
@@ -34,7 +24,7 @@ def utc(monkeypatch):
 
 @pytest.fixture
 def clock():
-    return Clock()
+    return Clock(NOW)
 
 
 @pytest.fixture

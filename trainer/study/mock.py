@@ -37,6 +37,12 @@ VERDICTS = (  # (minimum overall score, verdict)
 SCENARIO_PREFIX = "scenario:"
 
 
+def clock_text(seconds: float) -> str:
+    """m:ss, never negative."""
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
 def verdict_for(score: float) -> str:
     return next(text for floor, text in VERDICTS if score >= floor)
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from trainer.grading.concepts import AnswerError
-from trainer.study.mock import MockSession, report_markdown
+from trainer.study.mock import MockSession, clock_text, report_markdown
 
 
 class LineReader:
@@ -54,11 +54,6 @@ class LineReader:
         return line
 
 
-def _clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def run_plain(
     session: MockSession,
     stdin: TextIO = sys.stdin,
@@ -70,7 +65,7 @@ def run_plain(
     config = session.config
     print(
         f"Mock interview: {len(session.cards)} question(s), "
-        f"{_clock_text(config.seconds_per_question)} each, {_clock_text(config.total)} in "
+        f"{clock_text(config.seconds_per_question)} each, {clock_text(config.total)} in "
         "all.",
         file=out,
     )
@@ -88,7 +83,7 @@ def run_plain(
         session.begin_question()
         print(
             f"\nQuestion {session.position + 1} of {len(session.cards)} [{card.category}] "
-            f"({_clock_text(min(session.question_left(), session.total_left()))} left)",
+            f"({clock_text(min(session.question_left(), session.total_left()))} left)",
             file=out,
         )
         print(card.question, file=out)

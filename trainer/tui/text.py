@@ -45,3 +45,16 @@ def highlighted_answer(
     for start, end in flagged:
         text.stylize("bold red reverse", start, end)
     return text
+
+
+def model_answer(card) -> Text:
+    """A card's model answer, with its reviewer's note where the guide is wrong or dated."""
+    out = join(Text("Model answer\n", style="bold"), literal(card.answer))
+    if card.reviewer_note:
+        out.append_text(
+            join(
+                Text("\n\nReviewer's note: ", style="bold italic"),
+                literal(card.reviewer_note, "italic"),
+            )
+        )
+    return out

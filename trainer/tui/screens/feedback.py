@@ -12,7 +12,7 @@ from textual.widgets import Footer, Header, Static
 
 from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
-from trainer.tui.text import bar, highlighted_answer, join, literal, score_style
+from trainer.tui.text import bar, highlighted_answer, join, literal, model_answer, score_style
 
 
 class FeedbackScreen(Screen[str]):
@@ -92,14 +92,7 @@ class FeedbackScreen(Screen[str]):
 
     def _model(self) -> Text:
         card = self.answered.card
-        out = join(Text("Model answer\n", style="bold"), literal(card.answer))
-        if card.reviewer_note:
-            out.append_text(
-                join(
-                    Text("\n\nReviewer's note: ", style="bold italic"),
-                    literal(card.reviewer_note, "italic"),
-                )
-            )
+        out = model_answer(card)
         return out
 
     def _show_rating(self) -> None:

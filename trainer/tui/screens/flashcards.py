@@ -11,7 +11,7 @@ from textual.widgets import Footer, Header, Static
 
 from trainer.study.flashcards import FlashcardSession
 from trainer.study.scheduler import LEECH_LAPSES, RATINGS, describe_interval
-from trainer.tui.text import join, literal
+from trainer.tui.text import join, literal, model_answer
 
 
 class FlashcardScreen(Screen):
@@ -82,14 +82,7 @@ class FlashcardScreen(Screen):
         )
 
     def _back(self, card) -> Text:
-        out = join(Text("Model answer\n", style="bold"), literal(card.answer))
-        if card.reviewer_note:
-            out.append_text(
-                join(
-                    Text("\n\nReviewer's note: ", style="bold italic"),
-                    literal(card.reviewer_note, "italic"),
-                )
-            )
+        out = model_answer(card)
         if card.rubric:
             out.append("\n\nWhat an interviewer listens for\n", style="bold")
             for point in card.rubric:

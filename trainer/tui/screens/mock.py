@@ -11,14 +11,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.grading.concepts import AnswerError
-from trainer.study.mock import MockSession
+from trainer.study.mock import MockSession, clock_text
 from trainer.tui.text import join, literal
 from trainer.tui.widgets.answer_area import AnswerArea
-
-
-def clock_text(seconds: float) -> str:
-    seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class MockScreen(Screen):
