@@ -3,26 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 
 import pytest
 from conftest import write
+from helpers import run_trainer
 
-
-def run(*args: str, stdin: str = "", home=None) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    if home is not None:
-        env["SRE_TRAINER_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        timeout=60,
-    )
+run = run_trainer
 
 
 def test_version():

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from helpers import Clock
+from helpers import Clock, run_trainer
 
 from trainer.grading.concepts import AnswerError
 from trainer.store.db import Store
@@ -163,15 +163,7 @@ def test_verdict_bands():
 
 
 def run_cli(args, stdin, home):
-    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
-    return subprocess.run(
-        [sys.executable, "-m", "trainer", *args],
-        input=stdin,
-        text=True,
-        capture_output=True,
-        env=env,
-        timeout=60,
-    )
+    return run_trainer(*args, stdin=stdin, home=home)
 
 
 def test_plain_mode_through_stdin(tmp_path):
