@@ -26,6 +26,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 
+def bench_env(home: Path) -> dict:
+    """The environment for timed subprocesses. Bytecode writing is allowed, as in a real
+    install (pip compiles .pyc files; without them every run would compile our modules while
+    the baseline's site-packages are already compiled)."""
+    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def row(name, value, unit, baseline, goal) -> dict:
     ratio = round(value / baseline, 2) if baseline else None
     return {
@@ -146,7 +155,7 @@ def _wall_ms(command: list[str], stdin: str, env: dict) -> float:
 
 def bench_process_start(home: Path) -> list[dict]:
     """Process start of `--version` and `grade` vs importing yaml and rapidfuzz."""
-    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    env = bench_env(home)
     cli = _cli()
     commands = {
         "base": ([sys.executable, "-c", "import yaml, rapidfuzz"], ""),
@@ -234,7 +243,7 @@ print((time.perf_counter() - t0) * 1000)
 
 def bench_tui_start(home: Path) -> list[dict]:
     """Cold process: imports, bank (cached), store, until the home screen is mounted."""
-    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    env = bench_env(home)
     run = [sys.executable, "-c", _HEADLESS_START]
     subprocess.run([*run, "home"], env=env, capture_output=True, check=True)  # warm the cache
     ours, bare = [], []
@@ -285,7 +294,7 @@ def bench_stats(home: Path) -> list[dict]:
 
     ours = [best_of(1, lambda: compute(store, bank)) for _ in range(7)]
     base = [best_of(1, count) for _ in range(7)]
-    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    env = bench_env(home)
     cli = _cli()
     command = [*cli, "--data-dir", str(data), "stats", "--json"]
     subprocess.run(command, env=env, capture_output=True, check=True)
@@ -355,7 +364,7 @@ print(app.run(headless=True))
 
 
 def bench_memory(home: Path) -> list[dict]:
-    env = dict(os.environ, SRE_TRAINER_HOME=str(home))
+    env = bench_env(home)
     run = [sys.executable, "-c", _RSS]
     bare = (
         float(

@@ -44,7 +44,25 @@ def _add_data_options(parser: argparse.ArgumentParser, top: bool = False) -> Non
     )
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMAND_NAMES = ("grade", "validate", "list", "stats", "scenario", "query", "mock", "export")
+VALUE_OPTIONS = ("--bank", "--data-dir")
+
+
+def command_in(argv: list[str]) -> str | None:
+    """The command named in argv, if any (so only its parser needs building)."""
+    previous = ""
+    for token in argv:
+        if token in COMMAND_NAMES and previous not in VALUE_OPTIONS:
+            return token
+        if not token.startswith("-") and previous not in VALUE_OPTIONS:
+            return None  # something else: let the full parser report it
+        previous = token
+    return None
+
+
+def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; with `wanted`, only that command's sub-parser is built (argparse
+    parsers cost about 1.5 ms each, a third of `grade`'s start-up)."""
     parser = argparse.ArgumentParser(
         prog="sre-trainer",
         description="Interactive SRE interview trainer. " + TUI_HINT,
@@ -54,143 +72,157 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_options(parser, top=True)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    grade = commands.add_parser(
-        "grade",
-        help="grade an answer read on stdin",
-        description="Grade an answer to one card (read on stdin) against its rubric.",
-    )
-    grade.add_argument("--card", help="card id, e.g. q05 (see `sre-trainer list`)")
-    mode = grade.add_mutually_exclusive_group()
-    mode.add_argument("--json", action="store_true", help="print one JSON object")
-    mode.add_argument(
-        "--jsonl",
-        action="store_true",
-        help='read {"card", "answer"} JSON lines on stdin; write one result per line',
-    )
-    _add_bank_options(grade)
+    if wanted in (None, "grade"):
+        grade = commands.add_parser(
+            "grade",
+            help="grade an answer read on stdin",
+            description="Grade an answer to one card (read on stdin) against its rubric.",
+        )
+        grade.add_argument("--card", help="card id, e.g. q05 (see `sre-trainer list`)")
+        mode = grade.add_mutually_exclusive_group()
+        mode.add_argument("--json", action="store_true", help="print one JSON object")
+        mode.add_argument(
+            "--jsonl",
+            action="store_true",
+            help='read {"card", "answer"} JSON lines on stdin; write one result per line',
+        )
+        _add_bank_options(grade)
 
-    validate = commands.add_parser(
-        "validate",
-        help="check the question bank and packs",
-        description="Check the built-in bank and user packs (or only the given files or folders). "
-        "Exit 0 when valid, 1 with every error listed.",
-    )
-    validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
-    _add_bank_options(validate)
+    if wanted in (None, "validate"):
+        validate = commands.add_parser(
+            "validate",
+            help="check the question bank and packs",
+            description="Check the built-in bank and user packs (or only the given files or "
+            "folders). Exit 0 when valid, 1 with every error listed.",
+        )
+        validate.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+        _add_bank_options(validate)
 
-    list_cmd = commands.add_parser(
-        "list", help="list the cards", description="List the cards of the bank."
-    )
-    list_cmd.add_argument("--category", help="only this category")
-    list_cmd.add_argument("--json", action="store_true", help="print a JSON list")
-    _add_bank_options(list_cmd)
+    if wanted in (None, "list"):
+        list_cmd = commands.add_parser(
+            "list", help="list the cards", description="List the cards of the bank."
+        )
+        list_cmd.add_argument("--category", help="only this category")
+        list_cmd.add_argument("--json", action="store_true", help="print a JSON list")
+        _add_bank_options(list_cmd)
 
-    stats = commands.add_parser(
-        "stats", help="print a progress summary", description="Summarise stored progress."
-    )
-    stats.add_argument("--json", action="store_true", help="print a JSON object")
-    _add_data_options(stats)
-    _add_bank_options(stats)
+    if wanted in (None, "stats"):
+        stats = commands.add_parser(
+            "stats", help="print a progress summary", description="Summarise stored progress."
+        )
+        stats.add_argument("--json", action="store_true", help="print a JSON object")
+        _add_data_options(stats)
+        _add_bank_options(stats)
 
-    scenario = commands.add_parser(
-        "scenario",
-        help="troubleshooting scenarios (list, play)",
-        description="Simulated incidents: list them, or play one non-interactively.",
-    )
-    scenario_commands = scenario.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
-    scenario_list = scenario_commands.add_parser(
-        "list", help="list the scenarios", description="List the built-in scenarios."
-    )
-    scenario_list.add_argument("--json", action="store_true", help="print a JSON list")
-    play = scenario_commands.add_parser(
-        "play",
-        help="play a scenario non-interactively and print the breakdown",
-        description="Take the given actions in order, name the root cause, and print the "
-        "score breakdown and the debrief.",
-    )
-    play.add_argument("id", help="scenario id (see `sre-trainer scenario list`)")
-    play.add_argument("--actions", default="", help="comma-separated action ids, in order")
-    play.add_argument("--root-cause", help="the cause id you name")
-    play.add_argument("--writeup-file", type=Path, help="file holding your incident summary")
-    play.add_argument("--hints", type=int, default=0, help="hints taken (each costs 5 points)")
-    play.add_argument(
-        "--model-path",
-        action="store_true",
-        help="play the scenario's own model path, cause and write-up",
-    )
-    play.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_data_options(play)
+    if wanted in (None, "scenario"):
+        scenario = commands.add_parser(
+            "scenario",
+            help="troubleshooting scenarios (list, play)",
+            description="Simulated incidents: list them, or play one non-interactively.",
+        )
+        scenario_commands = scenario.add_subparsers(dest="scenario_command", metavar="SUBCOMMAND")
+        scenario_list = scenario_commands.add_parser(
+            "list", help="list the scenarios", description="List the built-in scenarios."
+        )
+        scenario_list.add_argument("--json", action="store_true", help="print a JSON list")
+        play = scenario_commands.add_parser(
+            "play",
+            help="play a scenario non-interactively and print the breakdown",
+            description="Take the given actions in order, name the root cause, and print the "
+            "score breakdown and the debrief.",
+        )
+        play.add_argument("id", help="scenario id (see `sre-trainer scenario list`)")
+        play.add_argument("--actions", default="", help="comma-separated action ids, in order")
+        play.add_argument("--root-cause", help="the cause id you name")
+        play.add_argument("--writeup-file", type=Path, help="file holding your incident summary")
+        play.add_argument("--hints", type=int, default=0, help="hints taken (each costs 5 points)")
+        play.add_argument(
+            "--model-path",
+            action="store_true",
+            help="play the scenario's own model path, cause and write-up",
+        )
+        play.add_argument("--json", action="store_true", help="print one JSON object")
+        _add_data_options(play)
 
-    query = commands.add_parser(
-        "query",
-        help="monitoring-query drills (list, check)",
-        description="The guide's monitoring queries and metrics: list them, or check an attempt.",
-    )
-    query_commands = query.add_subparsers(dest="query_command", metavar="SUBCOMMAND")
-    query_list = query_commands.add_parser(
-        "list", help="list the queries and metrics", description="List the queries and metrics."
-    )
-    query_list.add_argument("--json", action="store_true", help="print a JSON list")
-    _add_bank_options(query_list)
-    query_check = query_commands.add_parser(
-        "check",
-        help="check an attempt read on stdin",
-        description="Check an attempt (read on stdin) at a query: PromQL is compared by "
-        "structure; a CloudWatch or custom metric by name and alert threshold.",
-    )
-    query_check.add_argument("--id", required=True, help="query id (see `sre-trainer query list`)")
-    query_check.add_argument("--json", action="store_true", help="print one JSON object")
-    _add_bank_options(query_check)
+    if wanted in (None, "query"):
+        query = commands.add_parser(
+            "query",
+            help="monitoring-query drills (list, check)",
+            description="The guide's monitoring queries and metrics: list them, or check an "
+            "attempt.",
+        )
+        query_commands = query.add_subparsers(dest="query_command", metavar="SUBCOMMAND")
+        query_list = query_commands.add_parser(
+            "list", help="list the queries and metrics", description="List the queries and metrics."
+        )
+        query_list.add_argument("--json", action="store_true", help="print a JSON list")
+        _add_bank_options(query_list)
+        query_check = query_commands.add_parser(
+            "check",
+            help="check an attempt read on stdin",
+            description="Check an attempt (read on stdin) at a query: PromQL is compared by "
+            "structure; a CloudWatch or custom metric by name and alert threshold.",
+        )
+        query_check.add_argument(
+            "--id", required=True, help="query id (see `sre-trainer query list`)"
+        )
+        query_check.add_argument("--json", action="store_true", help="print one JSON object")
+        _add_bank_options(query_check)
 
-    mock = commands.add_parser(
-        "mock",
-        help="a timed mock interview (--plain for an ordinary terminal)",
-        description="A timed mock interview with a report at the end. Without --plain it "
-        "opens the app on the mock set-up.",
-    )
-    mock.add_argument(
-        "--plain",
-        action="store_true",
-        help="prompts on stdout, answers on stdin (an answer ends with an empty "
-        "line or EOF; /skip skips)",
-    )
-    mock.add_argument("--questions", type=int, default=5, help="how many questions (default 5)")
-    mock.add_argument(
-        "--categories", help="comma-separated categories (default: balanced like a real loop)"
-    )
-    mock.add_argument(
-        "--time-per-question",
-        type=int,
-        default=300,
-        metavar="SECONDS",
-        help="limit per question (default 300)",
-    )
-    mock.add_argument(
-        "--total-time",
-        type=int,
-        metavar="SECONDS",
-        help="limit for the whole mock (default: questions x per-question)",
-    )
-    mock.add_argument("--seed", type=int, help="repeatable question choice")
-    mock.add_argument("--practice", action="store_true", help="show feedback after each answer")
-    mock.add_argument(
-        "--scenario",
-        metavar="ID",
-        help="add a troubleshooting walk-through (a scenario id) in the middle",
-    )
-    mock.add_argument("--export", type=Path, metavar="FILE", help="write the report as Markdown")
-    resume = mock.add_mutually_exclusive_group()
-    resume.add_argument("--resume", action="store_true", help="continue the unfinished mock")
-    resume.add_argument("--discard", action="store_true", help="discard the unfinished mock")
-    _add_data_options(mock)
-    _add_bank_options(mock)
+    if wanted in (None, "mock"):
+        mock = commands.add_parser(
+            "mock",
+            help="a timed mock interview (--plain for an ordinary terminal)",
+            description="A timed mock interview with a report at the end. Without --plain it "
+            "opens the app on the mock set-up.",
+        )
+        mock.add_argument(
+            "--plain",
+            action="store_true",
+            help="prompts on stdout, answers on stdin (an answer ends with an empty "
+            "line or EOF; /skip skips)",
+        )
+        mock.add_argument("--questions", type=int, default=5, help="how many questions (default 5)")
+        mock.add_argument(
+            "--categories", help="comma-separated categories (default: balanced like a real loop)"
+        )
+        mock.add_argument(
+            "--time-per-question",
+            type=int,
+            default=300,
+            metavar="SECONDS",
+            help="limit per question (default 300)",
+        )
+        mock.add_argument(
+            "--total-time",
+            type=int,
+            metavar="SECONDS",
+            help="limit for the whole mock (default: questions x per-question)",
+        )
+        mock.add_argument("--seed", type=int, help="repeatable question choice")
+        mock.add_argument("--practice", action="store_true", help="show feedback after each answer")
+        mock.add_argument(
+            "--scenario",
+            metavar="ID",
+            help="add a troubleshooting walk-through (a scenario id) in the middle",
+        )
+        mock.add_argument(
+            "--export", type=Path, metavar="FILE", help="write the report as Markdown"
+        )
+        resume = mock.add_mutually_exclusive_group()
+        resume.add_argument("--resume", action="store_true", help="continue the unfinished mock")
+        resume.add_argument("--discard", action="store_true", help="discard the unfinished mock")
+        _add_data_options(mock)
+        _add_bank_options(mock)
 
-    export = commands.add_parser(
-        "export", help="export every attempt", description="Write all stored attempts."
-    )
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
-    export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
-    _add_data_options(export)
+    if wanted in (None, "export"):
+        export = commands.add_parser(
+            "export", help="export every attempt", description="Write all stored attempts."
+        )
+        export.add_argument("--format", choices=("csv", "json"), default="csv")
+        export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
+        _add_data_options(export)
+
     return parser
 
 
@@ -614,7 +646,8 @@ def run_tui(args: argparse.Namespace, start: str | None = None) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = build_parser(command_in(argv))
     args = parser.parse_args(argv)
     handler = COMMANDS.get(args.command, run_tui)
     try:

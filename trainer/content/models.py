@@ -4,8 +4,6 @@ NamedTuples rather than dataclasses: `dataclasses` imports `inspect` (~15 ms), a
 command-line paths that load the bank should start fast.
 """
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 CATEGORIES = (

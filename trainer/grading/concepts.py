@@ -7,8 +7,6 @@ weighted share of points covered, less a penalty per red flag stated (and not ne
 Cards without a rubric are graded against points derived from their model answer.
 """
 
-from __future__ import annotations
-
 import re
 from itertools import product
 from pathlib import Path

@@ -1,7 +1,5 @@
 """Turning free text into comparable terms: words, light stems, aliases, fuzzy equality."""
 
-from __future__ import annotations
-
 import re
 from typing import NamedTuple
 

@@ -1,7 +1,5 @@
 """Typed troubleshooting scenarios, built from `scenarios/*.yaml`."""
 
-from __future__ import annotations
-
 from typing import NamedTuple
 
 from trainer.content.models import RubricPoint
