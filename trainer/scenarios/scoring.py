@@ -107,13 +107,14 @@ def score(simulation: Simulation, root_cause: str | None, writeup: str = "") -> 
     items.append(Item("Root cause", 25 if correct else 0, 25, detail))
 
     keys_taken = [k for k in scenario.key_steps if k in taken]
+    missed = [scenario.action(k).label for k in scenario.key_steps if k not in taken]
     items.append(
         Item(
             "Key diagnostic steps",
             20 * len(keys_taken) / len(scenario.key_steps),
             20,
-            f"{len(keys_taken)} of {len(scenario.key_steps)}: "
-            + ", ".join(scenario.action(k).label for k in scenario.key_steps),
+            f"{len(keys_taken)} of {len(scenario.key_steps)}"
+            + (f"; missed: {'; '.join(missed)}" if missed else ""),
         )
     )
 

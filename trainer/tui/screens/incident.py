@@ -88,6 +88,7 @@ class IncidentScreen(Screen):
                         Text(badge, style=f"bold {style}"),
                         literal(f" {action.label} "),
                         Text(f"{action.minutes}m", style="dim"),
+                        Text(" (or type it: /)" if action.promql else "", style="dim italic"),
                     ),
                     id=action.id,
                 )
@@ -110,7 +111,7 @@ class IncidentScreen(Screen):
         entry = Static(content, classes="evidence-entry")
         pane.mount(entry)
         # After the mount's layout, so the entry has its place to scroll to.
-        self.set_timer(0.05, lambda: pane.scroll_to_widget(entry, animate=False, top=True))
+        self.set_timer(0.1, lambda: pane.scroll_to_widget(entry, animate=False, top=True))
 
     def _show_step(self, step: Step) -> None:
         action = step.action
