@@ -38,8 +38,8 @@ async def test_home_shows_modes_and_today(app):
         today = rendered(app.screen.query_one("#today"))
         assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
         modes = app.screen.query_one("#modes")
-        assert modes.option_count == 7
-        for key in "qfcsmdt":
+        assert modes.option_count == 8
+        for key in "qfcsmdtn":
             await pilot.press(key)
             assert not isinstance(app.screen, HomeScreen), key
             await pilot.press("escape")

@@ -27,6 +27,7 @@ MODES = (
     ("m", "Mock interview", "Timed questions and an honest report"),
     ("d", "Query drills", "Write and read PromQL, name metrics, numbers to know"),
     ("t", "Stats", "Progress, mastery, most-missed points"),
+    ("n", "Study notes", "The guide's talking points, dashboards and next steps"),
 )
 
 
@@ -83,6 +84,7 @@ class TrainerApp(App[int]):
             "s": self.open_scenarios,
             "m": self.open_mock_setup,
             "d": self.open_drills,
+            "n": self.open_notes,
         }
         actions[key]()
 
@@ -172,6 +174,11 @@ class TrainerApp(App[int]):
         from trainer.tui.screens.drills import DrillScreen
 
         self.push_screen(DrillScreen(kind))
+
+    def open_notes(self) -> None:
+        from trainer.tui.screens.notes import NotesScreen
+
+        self.push_screen(NotesScreen())
 
     def open_stats(self) -> None:
         from trainer.tui.screens.stats import StatsScreen

@@ -1,0 +1,44 @@
+"""Study notes from the guide: talking points, dashboard recommendations, next steps."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from trainer.tui.text import literal
+
+SECTION_TITLES = {
+    "talking-points": "Key talking points",
+    "dashboards": "Dashboard recommendations",
+    "next-steps": "Next steps",
+}
+
+
+class NotesScreen(Screen):
+    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="debrief"):
+            yield Static(self._notes(), id="notes-text")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#debrief").focus()
+
+    def _notes(self) -> Text:
+        notes = list(self.app.bank.notes.values())
+        if not notes:
+            return Text("No study notes in the bank.", style="italic")
+        out = Text()
+        sections = list(dict.fromkeys(n.section for n in notes))
+        for section in sections:
+            out.append(f"{SECTION_TITLES.get(section, section)}\n", style="bold underline")
+            for note in (n for n in notes if n.section == section):
+                out.append(f"{note.title}\n", style="bold")
+                out.append_text(literal(note.body.strip() + "\n\n"))
+        return out
