@@ -325,3 +325,14 @@ async def test_typed_promql_reveals_scenario_evidence(app):
         screen.run_query(look_up.promql + " ")  # the same query, respaced
         await pilot.pause()
         assert look_up.id in screen.simulation.taken
+
+
+async def test_light_theme_renders_every_screen(app):
+    async with app.run_test() as pilot:
+        app.theme = "textual-light"
+        for key in "qfcsmdtn":
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is not None
+            await pilot.press("escape")
+        assert app.theme == "textual-light"
