@@ -139,14 +139,20 @@ def test_bank_option_adds_a_pack(tmp_path):
 
 
 def test_non_tui_commands_do_not_import_textual():
+    """The core and every non-TUI command run without importing Textual (they start fast)."""
     code = (
         "import sys, io, contextlib\n"
         "from trainer import cli\n"
-        "for argv in (['list'], ['validate']):\n"
+        "for argv in (['list'], ['validate'], ['scenario', 'list'], ['query', 'list']):\n"
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
         "        cli.main(argv)\n"
-        "import trainer.content.loader, trainer.grading.concepts, trainer.store.db\n"
-        "import trainer.study.scheduler, trainer.study.progress\n"
+        "import trainer.content.loader, trainer.content.cache, trainer.grading.concepts\n"
+        "import trainer.grading.promql, trainer.store.db, trainer.store.export\n"
+        "import trainer.study.scheduler, trainer.study.progress, trainer.study.quiz\n"
+        "import trainer.study.flashcards, trainer.study.mock, trainer.study.mock_plain\n"
+        "import trainer.study.drills, trainer.study.drill_session\n"
+        "import trainer.scenarios.engine, trainer.scenarios.scoring, trainer.scenarios.validate\n"
+        "import trainer.scenarios.report\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(
