@@ -105,7 +105,6 @@ class _Point(NamedTuple):
     text: str
     weight: int
     phrases: tuple[_Phrase, ...]
-    anywhere: bool = False  # derived points: words may stand anywhere in the answer
 
 
 class _Answer:
@@ -152,7 +151,7 @@ class _Answer:
         self._cache[key] = found
         return found
 
-    def match(self, phrase: _Phrase, anywhere: bool) -> tuple[int, int] | None:
+    def match(self, phrase: _Phrase) -> tuple[int, int] | None:
         """The character span where the phrase occurs, or None."""
         hits = [self.find(s, not phrase.exact) for s in phrase.stems]
         if phrase.need < len(phrase.stems):  # derived: enough of the words, anywhere
@@ -170,7 +169,7 @@ class _Answer:
             near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
             if not all(near):
                 continue
-            for combo in product(*(n[:6] for n in near)):
+            for combo in product(*(n[:6] for n in near)):  # a few places per word suffice
                 chosen = (anchor, *combo)
                 spots = {c[0] for c in chosen}
                 if len(spots) == len(chosen) and max(spots) - min(spots) < window:
@@ -231,12 +230,10 @@ def _compiled(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, 
 def _compile_card(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
     derived = not card.rubric
     if derived:
+        # A derived point is its clause's content words; half of them, anywhere, credit it.
         points = tuple(
             _Point(
-                p.text,
-                p.weight,
-                tuple(filter(None, [_compile_phrase(p.phrases[0], aliases, 0.5)])),
-                True,
+                p.text, p.weight, tuple(filter(None, [_compile_phrase(p.phrases[0], aliases, 0.5)]))
             )
             for p in derive_points(card.answer)
         )
@@ -301,7 +298,7 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
     results = []
     for point in points:
         for phrase in point.phrases:
-            span = parsed.match(phrase, point.anywhere)
+            span = parsed.match(phrase)
             if span is not None:
                 span = _widen(answer, span)
                 results.append(PointResult(point.text, point.weight, True, phrase.text, span))
@@ -312,7 +309,7 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
     hits = []
     for claim, phrases in flags:
         for phrase in phrases:
-            span = parsed.match(phrase, False)
+            span = parsed.match(phrase)
             if span is not None and not _negated(parsed, span):
                 hits.append(RedFlagHit(claim, phrase.text, span))
                 break

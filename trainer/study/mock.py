@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from trainer.content.models import CATEGORIES, Bank, Card
-from trainer.grading.concepts import AnswerError, grade
+from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
 from trainer.grading.text import Aliases
 from trainer.store.db import Store, now_utc
 
@@ -226,7 +226,8 @@ class MockSession:
             return self._record(
                 MockAnswer(card, "", 0, seconds, "timeout", [p.text for p in card.rubric]), None
             )
-        result = grade(card, text[:20_000], Aliases(self.bank.aliases))
+        # A pasted essay in a timed mock is cut to the limit rather than lost.
+        result = grade(card, text[:MAX_ANSWER_CHARS], Aliases(self.bank.aliases))
         outcome = "timeout" if timed_out else "answered"
         attempt_id = (
             self.store.record_attempt(
