@@ -318,3 +318,16 @@ def test_sparkline_and_reflow():
         reflow("one\ntwo\n\n  kubectl  table\n  row   x")
         == "one two\n\n  kubectl  table\n  row   x"
     )
+
+
+def test_relief_does_not_push_a_healthy_signal_further(tiny):
+    sim = Simulation(tiny)
+    sim.take("look")
+    sim.take("rollback")  # errors now 0: healthy
+    sim.values["errors"] = 0.5
+    from trainer.scenarios.models import Effect
+
+    sim._apply(Effect(add=(("errors", -15.0),)))
+    assert sim.values["errors"] == 0.5
+    sim._apply(Effect(add=(("errors", 20.0),)))  # a relapse still applies
+    assert sim.values["errors"] == 20.5

@@ -128,9 +128,15 @@ class Simulation:
         for name, value in effect.set:
             if name in self.values:
                 self.values[name] = value
+        signals = {s.id: s for s in self.scenario.signals}
         for name, delta in effect.add:
-            if name in self.values:
-                self.values[name] = max(0.0, self.values[name] + delta)
+            if name not in self.values:
+                continue
+            signal, value = signals[name], self.values[name]
+            toward_health = (delta < 0) if signal.good_max is not None else (delta > 0)
+            if toward_health and signal.healthy(value):
+                continue  # relief does not push an already healthy signal to odd values (0 ms)
+            self.values[name] = max(0.0, value + delta)
 
     def _note_health(self) -> None:
         if self.healthy():
