@@ -156,3 +156,33 @@ def test_unknown_card_id_message(bank):
         assert "unknown card id 'q99'" in exc.args[0]
     else:
         raise AssertionError("expected KeyError")
+
+
+def test_unquoted_hash_that_cuts_text_is_reported(tmp_path):
+    bank = load_text(
+        tmp_path,
+        VALID.replace(
+            "question: What does a 502 from the load balancer mean?",
+            "question: What does issue #502 from the load balancer mean?",
+        ),
+    )
+    error = only_error(bank)
+    assert error.field == "cards[0].question" and "' #' starts a YAML comment" in error.message
+    quoted = load_text(
+        tmp_path,
+        VALID.replace(
+            "question: What does a 502 from the load balancer mean?",
+            'question: "What does issue #502 mean?"  # a real comment is fine',
+        ),
+    )
+    assert quoted.errors == [] and quoted.card("net01").question == "What does issue #502 mean?"
+
+
+def test_real_comments_after_values_are_fine(tmp_path):
+    bank = load_text(
+        tmp_path,
+        VALID.replace(
+            "    category: incident-response", "    category: incident-response  # the guide's"
+        ),
+    )
+    assert bank.errors == []

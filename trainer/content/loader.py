@@ -34,8 +34,8 @@ MAX_RUBRIC_POINTS = 12
 class _FileReader(NodeReader):
     """Reads one content file into the bank, checking ids against what is already there."""
 
-    def __init__(self, path: str, errors: list[LoadError], bank: Bank):
-        super().__init__(path, errors)
+    def __init__(self, path: str, errors: list[LoadError], bank: Bank, text: str = ""):
+        super().__init__(path, errors, text)
         self.bank = bank
         self.categories: set[str] = set(CATEGORIES)
 
@@ -264,7 +264,7 @@ def load_file(path: Path, bank: Bank) -> list[LoadError]:
     errors: list[LoadError] = []
     text = read_text(path, errors)
     if text is not None:
-        _FileReader(str(path), errors, bank).read(compose(text, str(path), errors))
+        _FileReader(str(path), errors, bank, text).read(compose(text, str(path), errors))
     bank.files.append(str(path))
     bank.errors.extend(errors)
     return errors

@@ -57,9 +57,10 @@ def describe(node: Node) -> str:
 class NodeReader:
     """Reads typed values out of nodes, recording each problem instead of raising."""
 
-    def __init__(self, path: str, errors: list[LoadError]):
+    def __init__(self, path: str, errors: list[LoadError], text: str = ""):
         self.path = path
         self.errors = errors
+        self.lines = text.split("\n")
 
     def error(self, node: Node, field: str, message: str) -> None:
         mark = node.start_mark
@@ -107,6 +108,14 @@ class NodeReader:
         if not value:
             self.error(node, field, "expected non-empty text")
             return None
+        if self._cut_by_comment(node):
+            self.error(
+                node,
+                field,
+                "text cut short: ' #' starts a YAML comment in unquoted text; "
+                "put the whole value in quotes",
+            )
+            return None
         if pattern is not None and not pattern.match(value):
             self.error(
                 node,
@@ -115,6 +124,21 @@ class NodeReader:
             )
             return None
         return value
+
+    def _cut_by_comment(self, node: ScalarNode) -> bool:
+        """An unquoted one-line value followed on its line by ` #word` lost that part."""
+        if node.style not in (None, "") or node.start_mark.line != node.end_mark.line:
+            return False
+        line = node.end_mark.line
+        rest = self.lines[line][node.end_mark.column :] if line < len(self.lines) else ""
+        # "PR #812" lost its tail; "id: q01  # note" is a real comment (`# ` then a space).
+        comment = rest.lstrip()
+        return (
+            rest.startswith((" ", "\t"))
+            and comment.startswith("#")
+            and len(comment) > 1
+            and not comment[1].isspace()
+        )
 
     def optional_string(self, node: Node | None, field: str) -> str | None:
         if node is None or (isinstance(node, ScalarNode) and node.tag == NULL):

@@ -306,7 +306,7 @@ def load_scenario(path: Path) -> tuple[Scenario | None, list[LoadError]]:
     text = read_text(path, errors)
     if text is None:
         return None, errors
-    reader = _ScenarioReader(str(path), errors)
+    reader = _ScenarioReader(str(path), errors, text)
     scenario = reader.read(compose(text, str(path), errors))
     return scenario, errors
 
