@@ -9,7 +9,7 @@ from conftest import DATA
 from trainer.grading.agreement import load_graded, measure, ranks, spearman
 from trainer.grading.concepts import grade
 
-SETS = ["graded_answers.yaml", "graded_answers_holdout.yaml"]
+SETS = ["graded_answers.yaml", "graded_answers_holdout.yaml", "graded_answers_blind.yaml"]
 
 
 def test_spearman_helper():
