@@ -1,5 +1,8 @@
-"""The grader agrees with human interviewers' grades (tests/data, written independently of the
-rubrics): Spearman's rho over all answers, and the order of each card's answers."""
+"""The grader agrees with human interviewers' grades: Spearman's rho over all answers, and the
+order of each card's answers. Three sets in tests/data, each written by an interviewer who had
+not seen the rubrics: graded_answers (looked at while the grader was built), graded_answers_
+holdout (only measured; it exposed two matching bugs) and graded_answers_blind (written last,
+never used for any change)."""
 
 from __future__ import annotations
 

@@ -52,6 +52,15 @@ def test_scenario_goes_in_the_middle(bank):
     assert ids[2] == "scenario:error-rate-50" and len(ids) == 5
 
 
+def test_scenario_walkthrough_replaces_the_cards_it_covers(bank, store, clock):
+    config = MockConfig(questions=8, seed=2, scenario="error-rate-50")
+    session = MockSession.start(bank, store, config, clock=clock)
+    ids = [c.id for c in session.cards]
+    assert "scenario:error-rate-50" in ids and "q01" not in ids
+    walkthrough = session.cards[ids.index("scenario:error-rate-50")]
+    assert "Walk me through" in walkthrough.question and walkthrough.rubric
+
+
 def test_timer_expiry_submits_the_partial_answer(bank, store, clock):
     session = MockSession.start(
         bank, store, MockConfig(questions=2, seconds_per_question=30, seed=1), clock=clock

@@ -62,8 +62,9 @@ class MockConfig:
         return self.total_seconds or self.questions * self.seconds_per_question
 
 
-def choose_questions(bank: Bank, config: MockConfig) -> list[str]:
-    """Card ids for the mock: balanced across categories (or from the chosen ones)."""
+def choose_questions(bank: Bank, config: MockConfig, exclude: tuple[str, ...] = ()) -> list[str]:
+    """Card ids for the mock: balanced across categories (or from the chosen ones); `exclude`
+    keeps out the cards a walk-through scenario already covers."""
     rng = random.Random(config.seed)
     pools: dict[str, list[Card]] = {}
     names = (
@@ -74,7 +75,7 @@ def choose_questions(bank: Bank, config: MockConfig) -> list[str]:
         or tuple(CATEGORIES)
     )
     for name in dict.fromkeys(names):
-        pool = bank.cards_in(name)
+        pool = [c for c in bank.cards_in(name) if c.id not in exclude]
         rng.shuffle(pool)
         pools[name] = pool
     rotation = names if config.categories else BALANCED_ROTATION
@@ -139,7 +140,15 @@ class MockSession:
         clock=now_utc,
         scenarios: dict | None = None,
     ) -> MockSession:
-        ids = choose_questions(bank, config)
+        exclude: tuple[str, ...] = ()
+        if config.scenario:
+            if scenarios is None:
+                from trainer.scenarios.loader import load_scenarios
+
+                scenarios = load_scenarios()[0]
+            scenario = scenarios.get(config.scenario)
+            exclude = scenario.guide_refs if scenario else ()
+        ids = choose_questions(bank, config, exclude)
         stored = {**asdict(config), "card_ids": ids}
         mock_id = store.start_mock(stored, clock())
         return cls(bank, store, config, _cards(bank, ids, scenarios), mock_id, clock)
