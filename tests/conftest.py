@@ -28,6 +28,20 @@ def bank():
     return loaded
 
 
+@pytest.fixture
+def clock():
+    from helpers import Clock
+
+    return Clock()
+
+
+@pytest.fixture
+def store(tmp_path):
+    from trainer.store.db import Store
+
+    return Store.open(tmp_path / "data")
+
+
 def write(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from helpers import Clock, run_trainer
+from helpers import run_trainer
 
 from trainer.grading.concepts import AnswerError
 from trainer.store.db import Store
@@ -21,16 +21,6 @@ from trainer.study.mock import (
     report_markdown,
     verdict_for,
 )
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store.open(tmp_path)
 
 
 def test_balanced_choice_is_repeatable_and_mixed(bank):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from helpers import Clock
 
 from trainer.store.db import Store
 from trainer.study.flashcards import FlashcardSession
@@ -18,16 +17,6 @@ from trainer.study.scheduler import (
     fsrs_id,
     suggested_rating,
 )
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
-@pytest.fixture
-def store(tmp_path):
-    return Store.open(tmp_path)
 
 
 @pytest.fixture

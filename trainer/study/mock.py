@@ -142,10 +142,7 @@ class MockSession:
     ) -> MockSession:
         exclude: tuple[str, ...] = ()
         if config.scenario:
-            if scenarios is None:
-                from trainer.scenarios.loader import load_scenarios
-
-                scenarios = load_scenarios()[0]
+            scenarios = scenarios if scenarios is not None else _builtin_scenarios()
             scenario = scenarios.get(config.scenario)
             exclude = scenario.guide_refs if scenario else ()
         ids = choose_questions(bank, config, exclude)
@@ -297,14 +294,17 @@ class MockSession:
         self.store.end_mock(self.mock_id, "discarded", None, self.clock())
 
 
+def _builtin_scenarios() -> dict:
+    from trainer.scenarios.loader import load_scenarios
+
+    return load_scenarios()[0]
+
+
 def _cards(bank: Bank, ids: list[str], scenarios: dict | None) -> list[Card]:
     cards = []
     for card_id in ids:
         if card_id.startswith(SCENARIO_PREFIX):
-            if scenarios is None:
-                from trainer.scenarios.loader import load_scenarios
-
-                scenarios = load_scenarios()[0]
+            scenarios = scenarios if scenarios is not None else _builtin_scenarios()
             scenario = scenarios.get(card_id[len(SCENARIO_PREFIX) :])
             if scenario is not None:
                 cards.append(scenario_card(scenario))
