@@ -336,3 +336,18 @@ async def test_light_theme_renders_every_screen(app):
             assert app.screen is not None
             await pilot.press("escape")
         assert app.theme == "textual-light"
+
+
+async def test_mock_command_offers_the_unfinished_mock_first(data_dir, clock, bank):
+    from trainer.study.mock import MockConfig, MockSession
+    from trainer.tui.app import make_app
+    from trainer.tui.screens.mock_setup import MockSetupScreen
+    from trainer.tui.screens.resume_mock import ResumeMockScreen
+
+    MockSession.start(bank, Store.open(data_dir), MockConfig(questions=2, seed=1), clock=clock)
+    app = make_app(data_dir=data_dir, clock=clock, bank=bank, fuzzing=False, start="mock")
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeMockScreen)
+        await pilot.press("l")  # start a new one instead
+        assert isinstance(app.screen, MockSetupScreen)
