@@ -44,7 +44,6 @@ def _add_data_options(parser: argparse.ArgumentParser, top: bool = False) -> Non
     )
 
 
-COMMAND_NAMES = ("grade", "validate", "list", "stats", "scenario", "query", "mock", "export")
 VALUE_OPTIONS = ("--bank", "--data-dir")
 
 
@@ -52,7 +51,7 @@ def command_in(argv: list[str]) -> str | None:
     """The command named in argv, if any (so only its parser needs building)."""
     previous = ""
     for token in argv:
-        if token in COMMAND_NAMES and previous not in VALUE_OPTIONS:
+        if token in COMMANDS and previous not in VALUE_OPTIONS:
             return token
         if not token.startswith("-") and previous not in VALUE_OPTIONS:
             return None  # something else: let the full parser report it
@@ -142,7 +141,6 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
             help="play the scenario's own model path, cause and write-up",
         )
         play.add_argument("--json", action="store_true", help="print one JSON object")
-        _add_data_options(play)
 
     if wanted in (None, "query"):
         query = commands.add_parser(
@@ -254,10 +252,10 @@ def cmd_grade(args: argparse.Namespace) -> int:
     from functools import partial
 
     from trainer.grading.concepts import AnswerError, grade
-    from trainer.grading.text import Aliases
+    from trainer.grading.text import aliases_for
 
     bank = _load_bank(args)
-    grade = partial(grade, aliases=Aliases(bank.aliases))
+    grade = partial(grade, aliases=aliases_for(bank.aliases))
     if args.jsonl:
         return _grade_lines(bank, grade, AnswerError)
     if not args.card:
@@ -341,7 +339,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _is_scenario_file(path: Path) -> bool:
-    """A file whose first top-level key is `scenario:` (others are question-bank files)."""
+    """A file with a top-level `scenario:` key (others are question-bank files)."""
     try:
         with path.open(encoding="utf-8") as handle:
             return any(line.startswith("scenario:") for line in handle)
@@ -552,19 +550,23 @@ def cmd_mock(args: argparse.Namespace) -> int:
         raise CliError(
             f"mock: unknown category {unknown[0]!r}; expected one of {', '.join(CATEGORIES)}"
         )
+    scenarios = None
     if args.scenario:
         from trainer.scenarios.loader import load_scenarios
 
-        if args.scenario not in load_scenarios()[0]:
+        scenarios = load_scenarios()[0]
+        if args.scenario not in scenarios:
             raise CliError(
                 f"mock: unknown scenario {args.scenario!r} (see `sre-trainer scenario list`)"
             )
     if not args.plain:
         return run_tui(args, start="mock")
-    return _plain_mock(args, categories)
+    return _plain_mock(args, categories, scenarios)
 
 
-def _plain_mock(args: argparse.Namespace, categories: tuple[str, ...]) -> int:
+def _plain_mock(
+    args: argparse.Namespace, categories: tuple[str, ...], scenarios: dict | None
+) -> int:
     from trainer.study.mock import MockConfig, MockSession
     from trainer.study.mock_plain import run_plain
 
@@ -600,7 +602,7 @@ def _plain_mock(args: argparse.Namespace, categories: tuple[str, ...]) -> int:
             args.practice,
             args.scenario,
         )
-        session = MockSession.start(bank, store, config)
+        session = MockSession.start(bank, store, config, scenarios=scenarios)
 
     def export(markdown: str) -> None:
         try:

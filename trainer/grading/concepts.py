@@ -15,7 +15,16 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from trainer.content.models import Card, RubricPoint
-from trainer.grading.text import STOP_WORDS, Aliases, is_exact_only, similar, stem, terms, words
+from trainer.grading.text import (
+    STOP_WORDS,
+    Aliases,
+    aliases_for,
+    is_exact_only,
+    similar,
+    stem,
+    terms,
+    words,
+)
 
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
@@ -272,7 +281,7 @@ def default_aliases() -> Aliases:
         from trainer.content.loader import load_files
 
         bank = load_files([Path(paths.question_bank_dir()) / "aliases.yaml"])
-        _DEFAULT_ALIASES = Aliases(bank.aliases)
+        _DEFAULT_ALIASES = aliases_for(bank.aliases)
     return _DEFAULT_ALIASES
 
 

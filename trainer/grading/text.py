@@ -118,3 +118,16 @@ def terms(text: str, aliases: Aliases) -> list[Term]:
     """Content terms of a text: stop words dropped, stemmed, aliases applied."""
     found = [Term(stem(w), s, e) for w, s, e in words(text) if w not in STOP_WORDS]
     return aliases.apply(found)
+
+
+_ALIASES: dict[tuple, Aliases] = {}
+
+
+def aliases_for(table: dict[str, tuple[str, ...]]) -> Aliases:
+    """The Aliases of a bank's table, built once per distinct table (the grader caches
+    compiled rubrics per Aliases object, so callers should share them)."""
+    key = tuple(sorted(table.items()))
+    found = _ALIASES.get(key)
+    if found is None:
+        found = _ALIASES[key] = Aliases(table)
+    return found

@@ -448,9 +448,10 @@ class Store:
         session_id: int | None = None,
     ) -> int:
         """Store a review and the card's new schedule; keep the old one for undo."""
-        previous = self.schedule_row(card_id)
         stamp, day = iso(when), local_day(when)
         with self._tx() as db:
+            # Read under the write lock, so another instance's review cannot slip in between.
+            previous = self.schedule_row(card_id)
             cursor = db.execute(
                 "INSERT INTO reviews(card_id, rating, reviewed_at, previous, session_id) "
                 "VALUES (?, ?, ?, ?, ?)",

@@ -156,11 +156,11 @@ def check(bank: Bank, drill: Drill, attempt: str) -> DrillResult:
 
 def _check_read(bank: Bank, drill: Drill, attempt: str) -> DrillResult:
     from trainer.grading.concepts import AnswerError, grade
-    from trainer.grading.text import Aliases
+    from trainer.grading.text import aliases_for
 
     card = Card(drill.item_id, "monitoring-observability", drill.prompt, drill.reference)
     try:
-        result = grade(card, attempt, Aliases(bank.aliases))
+        result = grade(card, attempt, aliases_for(bank.aliases))
     except AnswerError as exc:
         return DrillResult("invalid", 0, (str(exc),))
     verdict = "correct" if result.score >= 70 else "partial" if result.score >= 35 else "wrong"

@@ -14,7 +14,7 @@ from datetime import datetime
 
 from trainer.content.models import CATEGORIES, Bank, Card
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
-from trainer.grading.text import Aliases
+from trainer.grading.text import aliases_for
 from trainer.store.db import Store, now_utc
 
 # A real loop leans on incident response; the other categories take turns.
@@ -229,11 +229,9 @@ class MockSession:
         if not text.strip():
             if not timed_out:
                 raise AnswerError("the answer is empty: type an answer, or skip the question")
-            return self._record(
-                MockAnswer(card, "", 0, seconds, "timeout", [p.text for p in card.rubric]), None
-            )
+            return self._record(_unanswered(card, seconds, "timeout"), None)
         # A pasted essay in a timed mock is cut to the limit rather than lost.
-        result = grade(card, text[:MAX_ANSWER_CHARS], Aliases(self.bank.aliases))
+        result = grade(card, text[:MAX_ANSWER_CHARS], aliases_for(self.bank.aliases))
         outcome = "timeout" if timed_out else "answered"
         attempt_id = (
             self.store.record_attempt(
@@ -258,8 +256,7 @@ class MockSession:
         card = self.current
         if card is None:
             raise IndexError("the mock is over")
-        missed = [p.text for p in card.rubric]
-        return self._record(MockAnswer(card, "", 0, self.elapsed(), "skipped", missed), None)
+        return self._record(_unanswered(card, self.elapsed(), "skipped"), None)
 
     def _record(self, answer: MockAnswer, attempt_id: int | None) -> MockAnswer:
         self.store.record_mock_answer(
@@ -281,10 +278,7 @@ class MockSession:
     def finish(self) -> dict:
         """Mark unreached questions, build and store the report."""
         while self.current is not None:
-            card = self.current
-            self._record(
-                MockAnswer(card, "", 0, 0.0, "not-reached", [p.text for p in card.rubric]), None
-            )
+            self._record(_unanswered(self.current, 0.0, "not-reached"), None)
         history = self.store.mock_history()
         report = build_report(self, history)
         self.store.end_mock(self.mock_id, "complete", report, self.clock())
@@ -292,6 +286,12 @@ class MockSession:
 
     def discard(self) -> None:
         self.store.end_mock(self.mock_id, "discarded", None, self.clock())
+
+
+def _unanswered(card: Card, seconds: float, outcome: str) -> MockAnswer:
+    """A question left unanswered (time-out with nothing typed, skip, not reached): 0, and
+    every rubric point missed."""
+    return MockAnswer(card, "", 0, seconds, outcome, [p.text for p in card.rubric])
 
 
 def _builtin_scenarios() -> dict:

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from trainer.content.models import Bank, Card
 from trainer.grading.concepts import GradeResult, check_answer, grade
-from trainer.grading.text import Aliases
+from trainer.grading.text import aliases_for
 from trainer.store.db import Store, now_utc
 from trainer.study.scheduler import Scheduler, suggested_rating
 
@@ -70,7 +70,7 @@ class QuizSession:
     session_id: int | None = None
 
     def __post_init__(self) -> None:
-        self.aliases = Aliases(self.bank.aliases)
+        self.aliases = aliases_for(self.bank.aliases)
         self.session_id = self.store.start_session(self.mode, self.clock())
 
     @property
