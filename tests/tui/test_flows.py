@@ -351,3 +351,15 @@ async def test_mock_command_offers_the_unfinished_mock_first(data_dir, clock, ba
         assert isinstance(app.screen, ResumeMockScreen)
         await pilot.press("l")  # start a new one instead
         assert isinstance(app.screen, MockSetupScreen)
+
+
+async def test_bad_setup_input_is_reported_even_below_the_fold(app):
+    from trainer.tui.screens.mock_setup import MockSetupScreen
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("m")
+        assert isinstance(app.screen, MockSetupScreen)
+        app.screen.query_one("#per-question").value = "0.1"
+        await pilot.press("ctrl+s")
+        assert isinstance(app.screen, MockSetupScreen)
+        assert any("at least 10 seconds" in n.message for n in app._notifications)

@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from trainer.content.models import CATEGORIES
+from trainer.tui.widgets.form_error import FormError
 
 LENGTHS = [("3 questions", 3), ("5 questions", 5), ("10 questions", 10), ("15 questions", 15)]
 MIXES = [("Balanced like a real loop", "")] + [(c, c) for c in CATEGORIES]
@@ -44,7 +45,7 @@ class MockSetupScreen(Screen):
                 [(s.title, s.id) for s in scenarios.values()], prompt="None", id="scenario"
             )
             yield Checkbox("Practice: show feedback after each answer", id="practice")
-            yield Static(id="setup-error", classes="error", markup=False)
+            yield FormError(id="setup-error")
             yield Button("Start (ctrl+s)", variant="primary", id="start")
             yield Static(
                 "A countdown runs per question and for the whole mock; when it reaches zero "
@@ -63,16 +64,16 @@ class MockSetupScreen(Screen):
     def action_start(self) -> None:
         from trainer.study.mock import MockConfig
 
-        error = self.query_one("#setup-error", Static)
+        error = self.query_one("#setup-error", FormError)
         try:
             per_question = float(self.query_one("#per-question", Input).value or "0")
             total_text = self.query_one("#total", Input).value.strip()
             total = float(total_text) if total_text else None
         except ValueError:
-            error.update("Minutes: type a number, e.g. 5 or 0.5.")
+            error.show("Minutes: type a number, e.g. 5 or 0.5.")
             return
         if per_question * 60 < 10 or (total is not None and total * 60 < 10):
-            error.update("Allow at least 10 seconds per question and in all.")
+            error.show("Allow at least 10 seconds per question and in all.")
             return
         mix = self.query_one("#mix", Select).value
         scenario = self.query_one("#scenario", Select).value

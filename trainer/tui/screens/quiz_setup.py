@@ -11,6 +11,7 @@ from textual.widgets.selection_list import Selection
 
 from trainer.content.models import CATEGORIES
 from trainer.study.quiz import QuizOptions, tags_of
+from trainer.tui.widgets.form_error import FormError
 
 ORDER_CHOICES = [
     ("In bank order", "bank"),
@@ -59,7 +60,7 @@ class QuizSetupScreen(Screen):
                 with Vertical():
                     yield Label("Order")
                     yield Select(ORDER_CHOICES, value="bank", allow_blank=False, id="order")
-            yield Static(id="setup-error", classes="error", markup=False)
+            yield FormError(id="setup-error")
             yield Button("Start quiz (ctrl+s)", variant="primary", id="start")
         yield Footer()
 
@@ -74,14 +75,14 @@ class QuizSetupScreen(Screen):
         self.action_start()
 
     def action_start(self) -> None:
-        error = self.query_one("#setup-error", Static)
+        error = self.query_one("#setup-error", FormError)
         categories = tuple(self.query_one("#categories", SelectionList).selected)
         if not categories:
-            error.update("Choose at least one category.")
+            error.show("Choose at least one category.")
             return
         raw_count = self.query_one("#count", Input).value.strip()
         if not raw_count.isdigit() or int(raw_count) < 1:
-            error.update("Number of cards: type a whole number, 1 or more.")
+            error.show("Number of cards: type a whole number, 1 or more.")
             return
         tags = tuple(
             t.strip().lower() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
@@ -89,12 +90,12 @@ class QuizSetupScreen(Screen):
         known = set(tags_of(self.app.bank.cards.values()))
         unknown = [t for t in tags if t not in known]
         if unknown:
-            error.update(
+            error.show(
                 f"Unknown tag(s): {', '.join(unknown)}. Known tags include: "
                 f"{', '.join(sorted(known)[:12])}..."
             )
             return
-        error.update("")
+        error.clear()
         order = self.query_one("#order", Select).value
         options = QuizOptions(categories, tags, count=int(raw_count), order=str(order))
         self.app.start_quiz(options)
