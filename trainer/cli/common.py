@@ -1,0 +1,75 @@
+"""What every command shares: the user-facing error, the --bank/--data-dir options, and
+loading the bank and the store with their warnings printed once."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2 unless given."""
+
+    def __init__(self, message: str, status: int = 2):
+        super().__init__(message)
+        self.status = status
+
+
+# Options accepted before or after the command; a sub-command's copy must not reset the
+# top-level value, hence SUPPRESS below the top.
+def add_bank_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    parser.add_argument(
+        "--bank",
+        metavar="DIR",
+        action="append",
+        type=Path,
+        default=[] if top else argparse.SUPPRESS,
+        help="extra folder of YAML packs to load beside the built-in bank (repeatable)",
+    )
+
+
+def add_data_options(parser: argparse.ArgumentParser, top: bool = False) -> None:
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        type=Path,
+        default=None if top else argparse.SUPPRESS,
+        help="where the progress database lives (default: $SRE_TRAINER_HOME or the user data dir)",
+    )
+
+
+def load_bank(args: argparse.Namespace):
+    """The bank (cached), with each skipped pack file reported on stderr."""
+    from trainer.content.cache import load_bank_cached
+
+    bank = load_bank_cached(pack_dirs=args.bank)
+    for error in bank.errors:
+        print(f"warning: {error} (skipped)", file=sys.stderr)
+    return bank
+
+
+def open_store(args: argparse.Namespace):
+    """The progress store, or a one-line CliError saying why it cannot be used."""
+    from trainer import paths
+    from trainer.store.db import Store, StoreError
+
+    try:
+        store = Store.open(paths.user_data_dir(args.data_dir))
+    except StoreError as exc:
+        raise CliError(str(exc), status=1) from None
+    if store.notice:
+        print(f"warning: {store.notice}", file=sys.stderr)
+    return store
+
+
+def read_stdin(command: str, what: str) -> str:
+    """All of stdin as text, or a one-line CliError (not UTF-8, or no stdin at all)."""
+    if sys.stdin is None:
+        raise CliError(f"{command}: no standard input to read {what} from")
+    try:
+        return sys.stdin.read()
+    except UnicodeDecodeError:
+        raise CliError(f"{command}: {what} on stdin is not UTF-8 text") from None
+    except (OSError, ValueError) as exc:
+        raise CliError(f"{command}: cannot read {what} from stdin ({exc})") from None

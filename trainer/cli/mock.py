@@ -1,0 +1,142 @@
+"""`sre-trainer mock`: a timed mock interview, in the app or (--plain) on stdin/stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from trainer.cli.common import CliError, add_bank_options, add_data_options, load_bank, open_store
+
+NAME = "mock"
+
+
+def add_parser(commands) -> None:
+    mock = commands.add_parser(
+        NAME,
+        help="a timed mock interview (--plain for an ordinary terminal)",
+        description="A timed mock interview with a report at the end. Without --plain it "
+        "opens the app on the mock set-up.",
+    )
+    mock.add_argument(
+        "--plain",
+        action="store_true",
+        help="prompts on stdout, answers on stdin (an answer ends with an empty "
+        "line or EOF; /skip skips)",
+    )
+    mock.add_argument("--questions", type=int, default=5, help="how many questions (default 5)")
+    mock.add_argument(
+        "--categories", help="comma-separated categories (default: balanced like a real loop)"
+    )
+    mock.add_argument(
+        "--time-per-question",
+        type=int,
+        default=300,
+        metavar="SECONDS",
+        help="limit per question (default 300)",
+    )
+    mock.add_argument(
+        "--total-time",
+        type=int,
+        metavar="SECONDS",
+        help="limit for the whole mock (default: questions x per-question)",
+    )
+    mock.add_argument("--seed", type=int, help="repeatable question choice")
+    mock.add_argument("--practice", action="store_true", help="show feedback after each answer")
+    mock.add_argument(
+        "--scenario",
+        metavar="ID",
+        help="add a troubleshooting walk-through (a scenario id) in the middle",
+    )
+    mock.add_argument("--export", type=Path, metavar="FILE", help="write the report as Markdown")
+    resume = mock.add_mutually_exclusive_group()
+    resume.add_argument("--resume", action="store_true", help="continue the unfinished mock")
+    resume.add_argument("--discard", action="store_true", help="discard the unfinished mock")
+    add_data_options(mock)
+    add_bank_options(mock)
+
+
+def run(args: argparse.Namespace) -> int:
+    from trainer.content.models import CATEGORIES
+
+    if args.questions < 1 or args.questions > 30:
+        raise CliError("mock: --questions must be from 1 to 30")
+    if args.time_per_question < 10:
+        raise CliError("mock: --time-per-question must be at least 10 seconds")
+    categories = tuple(c.strip() for c in (args.categories or "").split(",") if c.strip())
+    unknown = [c for c in categories if c not in CATEGORIES]
+    if unknown:
+        raise CliError(
+            f"mock: unknown category {unknown[0]!r}; expected one of {', '.join(CATEGORIES)}"
+        )
+    scenarios = None
+    if args.scenario:
+        from trainer.scenarios.loader import load_scenarios
+
+        scenarios = load_scenarios()[0]
+        if args.scenario not in scenarios:
+            raise CliError(
+                f"mock: unknown scenario {args.scenario!r} (see `sre-trainer scenario list`)"
+            )
+    if not args.plain:
+        from trainer.cli import tui
+
+        return tui.run(args, start="mock")
+    return _plain(args, categories, scenarios)
+
+
+def _plain(args: argparse.Namespace, categories: tuple[str, ...], scenarios: dict | None) -> int:
+    from trainer.study.mock import MockConfig, MockSession
+    from trainer.study.mock_plain import run_plain
+
+    bank = load_bank(args)
+    store = open_store(args)
+    unfinished = store.unfinished_mock()
+    if unfinished and args.discard:
+        MockSession.resume(bank, store, unfinished).discard()
+        print(f"Discarded the unfinished mock of {unfinished['started_at'][:16]}.")
+        unfinished = None
+    if args.resume:
+        if not unfinished:
+            raise CliError("mock: there is no unfinished mock to resume")
+        session = MockSession.resume(bank, store, unfinished)
+        print(
+            f"Resuming the mock of {unfinished['started_at'][:16]} "
+            f"({unfinished['answered']} answered)."
+        )
+    else:
+        if unfinished:
+            print(
+                f"Note: an unfinished mock of {unfinished['started_at'][:16]} "
+                f"({unfinished['answered']} answered) is kept: --resume continues it, "
+                "--discard drops it.",
+                file=sys.stderr,
+            )
+        config = MockConfig(
+            args.questions,
+            categories,
+            args.time_per_question,
+            args.total_time,
+            args.seed,
+            args.practice,
+            args.scenario,
+        )
+        session = MockSession.start(bank, store, config, scenarios=scenarios)
+
+    def export(markdown: str) -> None:
+        try:
+            args.export.write_text(markdown, encoding="utf-8")
+            print(f"Report written to {args.export}")
+        except OSError as exc:
+            print(f"sre-trainer: cannot write {args.export}: {exc.strerror}", file=sys.stderr)
+
+    try:
+        run_plain(session, write_report=export if args.export else None)
+    except KeyboardInterrupt:
+        print(
+            "\nMock paused: every answer so far is saved. `sre-trainer mock --plain --resume` "
+            "continues it.",
+            file=sys.stderr,
+        )
+        return 130
+    return 0

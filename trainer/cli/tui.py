@@ -1,0 +1,19 @@
+"""Starting the TUI (no command): the only path that imports Textual."""
+
+from __future__ import annotations
+
+import argparse
+
+from trainer.cli.common import CliError
+
+
+def run(args: argparse.Namespace, start: str | None = None) -> int:
+    from trainer.store.db import StoreError
+    from trainer.tui.app import make_app  # imports Textual (~300 ms): only for the TUI
+
+    try:
+        app = make_app(data_dir=args.data_dir, pack_dirs=args.bank, start=start)
+    except StoreError as exc:
+        raise CliError(str(exc), status=1) from None
+    app.run()
+    return app.return_code or 0
