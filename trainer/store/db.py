@@ -26,6 +26,16 @@ class StoreError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
 
+class StoreUnavailable(StoreError):
+    """The file is healthy but cannot be used now: locked by another instance past the busy
+    timeout, unreadable (permissions), read-only, or the disk is full. The file is untouched."""
+
+
+class StoreWriteError(StoreError):
+    """A write failed (disk full, read-only, locked): nothing was committed. The caller keeps
+    what the user typed (a draft) and tells them; the file is untouched."""
+
+
 def now_utc() -> datetime:
     return datetime.now(UTC)
 
