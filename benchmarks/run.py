@@ -65,11 +65,11 @@ def bench_bank_load(folder: Path) -> list[dict]:
     from trainer import paths
     from trainer.content.loader import load_files
 
-    source = yaml.safe_load((paths.question_bank_dir() / "cards.yaml").read_text("utf-8"))
-    extra = paths.question_bank_dir() / "cards_q16_q30.yaml"
-    cards = source["cards"] + (
-        yaml.safe_load(extra.read_text("utf-8"))["cards"] if extra.exists() else []
-    )
+    cards = [
+        card
+        for path in sorted(paths.question_bank_dir().glob("cards-*.yaml"))
+        for card in yaml.safe_load(path.read_text("utf-8"))["cards"]
+    ]
     files = []
     for chunk in range(10):
         batch = []
