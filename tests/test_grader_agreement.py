@@ -7,9 +7,9 @@ never used for any change)."""
 from __future__ import annotations
 
 import pytest
+from agreement import load_graded, measure, ranks, spearman
 from conftest import DATA
 
-from trainer.grading.agreement import load_graded, measure, ranks, spearman
 from trainer.grading.concepts import grade
 
 SETS = ["graded_answers.yaml", "graded_answers_holdout.yaml", "graded_answers_blind.yaml"]

@@ -1,4 +1,8 @@
-"""How well the grader agrees with human grades: Spearman's rho and per-card rank agreement."""
+"""How well the grader agrees with human grades: Spearman's rho, per-card rank agreement,
+band agreement (the rating and mock-verdict cuts) and the average score of each kind of answer.
+
+Test-only (not shipped). `python tests/agreement.py` prints the report for every set.
+"""
 
 from __future__ import annotations
 
@@ -35,6 +39,15 @@ def spearman(a: list[float], b: list[float]) -> float:
     return cov / (va * vb) ** 0.5 if va and vb else 0.0
 
 
+RATING_CUTS = (40, 70, 90)  # Again | Hard | Good | Easy (trainer.study.scheduler)
+VERDICT_CUTS = (50, 65, 80)  # Not yet | Borderline | Solid | Strong (trainer.study.mock)
+
+
+def band(score: float, cuts: tuple[int, ...]) -> int:
+    """Which band a 0-100 score falls in (0 = below the first cut)."""
+    return sum(score >= cut for cut in cuts)
+
+
 @dataclass
 class Agreement:
     rho: float
@@ -44,6 +57,9 @@ class Agreement:
     concordant: int  # ... that the grader orders the same way
     tied: list[tuple[str, int, int, int, int]]  # ... given equal scores
     reversed: list[tuple[str, int, int, int, int]]  # ... ordered the other way round
+    rating_bands: float = 0.0  # share of answers whose score and grade x 10 share a rating band
+    verdict_bands: float = 0.0  # ... a mock-verdict band
+    kinds: dict[str, tuple[int, float]] | None = None  # kind -> (answers, mean score)
 
     @property
     def pair_agreement(self) -> float:
@@ -57,11 +73,13 @@ def load_graded(path: Path) -> list[dict]:
 def measure(bank, items: list[dict], grade) -> Agreement:
     grades, scores = [], []
     by_card: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    by_kind: dict[str, list[int]] = defaultdict(list)
     for item in items:
         score = grade(bank.card(item["card"]), item["answer"]).score
         grades.append(item["grade"])
         scores.append(score)
         by_card[item["card"]].append((item["grade"], score))
+        by_kind[item.get("kind", "")].append(score)
     pairs = concordant = 0
     tied, reversed_ = [], []
     for card, rows in by_card.items():
@@ -74,6 +92,49 @@ def measure(bank, items: list[dict], grade) -> Agreement:
                     concordant += 1
                 else:
                     (tied if sa == sb else reversed_).append((card, ga, sa, gb, sb))
+
+    def share(cuts: tuple[int, ...]) -> float:
+        same = sum(band(s, cuts) == band(g * 10, cuts) for g, s in zip(grades, scores, strict=True))
+        return same / len(items) if items else 1.0
+
     return Agreement(
-        spearman(grades, scores), len(items), len(by_card), pairs, concordant, tied, reversed_
+        spearman(grades, scores),
+        len(items),
+        len(by_card),
+        pairs,
+        concordant,
+        tied,
+        reversed_,
+        share(RATING_CUTS),
+        share(VERDICT_CUTS),
+        {k: (len(v), sum(v) / len(v)) for k, v in sorted(by_kind.items())},
     )
+
+
+def report(path: Path, bank, grade) -> str:
+    a = measure(bank, load_graded(path), grade)
+    lines = [
+        f"{path.name}: {a.count} answers / {a.cards} cards; Spearman {a.rho:.3f}; "
+        f"within-card pairs {a.concordant}/{a.pairs} ({a.pair_agreement:.1%}), "
+        f"{len(a.reversed)} reversed; rating bands {a.rating_bands:.1%}; "
+        f"verdict bands {a.verdict_bands:.1%}"
+    ]
+    for kind, (count, mean) in (a.kinds or {}).items():
+        lines.append(f"    {kind:<20} {count:>4}  mean {mean:5.1f}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from trainer.content.loader import load_bank
+    from trainer.grading.concepts import grade as grade_answer
+
+    data = Path(__file__).resolve().parent / "data"
+    # The sealed set is measured only when named: it must never steer a change.
+    names = sys.argv[1:] or sorted(
+        p.name for p in data.glob("graded_answers*.yaml") if "sealed" not in p.name
+    )
+    loaded = load_bank(include_user_packs=False)
+    for name in names:
+        print(report(data / name, loaded, grade_answer))
