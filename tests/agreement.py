@@ -124,6 +124,38 @@ def report(path: Path, bank, grade) -> str:
     return "\n".join(lines)
 
 
+def paraphrase_credit(path: Path, bank, grade, part: str) -> tuple[int, int, list]:
+    """How many one-line wordings of a point (part "dev" or "holdout") earn that point, and
+    the misses as (card, point, wording)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    hits, misses = 0, []
+    for entry in data["paraphrases"]:
+        card = bank.card(entry["card"])
+        for wording in entry[part]:
+            result = grade(card, wording)
+            point = next((p for p in result.points if p.text == entry["point"]), None)
+            if point is not None and point.matched:
+                hits += 1
+            else:
+                misses.append((entry["card"], entry["point"], wording))
+    return hits, hits + len(misses), misses
+
+
+def negated_credit(path: Path, bank, grade) -> tuple[int, int, list]:
+    """How many negated one-liners wrongly earn the point they argue against."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    wrong, total = [], 0
+    for entry in data["negated"]:
+        card = bank.card(entry["card"])
+        for wording in entry["answers"]:
+            total += 1
+            result = grade(card, wording)
+            point = next((p for p in result.points if p.text == entry["point"]), None)
+            if point is not None and point.matched:
+                wrong.append((entry["card"], entry["point"], wording))
+    return len(wrong), total, wrong
+
+
 if __name__ == "__main__":
     import sys
 
@@ -132,9 +164,15 @@ if __name__ == "__main__":
 
     data = Path(__file__).resolve().parent / "data"
     # The sealed set is measured only when named: it must never steer a change.
-    names = sys.argv[1:] or sorted(
+    names = [a for a in sys.argv[1:] if not a.startswith("-")] or sorted(
         p.name for p in data.glob("graded_answers*.yaml") if "sealed" not in p.name
     )
     loaded = load_bank(include_user_packs=False)
     for name in names:
         print(report(data / name, loaded, grade_answer))
+    wordings = data / "point_paraphrases.yaml"
+    for part in ("dev", "holdout") if "--holdout" in sys.argv else ("dev",):
+        hits, total, _ = paraphrase_credit(wordings, loaded, grade_answer, part)
+        print(f"one-line wordings ({part}): {hits}/{total} credited ({hits / total:.1%})")
+    wrong, total, _ = negated_credit(wordings, loaded, grade_answer)
+    print(f"negated one-liners credited: {wrong}/{total}")

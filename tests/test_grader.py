@@ -79,12 +79,141 @@ def test_score_is_weighted_share_of_points():
     assert grade(THROTTLING, full).score == 100
 
 
-def test_bare_keyword_lists_are_marked_down():
+def test_bare_keyword_lists_earn_part_of_each_point():
     keywords = grade(
         THROTTLING, "on-demand mode, exponential backoff, hot partition, dax, hpa, p95"
     )
     assert len(keywords.matched) == 6
-    assert keywords.score == 70 and any("keywords" in n for n in keywords.notes)
+    assert {p.status for p in keywords.points} == {"partial"}
+    assert keywords.score == 40 and any("keywords" in n for n in keywords.notes)
+
+
+def test_padding_a_keyword_list_into_sentences_does_not_help():
+    padded = grade(
+        THROTTLING,
+        "I would also use on-demand mode there. I would also use exponential backoff there. "
+        "I would also use a hot partition there. I would also use DAX there. I would also use "
+        "the HPA there. I would also use p95 there.",
+    )
+    assert {p.status for p in padded.matched} == {"partial"} and padded.score <= 40
+    tautology = grade(
+        THROTTLING,
+        "Exponential backoff is important for backing off. DAX is a key tool for DAX. "
+        "The hot partition matters because hot partitions are hot.",
+    )
+    assert {p.status for p in tautology.matched} == {"partial"}
+
+
+def test_a_claim_with_its_what_or_why_earns_full_credit():
+    result = grade(THROTTLING, "Put DAX in front of the table so hot reads stop hitting it.")
+    assert [(p.text, p.status) for p in result.matched] == [("Cache reads with DAX", "full")]
+    one_liner = grade(THROTTLING, "Switch the table to on-demand mode.")
+    assert one_liner.matched[0].status == "full"
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "I would never switch to on-demand mode.",
+        "I wouldn't use exponential backoff, hot partitions or DAX.",
+        "Don't bother with exponential backoff.",
+        "Skip the exponential backoff and the DAX cache.",
+        "Exponential backoff is pointless here, and DAX is overkill.",
+        "Backoff? Not needed. DAX? A waste of money.",
+        "Exponential backoff doesn't help; neither does DAX.",
+        "Instead of exponential backoff I'd retry at once.",
+        "Turn off exponential backoff.",
+        "I\u2019d never use exponential backoff.",
+    ],
+)
+def test_arguing_against_a_point_earns_nothing(answer):
+    result = grade(THROTTLING, answer)
+    assert result.score == 0, result
+    assert result.argued_against and any("argued against" in n for n in result.notes)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "Not only would I add exponential backoff, I'd also put DAX in front of reads.",
+        "I'm not sure it matters, but I'd add exponential backoff to the clients.",
+        "Never skip exponential backoff on the clients.",
+    ],
+)
+def test_pseudo_negations_and_double_negations_keep_the_claim(answer):
+    assert "Retry with exponential backoff" in matched(answer)
+
+
+def test_a_negation_does_not_cross_the_sentence_or_the_clause():
+    answer = (
+        "Don't just restart everything, look for a hot partition first. "
+        "Never guess. Add exponential backoff."
+    )
+    assert {"Fix hot partitions", "Retry with exponential backoff"} <= matched(answer)
+    but = grade(THROTTLING, "Not DAX, but exponential backoff on the writers.")
+    assert [p.text for p in but.matched] == ["Retry with exponential backoff"]
+
+
+def test_what_the_candidate_ends_up_claiming_decides_and_a_contradiction_costs():
+    changed_mind = grade(
+        THROTTLING, "Exponential backoff alone won't do. Retry with exponential backoff and jitter."
+    )
+    assert "Retry with exponential backoff" in {p.text for p in changed_mind.matched}
+    retracted = grade(
+        THROTTLING,
+        "Retry with exponential backoff on the clients. Actually no, exponential backoff is "
+        "pointless, retry immediately.",
+    )
+    assert "Retry with exponential backoff" not in {p.text for p in retracted.matched}
+
+
+def test_red_flags_fire_on_any_recommending_occurrence_never_on_a_rejection():
+    rejected = grade(THROTTLING, "Never delete the table; increase provisioned capacity.")
+    assert rejected.red_flags == ()
+    dismissed = grade(THROTTLING, "Deleting the table is a bad idea, it loses every order.")
+    assert dismissed.red_flags == ()
+    conditional = grade(
+        THROTTLING, "Increase provisioned capacity. If that doesn't help, delete the table."
+    )
+    assert [f.claim for f in conditional.red_flags] == ["Deleting the table loses data"]
+    second = grade(
+        THROTTLING, "I would never delete the table at first; later I'd delete the table anyway."
+    )
+    assert second.red_flags
+
+
+def test_full_width_and_look_alike_letters_grade_like_ascii():
+    plain = grade(THROTTLING, "Put DAX in front of the table so hot reads stop hitting it.")
+    wide = grade(THROTTLING, "Put ＤＡＸ in front of the table so hot reads stop hitting it.")
+    cyrillic = grade(THROTTLING, "Put DAX in front of the tаble so hot reаds stop hitting it.")
+    assert plain.score == wide.score == cyrillic.score > 0
+    answer = "Put ＤＡＸ in front"
+    span = wide.matched[0].span
+    assert (
+        "ＤＡＸ"
+        in "Put ＤＡＸ in front of the table so hot reads stop hitting it."[span[0] : span[1]]
+        and answer
+    )
+
+
+def test_an_answer_mostly_not_in_english_gets_a_note_not_loan_word_credit():
+    spanish = grade(
+        THROTTLING,
+        "Yo usaría exponential backoff y DAX para la tabla, y también revisaría la partition "
+        "key porque es lo más importante para el rendimiento de la base de datos.",
+    )
+    assert spanish.score == 0 and any("English" in n for n in spanish.notes)
+    russian = grade(THROTTLING, "Я бы включил exponential backoff и DAX для таблицы сразу же.")
+    assert russian.score == 0 and any("English" in n for n in russian.notes)
+
+
+def test_json_carries_notes_and_each_points_status():
+    data = grade(THROTTLING, "Never use DAX. Retry the writes with exponential backoff.").to_json()
+    statuses = {p["point"]: p["status"] for p in data["points"]}
+    assert statuses["Cache reads with DAX"] == "argued-against"
+    assert statuses["Retry with exponential backoff"] == "full"
+    assert statuses["Watch p95 latency"] == "missed"
+    assert any("argued against" in n for n in data["notes"])
 
 
 def test_red_flag_costs_points_unless_negated():

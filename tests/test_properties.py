@@ -77,3 +77,46 @@ def test_grader_never_crashes_and_stays_in_range(answer):
 def test_grader_on_word_soup(words):
     answer = " ".join(words) or "x"
     assert 0 <= grade(CARD, answer).score <= 100
+
+
+@settings(max_examples=300)
+@given(text=st.text(max_size=400))
+def test_normalized_spans_map_inside_the_original(text):
+    from trainer.grading.normalize import normalize
+
+    folded = normalize(text)
+    assert len(folded.origin) == len(folded.text)
+    for start in range(0, len(folded.text), 7):
+        first, last = folded.span(start, min(len(folded.text), start + 5))
+        assert 0 <= first <= last <= len(text)
+
+
+words_strategy = st.lists(
+    st.sampled_from(
+        "we would add a canary deploy and dax then check logs so that it is safe".split()
+    ),
+    min_size=1,
+    max_size=30,
+)
+
+
+@settings(max_examples=300)
+@given(before=words_strategy, after=words_strategy)
+def test_rejecting_a_point_never_earns_it(before, after):
+    """Whatever surrounds it, a sentence that rejects a point does not credit that point."""
+    answer = f"{' '.join(before)}. I would never use DAX. {' '.join(after)}."
+    if "dax" in before or "dax" in after:
+        return
+    result = grade(CARD, answer)
+    assert "dax" not in {p.text for p in result.matched}
+
+
+@settings(max_examples=200)
+@given(padding=st.integers(min_value=1, max_value=12))
+def test_repeating_filler_never_raises_a_bare_list_above_its_share(padding):
+    """'I would also use X there.' repeated: each point stays partial however long it gets."""
+    answer = " ".join(
+        ["I would also use a canary deploy there.", "I would also use DAX there."] * padding
+    )
+    result = grade(CARD, answer)
+    assert all(p.status == "partial" for p in result.matched)

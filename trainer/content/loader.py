@@ -237,16 +237,17 @@ class _FileReader(NodeReader):
 
 
 def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
-    """A rubric point: `point`, `weight` (1-3) and `phrases`."""
-    keys = reader.mapping(node, field, ("point", "weight", "phrases"))
-    if keys is None or len(keys) < 3:
+    """A rubric point: `point`, `weight` (1-3), `phrases` and an optional `follow_up`."""
+    keys = reader.mapping(node, field, ("point", "weight", "phrases"), ("follow_up",))
+    if keys is None or len({"point", "weight", "phrases"} & set(keys)) < 3:
         return None
     text = reader.string(keys["point"], f"{field}.point")
     weight = reader.integer(keys["weight"], f"{field}.weight", 1, 3)
     phrases = reader.strings(keys["phrases"], f"{field}.phrases", minimum=1)
+    follow_up = reader.optional_string(keys.get("follow_up"), f"{field}.follow_up")
     if text is None or weight is None or not phrases:
         return None
-    return RubricPoint(text, weight, phrases)
+    return RubricPoint(text, weight, phrases, follow_up)
 
 
 def read_text(path: Path, errors: list[LoadError]) -> str | None:

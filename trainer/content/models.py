@@ -15,11 +15,13 @@ CATEGORIES = (
 
 
 class RubricPoint(NamedTuple):
-    """One idea an interviewer listens for; any phrase credits it."""
+    """One idea an interviewer listens for; any phrase credits it. `follow_up` is what an
+    interviewer asks when the point is missed (mock interviews)."""
 
     text: str
     weight: int
     phrases: tuple[str, ...]
+    follow_up: str | None = None
 
 
 class RedFlag(NamedTuple):

@@ -1,9 +1,13 @@
-"""The concept grader: which rubric points an answer covers, and where.
+"""The concept grader: which rubric points an answer claims, and how well it explains them.
 
-A rubric point is credited when any of its phrases appears in the answer: all of the phrase's
-content words, in any order, within a few words of each other, each equal up to a typo or an
-inflection (short and numeric terms must match exactly, as whole words). The score is the
-weighted share of points covered, less a penalty per red flag stated (and not negated).
+A rubric phrase occurs when all its content words stand, in any order, within a few words of
+each other, each equal up to a typo or an inflection (short and numeric terms exactly, whole).
+Every occurrence is then read for its stance (trainer.grading.stance): a point is credited only
+by an affirmed mention; one argued against ("never roll back", "DAX is overkill") earns nothing
+and is reported. A mention with nothing around it but filler (a keyword list, "I would also use
+X there.") earns part of the weight: full credit needs the what or the why. A red flag fires
+when any occurrence recommends the anti-pattern, also conditionally; rejecting it never does.
+The score is the weighted share of credit, less a penalty per red flag.
 Cards without a rubric are graded against points derived from their model answer.
 """
 
@@ -15,6 +19,8 @@ from typing import NamedTuple
 from rapidfuzz import fuzz, process
 
 from trainer.content.models import Card, RubricPoint
+from trainer.grading.normalize import mostly_not_english, normalize
+from trainer.grading.stance import Stance, unit_information
 from trainer.grading.text import (
     STOP_WORDS,
     Aliases,
@@ -28,29 +34,26 @@ from trainer.grading.text import (
 
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
-# Interviewers mark down a bare list of the right keywords: below this many words per point
-# covered, the score is scaled down (to at most KEYWORD_LIST_FLOOR of itself).
-WORDS_PER_POINT = 6
-KEYWORD_LIST_FLOOR = 0.7
+BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
 KEYWORD_LIST_NOTE = (
-    "Mostly keywords: an interviewer wants to hear how and why, so a bare list scores lower."
+    "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
+    "their points."
 )
+NOT_ENGLISH_NOTE = (
+    "This answer seems not to be in English: the rubrics are English, so it was not graded on "
+    "its loan words. Answer in English to be scored."
+)
+ARGUED_NOTE = "You argued against: {point}"
+MIXED_NOTE = "You argued both for and against: {point}"
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
-NEGATIONS = frozenset(
-    "not never no don dont didn doesn avoid without instead rather shouldn wouldn won t nt "
-    "against".split()
-)
-# After a claim: "deleting the table is a bad idea", "restarting pods won't help" (n't -> "t").
-NEGATIONS_AFTER = frozenset(
-    "bad wrong mistake dangerous never not t doesn won isn cannot useless pointless harmful "
-    "no".split()
-)
+MAX_OCCURRENCES = 12  # of one phrase: enough to see every stance, bounded for long answers
 # Words too general to make a derived point on their own.
 GENERIC = frozenset(
     "implement use using check ensure regular regularly proper appropriate monitor add set "
     "review based if not first then also need needed make sure do".split()
 )
 DERIVED_NOTE = "This card has no rubric: graded against points derived from its model answer."
+STATUSES = ("full", "partial", "argued-against", "missed")
 
 
 class AnswerError(ValueError):
@@ -60,9 +63,11 @@ class AnswerError(ValueError):
 class PointResult(NamedTuple):
     text: str
     weight: int
-    matched: bool
+    matched: bool  # credited, fully or in part
     phrase: str | None = None
     span: tuple[int, int] | None = None  # characters of the answer that matched
+    status: str = "missed"  # full | partial (a bare term) | argued-against | missed
+    credit: float = 0.0  # share of the weight earned
 
 
 class RedFlagHit(NamedTuple):
@@ -87,19 +92,43 @@ class GradeResult(NamedTuple):
     def missed(self) -> list[PointResult]:
         return [p for p in self.points if not p.matched]
 
+    @property
+    def argued_against(self) -> list[PointResult]:
+        return [p for p in self.points if p.status == "argued-against"]
+
     def to_json(self) -> dict:
         return {
             "card": self.card_id,
             "score": self.score,
             "matched": [
-                {"point": p.text, "weight": p.weight, "phrase": p.phrase, "span": list(p.span)}
+                {
+                    "point": p.text,
+                    "weight": p.weight,
+                    "phrase": p.phrase,
+                    "span": list(p.span) if p.span else None,
+                    "status": p.status,
+                }
                 for p in self.matched
             ],
-            "missed": [{"point": p.text, "weight": p.weight} for p in self.missed],
+            "missed": [
+                {"point": p.text, "weight": p.weight, "status": p.status} for p in self.missed
+            ],
+            "points": [
+                {
+                    "point": p.text,
+                    "weight": p.weight,
+                    "status": p.status,
+                    "credit": round(p.credit, 2),
+                    "phrase": p.phrase,
+                    "span": list(p.span) if p.span else None,
+                }
+                for p in self.points
+            ],
             "red_flags": [
                 {"claim": f.claim, "phrase": f.phrase, "span": list(f.span)} for f in self.red_flags
             ],
             "derived_rubric": self.derived,
+            "notes": list(self.notes),
         }
 
 
@@ -119,15 +148,20 @@ class _Point(NamedTuple):
 class _Answer:
     """An answer's terms, indexed for phrase look-ups (exact, fuzzy and joined words)."""
 
-    def __init__(self, text: str, aliases: Aliases):
+    def __init__(
+        self, text: str, aliases: Aliases, found_words: list[tuple[str, int, int]] | None = None
+    ):
         self.text = text
-        self.terms = terms(text, aliases)
+        self.terms = terms(text, aliases, found_words)
         self.positions: dict[str, list[tuple[int, int, int]]] = {}  # stem -> (pos, start, end)
         # A sentence break puts a gap in the positions, so a phrase never spans two sentences.
         self.spots: list[int] = []
         spot = 0
         for i, term in enumerate(self.terms):
-            if i and _SENTENCE_BREAK.search(text, self.terms[i - 1].end, term.start):
+            gap_start = self.terms[i - 1].end if i else 0
+            if i and (term.start - gap_start > 1 or text[gap_start] != " ") and (
+                _SENTENCE_BREAK.search(text, gap_start, term.start)
+            ):
                 spot += EXTRA_WINDOW + 8
             self.spots.append(spot)
             self.positions.setdefault(term.stem, []).append((spot, term.start, term.end))
@@ -161,19 +195,25 @@ class _Answer:
         return found
 
     def match(self, phrase: _Phrase) -> tuple[int, int] | None:
-        """The character span where the phrase occurs, or None."""
+        """The first character span where the phrase occurs, or None."""
+        found = self.match_all(phrase, limit=1)
+        return found[0] if found else None
+
+    def match_all(self, phrase: _Phrase, limit: int = MAX_OCCURRENCES) -> list[tuple[int, int]]:
+        """Every place the phrase occurs (non-overlapping character spans, in text order)."""
         hits = [self.find(s, not phrase.exact) for s in phrase.stems]
         if phrase.need < len(phrase.stems):  # derived: enough of the words, anywhere
             present = [h[0] for h in hits if h]
             if len(present) < phrase.need:
-                return None
-            return min(p[1] for p in present), max(p[2] for p in present)
+                return []
+            return [(min(p[1] for p in present), max(p[2] for p in present))]
         if not all(hits):
-            return None
+            return []
         if len(hits) == 1:
-            return hits[0][0][1], hits[0][0][2]
+            return [(h[1], h[2]) for h in hits[0][:limit]]
         window = len(hits) + EXTRA_WINDOW
         hits.sort(key=len)
+        spans: list[tuple[int, int]] = []
         for anchor in hits[0]:
             near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
             if not all(near):
@@ -182,12 +222,17 @@ class _Answer:
                 chosen = (anchor, *combo)
                 spots = {c[0] for c in chosen}
                 if len(spots) == len(chosen) and max(spots) - min(spots) < window:
-                    return min(c[1] for c in chosen), max(c[2] for c in chosen)
-        return None
+                    span = min(c[1] for c in chosen), max(c[2] for c in chosen)
+                    if not any(a < span[1] and span[0] < b for a, b in spans):
+                        spans.append(span)
+                    break
+            if len(spans) >= limit:
+                break
+        return sorted(spans)
 
 
 def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Phrase | None:
-    stems = tuple(t.stem for t in terms(text, aliases))
+    stems = tuple(t.stem for t in terms(normalize(text).text, aliases))
     if not stems:
         return None
     need = len(stems) if need_share >= 1 else max(1, round(len(stems) * need_share + 0.01))
@@ -264,12 +309,6 @@ def _widen(text: str, span: tuple[int, int]) -> tuple[int, int]:
     return (head.start(), span[1]) if head else span
 
 
-def _negated(answer: _Answer, span: tuple[int, int]) -> bool:
-    before = [w for w, _, e in words(answer.text[max(0, span[0] - 60) : span[0]])][-4:]
-    after = [w for w, _, _ in words(answer.text[span[1] : span[1] + 40])][:4]
-    return bool(NEGATIONS.intersection(before) or NEGATIONS_AFTER.intersection(after))
-
-
 _DEFAULT_ALIASES: Aliases | None = None
 
 
@@ -297,42 +336,161 @@ def check_answer(answer: str) -> str:
     return answer
 
 
+class _Mention(NamedTuple):
+    span: tuple[int, int]  # in the normalized text
+    phrase: str
+    stance: str  # affirmed | negated | qualified
+    unit: int
+
+
 def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResult:
     """Score an answer 0-100 against the card's rubric (or its model answer's points)."""
     check_answer(answer)
     aliases = aliases if aliases is not None else default_aliases()
     points, flags, derived = _compiled(card, aliases)
-    parsed = _Answer(answer, aliases)
+    folded = normalize(answer)
+    notes = [DERIVED_NOTE] if derived else []
+    if mostly_not_english(folded.text):
+        missed = tuple(PointResult(p.text, p.weight, False) for p in points)
+        return GradeResult(card.id, 0, missed, (), derived, (*notes, NOT_ENGLISH_NOTE))
+    found_words = words(folded.text)
+    parsed = _Answer(folded.text, aliases, found_words)
+    stance = Stance(folded.text, found_words)
+
+    def mentions_of(phrases: tuple[_Phrase, ...]) -> list[_Mention]:
+        found = []
+        for phrase in phrases:
+            for span in parsed.match_all(phrase):
+                found.append(
+                    _Mention(span, phrase.text, stance.polarity(*span), stance.unit_at(span[0]))
+                )
+        return sorted(found)
+
+    by_point = [mentions_of(point.phrases) for point in points]
+    credited = [_decide(mentions) for mentions in by_point]
+    quality = _explained(stance, [m for m in credited if m is not None], by_point)
 
     results = []
-    for point in points:
-        for phrase in point.phrases:
-            span = parsed.match(phrase)
-            if span is not None:
-                span = _widen(answer, span)
-                results.append(PointResult(point.text, point.weight, True, phrase.text, span))
-                break
-        else:
-            results.append(PointResult(point.text, point.weight, False))
+    for point, mentions, mention in zip(points, by_point, credited, strict=True):
+        if mention is None:
+            argued = any(m.stance == "negated" and not _own_negation(m, mentions) for m in mentions)
+            results.append(
+                PointResult(
+                    point.text, point.weight, False, status="argued-against" if argued else "missed"
+                )
+            )
+            continue
+        full = derived or quality[mention.span]
+        if _mixed(mentions):
+            full = False  # said and unsaid: an interviewer hears a contradiction
+            notes.append(MIXED_NOTE.format(point=point.text))
+        span = _widen(answer, folded.span(*mention.span))
+        results.append(
+            PointResult(
+                point.text,
+                point.weight,
+                True,
+                mention.phrase,
+                span,
+                "full" if full else "partial",
+                1.0 if full else BARE_CREDIT,
+            )
+        )
 
     hits = []
     for claim, phrases in flags:
-        for phrase in phrases:
-            span = parsed.match(phrase)
-            if span is not None and not _negated(parsed, span):
-                hits.append(RedFlagHit(claim, phrase.text, span))
-                break
+        stated = next((m for m in mentions_of(phrases) if m.stance == "affirmed"), None)
+        if stated is not None:
+            hits.append(RedFlagHit(claim, stated.phrase, folded.span(*stated.span)))
 
     total = sum(p.weight for p in results) or 1
-    covered = sum(p.weight for p in results if p.matched)
-    notes = [DERIVED_NOTE] if derived else []
-    coverage = 100 * covered / total
-    matched_count = sum(1 for p in results if p.matched)
-    words_per_point = len(words(answer)) / max(1, matched_count)
-    if matched_count and words_per_point < WORDS_PER_POINT:
-        coverage *= max(KEYWORD_LIST_FLOOR, words_per_point / WORDS_PER_POINT)
+    earned = sum(p.weight * p.credit for p in results)
+    bare = sum(p.weight for p in results if p.status == "partial")
+    if bare and bare * 2 >= sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
-    score = round(coverage) - RED_FLAG_PENALTY * len(hits)
+    notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
+    score = round(100 * earned / total) - RED_FLAG_PENALTY * len(hits)
     return GradeResult(
         card.id, max(0, min(100, score)), tuple(results), tuple(hits), derived, tuple(notes)
     )
+
+
+def _own_negation(m: _Mention, mentions: list[_Mention]) -> bool:
+    """A negated mention inside a longer affirmed one is that phrase's own ("stop the retry
+    storm" holds "retry storm")."""
+    return any(
+        a.stance != "negated" and a.span[0] <= m.span[0] and m.span[1] <= a.span[1]
+        for a in mentions
+    )
+
+
+def _mixed(mentions: list[_Mention]) -> bool:
+    stances = {
+        m.stance for m in mentions if m.stance != "negated" or not _own_negation(m, mentions)
+    }
+    return "negated" in stances and "affirmed" in stances
+
+
+def _decide(mentions: list[_Mention]) -> _Mention | None:
+    """The mention that credits a point: an affirmed one after the last argued against (what
+    the candidate ends up claiming wins), or None."""
+    affirmed = [m for m in mentions if m.stance != "negated"]
+    negated = [m for m in mentions if m.stance == "negated" and not _own_negation(m, mentions)]
+    last_negated = max((m.span[0] for m in negated), default=-1)
+    affirmed = [m for m in affirmed if m.span[0] > last_negated]
+    return affirmed[0] if affirmed else None
+
+
+def _repeats(word: str, said: set[str], roots: set[str]) -> bool:
+    """The word is a rubric term said again, or its relative ("backing" for "backoff")."""
+    if word in said or word[:5] in roots:
+        return True
+    return len(word) >= 4 and any(s.startswith(word) or word.startswith(s) for s in said)
+
+
+def _explained(
+    stance: Stance, credited: list[_Mention], by_point: list[list[_Mention]]
+) -> dict[tuple[int, int], bool]:
+    """Whether each credited mention says more than the bare term: its unit (sentence, line)
+    holds more informative words, besides the rubric terms, than points it names (as many
+    will do when one of them is an action verb: "raise WCU")."""
+    points_in_unit: dict[int, int] = {}
+    for mention in credited:
+        points_in_unit[mention.unit] = points_in_unit.get(mention.unit, 0) + 1
+    info = unit_information(stance, set(points_in_unit))
+    spans_in_unit: dict[int, list[tuple[int, int]]] = {}
+    for mentions in by_point:
+        for m in mentions:
+            spans_in_unit.setdefault(m.unit, []).append(m.span)
+    tokens_in_unit: dict[int, list] = {}
+    for i, token in enumerate(stance.tokens):
+        if stance.unit[i] in points_in_unit:
+            tokens_in_unit.setdefault(stance.unit[i], []).append(token)
+    explained = {}
+    for unit_id, needed in points_in_unit.items():
+        unit = info[unit_id]
+        spans = spans_in_unit.get(unit_id, [])
+        in_unit = tokens_in_unit.get(unit_id, [])
+        inside = {t.start for t in in_unit if any(a <= t.start < b for a, b in spans)}
+        span_starts = {a for a, _ in spans}
+        said = {stem(t.word) for t in in_unit if t.start in inside}
+        # Repeating a term explains nothing ("analysis ... to analyze", "projections project").
+        said_roots = {w[:5] for w in said if len(w) >= 5}
+        roots: dict[str, int] = {}
+        for token in in_unit:
+            root = stem(token.word)[:5]
+            roots[root] = roots.get(root, 0) + 1
+        extra: set[str] = set()
+        verbs = False
+        for token in in_unit:
+            word = stem(token.word)
+            if token.start not in unit.informative or roots[word[:5]] > 1:
+                continue  # filler, or a word said twice ("analysis ... to analyze")
+            leads = token.start not in inside or token.start in span_starts
+            if token.start in unit.verbs and leads:  # "raise WCU", not "canary deploy"
+                extra.add(word[:5])
+                verbs = True
+            elif token.start not in inside and not _repeats(word, said, said_roots):
+                extra.add(word[:5])
+        explained[unit_id] = len(extra) > needed or (verbs and len(extra) >= needed)
+    return {m.span: explained[m.unit] for m in credited}

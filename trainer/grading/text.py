@@ -9,8 +9,12 @@ WORD = re.compile(r"[^\W_]+")
 
 STOP_WORDS = frozenset(
     "a an the of to for in on with and or is are be by it its at as from into your our my i "
-    "we you that this vs versus".split()
+    "we you that this vs versus do does did".split()
 )
+
+# Pure negators read as one term, so "no public ip" in a rubric meets "never ... public IPs".
+NEGATOR_TERM = "not"
+_NEGATORS = frozenset("not never no nor neither without none".split())
 
 # Short or numeric terms (dax, hpa, p95, 5xx) only ever match whole and exact: a fuzzy match of
 # three letters would find "dax" in "relax" and "hpa" in "shpa".
@@ -51,11 +55,19 @@ def is_exact_only(word: str) -> bool:
     return len(word) <= SHORT or not word.isalpha()
 
 
+# A prefix that turns a word into its opposite: "asynchronous" is not "synchronous".
+_OPPOSITE_PREFIXES = ("a", "un", "in", "im", "non", "dis", "ir", "il", "de", "anti")
+
+
 def similar(a: str, b: str) -> bool:
-    """Equal stems, or a typo's distance apart for words long enough to tell apart."""
+    """Equal stems, or a typo's distance apart for words long enough to tell apart (never a
+    word and its negation, nor words with different roots such as "regular"/"regulator")."""
     if a == b:
         return True
     if is_exact_only(a) or is_exact_only(b):
+        return False
+    short, long = sorted((a, b), key=len)
+    if long.endswith(short) and long[: len(long) - len(short)] in _OPPOSITE_PREFIXES:
         return False
     shortest = min(len(a), len(b))
     if shortest < 5:
@@ -73,7 +85,11 @@ class Term(NamedTuple):
 
 
 def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(w) for w in WORD.findall(text.lower()) if w not in STOP_WORDS)
+    return tuple(
+        NEGATOR_TERM if w in _NEGATORS else stem(w)
+        for w in WORD.findall(text.lower())
+        if w not in STOP_WORDS
+    )
 
 
 class Aliases:
@@ -114,9 +130,16 @@ def words(text: str) -> list[tuple[str, int, int]]:
     return [(m.group().lower(), m.start(), m.end()) for m in WORD.finditer(text)]
 
 
-def terms(text: str, aliases: Aliases) -> list[Term]:
-    """Content terms of a text: stop words dropped, stemmed, aliases applied."""
-    found = [Term(stem(w), s, e) for w, s, e in words(text) if w not in STOP_WORDS]
+def terms(
+    text: str, aliases: Aliases, found_words: list[tuple[str, int, int]] | None = None
+) -> list[Term]:
+    """Content terms of a text (or of its words, when already split): stop words dropped,
+    stemmed, aliases applied."""
+    found = [
+        Term(NEGATOR_TERM if w in _NEGATORS else stem(w), s, e)
+        for w, s, e in (words(text) if found_words is None else found_words)
+        if w not in STOP_WORDS
+    ]
     return aliases.apply(found)
 
 

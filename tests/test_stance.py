@@ -1,0 +1,69 @@
+"""Stance of the words of an answer (NegEx/ConText-style negation scope) and Unicode folding."""
+
+from __future__ import annotations
+
+import pytest
+
+from trainer.grading.normalize import mostly_not_english, normalize
+from trainer.grading.stance import Stance
+
+
+def stance_of(text: str, word: str, nth: int = 0) -> str:
+    folded = normalize(text).text
+    stance = Stance(folded)
+    starts = [t.start for t in stance.tokens if t.word == word]
+    return stance.polarity(starts[nth], starts[nth] + len(word))
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "expected"),
+    [
+        ("I would never roll back", "roll", "negated"),
+        ("I wouldn't roll back", "roll", "negated"),
+        ("I dont roll back", "roll", "negated"),
+        ("skip network policies and the WAF", "waf", "negated"),
+        ("no standby cluster or DNS failover", "failover", "negated"),
+        ("Relying on autoscaling alone is too slow", "autoscaling", "qualified"),
+        ("DAX is overkill", "dax", "negated"),
+        ("Restarting the pods does not help", "restarting", "negated"),
+        ("Throttled requests get retried anyway, so they don't matter", "throttled", "negated"),
+        ("Backoff? Not needed.", "backoff", "negated"),
+        ("rolling back is rarely the answer", "rolling", "negated"),
+        ("use backoff instead of retrying immediately", "retrying", "negated"),
+        ("use backoff instead of retrying immediately", "backoff", "affirmed"),
+        ("Never retry in a tight loop; add backoff", "backoff", "affirmed"),
+        ("Don't just restart everything, look at the logs first", "logs", "affirmed"),
+        ("If that doesn't help, delete the table", "delete", "affirmed"),
+        ("Not only caching but also backoff", "caching", "affirmed"),
+        ("I'm not sure, maybe add a cache", "cache", "affirmed"),
+        ("Never skip the postmortem", "postmortem", "affirmed"),
+        ("The leak never drops back after GC, and the pods get OOMKilled", "oomkilled", "affirmed"),
+        ("a cache with no eviction, event listeners added per request", "listeners", "affirmed"),
+        ("I would not use backoff. Add DAX.", "dax", "affirmed"),
+        ("Not DAX but backoff", "backoff", "affirmed"),
+    ],
+)
+def test_stance(text, word, expected):
+    assert stance_of(text, word) == expected
+
+
+def test_every_occurrence_has_its_own_stance():
+    text = "Never delete the table at first; later, delete the table anyway."
+    assert stance_of(text, "delete", 0) == "negated"
+    assert stance_of(text, "delete", 1) == "affirmed"
+
+
+def test_normalize_folds_width_quotes_and_contractions_and_maps_back():
+    folded = normalize("Ｉ don’t ＤＡＸ")
+    assert folded.text == "I do not DAX"
+    start = folded.text.index("DAX")
+    assert folded.span(start, start + 3) == (8, 11)
+
+
+def test_language_check():
+    assert not mostly_not_english("I would roll back the release and check the logs.")
+    assert mostly_not_english(
+        "Revisaría los logs y haría rollback de la versión con la que empezó."
+    )
+    assert mostly_not_english("Я бы откатил релиз и проверил логи")
+    assert not mostly_not_english("kubectl rollout undo deployment/cloudmart-backend")

@@ -1,0 +1,447 @@
+"""What an answer claims about the words it uses: affirmed, argued against, or only qualified.
+
+After NegEx and ConText (Chapman et al.): negation triggers before a term ("never", "don't",
+"skip", "instead of") and after it ("... is pointless", "... doesn't help") put the term in
+their scope; pseudo-triggers ("not only", "not sure") negate nothing; scope ends at a clause
+boundary ("but", "so", "because", a new clause after a comma) and never crosses a sentence.
+Two triggers in one scope cancel ("never skip the postmortem").
+
+The answer is also cut into units (sentences, lines, semicolon parts) to judge how much it
+says around each rubric term: a bare term in a list is vocabulary, not an explanation.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from trainer.grading.text import STOP_WORDS, stem, words
+
+# -- the lexicon ---------------------------------------------------------------------------
+# Pure negators; the grader also reads them as one term ("not"), so a rubric phrase such as
+# "no public ip" meets "never give nodes public IPs".
+NEGATORS = frozenset("not never no nor neither without none".split())
+PRE_TRIGGERS = NEGATORS | frozenset(
+    "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
+    "against disable disabling ignore ignoring".split()
+)
+# Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
+# every request" negates the eviction only.
+NOUN_TRIGGERS = frozenset("no without none instead rather better safer".split())
+PRE_PHRASES = (
+    ("instead", "of"),
+    ("rather", "than"),
+    ("better", "than"),
+    ("safer", "than"),
+    ("turn", "off"),
+    ("turning", "off"),
+    ("switch", "off"),
+    ("get", "rid", "of"),
+    ("do", "away", "with"),
+    ("no", "need"),
+)
+# Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
+LIGHT_VERBS = frozenset("bother worry care need want try go".split())
+# Look like negations, negate nothing.
+PSEUDO = (
+    ("not", "only"),
+    ("not", "just"),
+    ("not", "merely"),
+    ("no", "doubt"),
+    ("no", "matter"),
+    ("not", "sure"),
+    ("not", "certain"),
+    ("not", "necessarily"),
+    ("whether", "or", "not"),
+    ("if", "not"),
+    ("or", "not"),
+    ("not", "to", "mention"),
+    ("no", "later"),
+    ("not", "least"),
+    ("without", "exception"),
+    ("never", "again"),
+)
+# After a term, in its clause: "restarting the pods does not help", "DAX is overkill".
+POST_WORDS = frozenset(
+    "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
+    "counterproductive irrelevant insufficient myth mistake antipattern".split()
+)
+POST_AFTER_NOT = frozenset(
+    "help helps helping fix fixes needed necessary required enough worth relevant related "
+    "matter matters recommended advisable solve solves answer solution problem issue cause "
+    "culprit bottleneck useful reliable real concern important meaningful".split()
+)
+POST_PHRASES = (
+    ("waste", "of"),
+    ("a", "waste"),
+    ("too", "slow"),
+    ("bad", "idea"),
+    ("bad", "practice"),
+    ("is", "wrong"),
+    ("are", "wrong"),
+    ("anti", "pattern"),
+    ("red", "herring"),
+    ("make", "it", "worse"),
+    ("makes", "it", "worse"),
+    ("make", "things", "worse"),
+    ("makes", "things", "worse"),
+    ("no", "point"),
+    ("waste", "time"),
+    ("wastes", "time"),
+    ("wasting", "time"),
+    ("slow", "things", "down"),
+    ("slows", "things", "down"),
+    ("more", "risk", "than"),
+    ("for", "nothing"),
+    ("a", "pain"),
+    ("too", "late"),
+    ("more", "trouble"),
+    ("more", "harm"),
+    ("more", "problems"),
+    ("add", "complexity"),
+    ("adds", "complexity"),
+    ("more", "complexity"),
+)
+# Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
+NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
+# Words that only point back at what was said: a post-trigger after them judges the clause
+# before ("..., so they do not matter").
+REFERRING = frozenset(
+    "it its they them that this these those which is are was were be been so and but then "
+    "just really actually also all honestly frankly simply do does did will would can could "
+    "should might may shall".split()
+)
+# A post-trigger of insufficiency with one of these only qualifies the term ("autoscaling
+# alone is too slow"): the candidate keeps it as part of the answer.
+QUALIFIERS = frozenset("alone only just itself own solely".split())
+INSUFFICIENT = frozenset("enough insufficient slow".split())
+
+# Content words a pre-trigger reaches (NegEx uses five): "never, under any load, add DAX".
+SCOPE_WORDS = 5
+# Clause boundaries for negation scope.
+BOUNDARY_WORDS = frozenset(
+    "but however although though whereas so then because since while otherwise except "
+    "unless yet therefore thus hence".split()
+)
+PRONOUNS = frozenset("i we you they he she it let lets i'd we'd one".split())
+DETERMINERS = frozenset("the a an our their its this that these those".split())
+SUBORDINATORS = frozenset("if when once whenever until after before".split())
+# Verbs a candidate uses to say what they would do; a comma followed by one starts a new
+# clause ("don't just restart everything, look at the data first"). Stems.
+ACTION_VERBS = frozenset(
+    stem(w)
+    for w in (
+        "check look add raise increase bump enable roll revert scale restart deploy set "
+        "configure monitor alert page declare open create run investigate verify confirm "
+        "compare correlate query inspect review fix move switch put keep make implement "
+        "introduce apply rotate store encrypt audit tag limit cap throttle retry cache shard "
+        "drain cordon evict delete drop remove kill start write send notify inform tell update "
+        "communicate escalate call ask find identify measure track trace profile tune test load "
+        "prescale warm provision reserve request pin route shift block allow deny require "
+        "enforce isolate snapshot backup restore replicate document mitigate rollback reduce "
+        "lower cut split batch buffer queue spread investigate analyze analyse dig grep watch "
+        "go try get start pull push build ship enable migrate upgrade patch"
+    ).split()
+)
+# Words that carry no information about the point ("I would also use X there").
+FILLER = frozenset(
+    "also would could should will can may might there here thing things stuff "
+    "something etc really just like basically definitely probably maybe some lot lots good "
+    "great important key do does did doing have has had get got need needs want think guess "
+    "know very too well yes ok okay sure actually always usually generally stuff approach "
+    "way ways kind sort pretty quite much many more most other others another same part "
+    "whatever anything everything all any each every case cases start thing one two "
+    "important essential crucial critical vital useful key matter matters priority standard "
+    "used provide provides tool tools help helps best off up down out over".split()
+)
+REASON_WORDS = frozenset(
+    "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
+    "why cause causes caused means".split()
+)
+
+# A sentence or line ends a unit and every scope; a colon, dash or bracket ends a scope only
+# ("bulkheads: separate pools per dependency" is one unit of information).
+def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+    table: dict[str, list[tuple[str, ...]]] = {}
+    for phrase in sorted(phrases, key=len, reverse=True):  # longest first
+        table.setdefault(phrase[0], []).append(phrase)
+    return table
+
+
+_PSEUDO = _by_first_word(PSEUDO)
+_PRE = _by_first_word(PRE_PHRASES)
+_POST = _by_first_word(POST_PHRASES)
+
+_UNIT_BREAK = re.compile(r"[.!?](?:\s|$)|[;\n]")
+_SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
+_QUESTION = re.compile(r"\?")
+
+
+class Token(NamedTuple):
+    word: str
+    start: int
+    end: int
+
+
+class Stance:
+    """Per-word stance of one (normalized) answer."""
+
+    def __init__(self, text: str, found_words: list[tuple[str, int, int]] | None = None):
+        self.text = text
+        self.tokens = [Token(w, s, e) for w, s, e in (found_words or words(text))]
+        n = len(self.tokens)
+        self.sentence = [0] * n
+        self.unit = [0] * n
+        self.clause = [0] * n
+        self.negated = [False] * n  # in the scope of an odd number of triggers
+        self.qualified = [False] * n  # "X alone is not enough": neither for nor against
+        self.trigger = [False] * n  # the token is (part of) a negation trigger
+        self._segment()
+        self._pre_negation()
+        self._post_negation()
+        self._starts = [t.start for t in self.tokens]
+
+    # -- segmentation ----------------------------------------------------------------------
+    def _gap(self, i: int) -> str:
+        before = self.tokens[i - 1].end if i else 0
+        return self.text[before : self.tokens[i].start]
+
+    def _segment(self) -> None:
+        sentence = unit = clause = 0
+        in_if = False  # inside "if ... ,": the comma ends the condition
+        for i, token in enumerate(self.tokens):
+            if i:
+                gap = self._gap(i)
+                if gap == " ":
+                    if self._breaks_clause(i, gap, in_if):
+                        clause += 1
+                        in_if = False
+                elif _UNIT_BREAK.search(gap):
+                    sentence += 1
+                    unit += 1
+                    clause += 1
+                    in_if = False
+                elif _SCOPE_BREAK.search(gap) or self._breaks_clause(i, gap, in_if):
+                    clause += 1
+                    in_if = False
+            if token.word in SUBORDINATORS and (i == 0 or self.clause[i - 1] != clause):
+                in_if = True
+            self.sentence[i], self.unit[i], self.clause[i] = sentence, unit, clause
+
+    def _breaks_clause(self, i: int, gap: str, in_if: bool) -> bool:
+        word = self.tokens[i].word
+        if word in BOUNDARY_WORDS:
+            return not self._is_pseudo_boundary(i)
+        if word in ("and", "or") and i + 1 < len(self.tokens):
+            following = self.tokens[i + 1].word
+            if following in PRONOUNS or following in PRE_TRIGGERS or following == "then":
+                return True
+            if "," in gap and following in DETERMINERS:
+                return True  # ", and the pods get OOMKilled": a new subject
+        return "," in gap and (in_if or self._opens_clause(i))
+
+    def _is_pseudo_boundary(self, i: int) -> bool:
+        """A boundary word that ends nothing: "or so", "since 14:02"."""
+        word = self.tokens[i].word
+        if word == "so" and i and self.tokens[i - 1].word == "or":
+            return True
+        return word == "since" and i + 1 < len(self.tokens) and self.tokens[i + 1].word.isdigit()
+
+    def _opens_clause(self, i: int) -> bool:
+        word = self.tokens[i].word
+        return (
+            word in PRONOUNS
+            or word in SUBORDINATORS
+            or word in PRE_TRIGGERS
+            or word in BOUNDARY_WORDS
+            or stem(word) in ACTION_VERBS
+        )
+
+    # -- negation ------------------------------------------------------------------------
+    def _phrase_at(self, i: int, table: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
+        """The longest phrase of the table that starts at token i, within one clause; ()."""
+        for phrase in table.get(self.tokens[i].word, ()):
+            end = i + len(phrase)
+            if end <= len(self.tokens) and all(
+                self.tokens[i + k].word == w and self.clause[i + k] == self.clause[i]
+                for k, w in enumerate(phrase)
+            ):
+                return phrase
+        return ()
+
+    def _pre_negation(self) -> None:
+        negating = False
+        window = 0  # content words left in the current trigger's scope
+        since_trigger = 99  # words since the last trigger: "never skip" cancels, a list doesn't
+        noun_scope = False  # the trigger was "no", "without", "instead of": up to a comma
+        clause = -1
+        i = 0
+        n = len(self.tokens)
+        while i < n:
+            new_clause = self.clause[i] != clause
+            if new_clause:
+                clause, negating, window, since_trigger = self.clause[i], False, 0, 99
+            elif noun_scope and i and "," in self._gap(i):
+                negating, window, noun_scope = False, 0, False
+            self.negated[i] = negating and window > 0
+            pseudo = self._phrase_at(i, _PSEUDO)
+            if pseudo:
+                i += len(pseudo)
+                since_trigger += len(pseudo)
+                continue
+            multi = self._phrase_at(i, _PRE)
+            length = len(multi) if multi else (1 if self.tokens[i].word in PRE_TRIGGERS else 0)
+            if length:
+                for k in range(length):
+                    self.trigger[i + k] = True
+                    self.negated[i + k] = negating and window > 0
+                cancels = negating and window > 0 and since_trigger <= 2
+                negating = not cancels
+                window = SCOPE_WORDS
+                since_trigger = 0
+                noun_scope = (multi or (self.tokens[i].word,))[0] in NOUN_TRIGGERS
+                i += length
+                continue
+            since_trigger += 1
+            word = self.tokens[i].word
+            if word in ("and", "or", "nor") and i and self.negated[i - 1] and not new_clause:
+                negating, window = True, SCOPE_WORDS  # "no standby cluster or DNS failover"
+            elif window > 0 and word not in STOP_WORDS and word not in LIGHT_VERBS:
+                window -= 1
+                if window == 0:
+                    negating = False
+            i += 1
+
+    def _post_negation(self) -> None:
+        n = len(self.tokens)
+        j = 0
+        while j < n:
+            length = self._post_trigger_at(j)
+            if not length:
+                j += 1
+                continue
+            for k in range(j, j + length):
+                self.trigger[k] = True
+            self._negate_before(j, length)
+            j += length
+
+    def _negate_before(self, j: int, length: int) -> None:
+        """Apply a post-trigger at token j to what its clause said before it; when the clause
+        holds only a pronoun ("so they do not matter", "which is pointless") or nothing
+        ("Backoff? Not needed."), to the clause before."""
+        first = self._clause_first(j)
+        while any(self.trigger[k] for k in range(first, j)):  # after the last verdict
+            first = next(k for k in range(j - 1, first - 1, -1) if self.trigger[k]) + 1
+        scope = range(first, j)
+        if first > 0 and all(self.tokens[k].word in REFERRING for k in scope):
+            previous_first = self._clause_first(first - 1)
+            same_sentence = self.sentence[first - 1] == self.sentence[first]
+            asked = bool(_QUESTION.search(self._gap(first)))
+            if same_sentence or asked or first - previous_first <= 4:
+                scope = range(previous_first, j)
+        in_clause = {self.tokens[k].word for k in range(first, j + length)}
+        qualify = bool(QUALIFIERS & in_clause) and bool(
+            INSUFFICIENT & {self.tokens[k].word for k in range(j, j + length)}
+        )
+        for k in scope:
+            if self.trigger[k]:
+                continue
+            if qualify:
+                self.qualified[k] = True
+            else:
+                self.negated[k] = not self.negated[k]
+
+    def _clause_first(self, i: int) -> int:
+        clause = self.clause[i]
+        while i > 0 and self.clause[i - 1] == clause:
+            i -= 1
+        return i
+
+    def _post_trigger_at(self, j: int) -> int:
+        word = self.tokens[j].word
+        if word in POST_WORDS:
+            return 1
+        if word in NEGATIVE_ADVERBS and j + 1 < len(self.tokens):
+            k = j + 1
+            while k + 1 < len(self.tokens) and self.tokens[k].word in (
+                "the",
+                "a",
+                "an",
+                "really",
+                "actually",
+                "going",
+                "to",
+                "be",
+                "very",
+                "that",
+            ):
+                k += 1
+            if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
+                return k - j + 1
+        return len(self._phrase_at(j, _POST))
+
+    # -- questions asked of a span -------------------------------------------------------
+    def _index(self, position: int) -> int:
+        """The token that starts at or after a character position."""
+        from bisect import bisect_left
+
+        return min(bisect_left(self._starts, position), len(self.tokens) - 1)
+
+    def polarity(self, start: int, end: int) -> str:
+        """'affirmed', 'negated' or 'qualified' for a span of the text (its first word)."""
+        if not self.tokens:
+            return "affirmed"
+        i = self._index(start)
+        if self.qualified[i]:
+            return "qualified"
+        return "negated" if self.negated[i] else "affirmed"
+
+    def unit_at(self, position: int) -> int:
+        return self.unit[self._index(position)] if self.tokens else 0
+
+    def unit_words(self) -> dict[int, list[Token]]:
+        units: dict[int, list[Token]] = {}
+        for i, token in enumerate(self.tokens):
+            units.setdefault(self.unit[i], []).append(token)
+        return units
+
+
+class UnitInfo(NamedTuple):
+    all_words: frozenset[int]  # token starts of every word of the unit
+    informative: frozenset[int]  # token starts of words that say something beyond the terms
+    verbs: frozenset[int]  # ... of the informative words that are action verbs
+    has_reason: bool
+
+
+def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int, UnitInfo]:
+    """Per unit (or per wanted unit): the words that carry information (not filler, not stop
+    words, not a template word repeated across most units of the answer) and whether it gives
+    a reason."""
+    units = stance.unit_words()
+    template: set[str] = set()
+    if len(units) >= 3:
+        seen: dict[str, int] = {}
+        for tokens in units.values():
+            for word in {t.word for t in tokens}:
+                seen[word] = seen.get(word, 0) + 1
+        template = {w for w, count in seen.items() if count >= max(3, 0.6 * len(units))}
+    info = {}
+    for unit, tokens in units.items():
+        if wanted is not None and unit not in wanted:
+            continue
+        informative = frozenset(
+            t.start
+            for t in tokens
+            if t.word not in STOP_WORDS
+            and t.word not in FILLER
+            and t.word not in template
+            and t.word not in PRE_TRIGGERS
+            and t.word not in BOUNDARY_WORDS
+            and t.word not in REASON_WORDS
+            and len(t.word) > 1
+        )
+        verbs = frozenset(t.start for t in tokens if stem(t.word) in ACTION_VERBS)
+        reason = any(t.word in REASON_WORDS for t in tokens)
+        every = frozenset(t.start for t in tokens)
+        info[unit] = UnitInfo(every, informative, verbs & informative, reason)
+    return info
