@@ -159,8 +159,10 @@ class _Answer:
         spot = 0
         for i, term in enumerate(self.terms):
             gap_start = self.terms[i - 1].end if i else 0
-            if i and (term.start - gap_start > 1 or text[gap_start] != " ") and (
-                _SENTENCE_BREAK.search(text, gap_start, term.start)
+            if (
+                i
+                and (term.start - gap_start > 1 or text[gap_start] != " ")
+                and (_SENTENCE_BREAK.search(text, gap_start, term.start))
             ):
                 spot += EXTRA_WINDOW + 8
             self.spots.append(spot)

@@ -45,6 +45,7 @@ def _spelled_out(match: re.Match[str]) -> str:
         return " not"
     return found[:-2] + " not"  # "dont" -> "do not"
 
+
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
 
 

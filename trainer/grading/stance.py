@@ -159,6 +159,7 @@ REASON_WORDS = frozenset(
     "why cause causes caused means".split()
 )
 
+
 # A sentence or line ends a unit and every scope; a colon, dash or bracket ends a scope only
 # ("bulkheads: separate pools per dependency" is one unit of information).
 def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
