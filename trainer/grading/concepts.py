@@ -12,6 +12,7 @@ Cards without a rubric are graded against points derived from their model answer
 """
 
 import re
+from bisect import bisect_left
 from itertools import product
 from pathlib import Path
 from typing import NamedTuple
@@ -473,7 +474,12 @@ def _explained(
         unit = info[unit_id]
         spans = spans_in_unit.get(unit_id, [])
         in_unit = tokens_in_unit.get(unit_id, [])
-        inside = {t.start for t in in_unit if any(a <= t.start < b for a, b in spans)}
+        starts = [t.start for t in in_unit]
+        inside = {
+            starts[k]
+            for a, b in spans
+            for k in range(bisect_left(starts, a), bisect_left(starts, b))
+        }
         span_starts = {a for a, _ in spans}
         said = {stem(t.word) for t in in_unit if t.start in inside}
         # Repeating a term explains nothing ("analysis ... to analyze", "projections project").

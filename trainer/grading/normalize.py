@@ -85,13 +85,18 @@ def normalize(text: str) -> Normalized:
     if text.isascii():
         folded_text, origin = text, list(range(len(text)))
     else:
-        chars: list[str] = []
-        origin = []
-        for index, char in enumerate(text):
-            folded = char if char.isascii() else _fold_char(char)
-            chars.append(folded)
-            origin.extend([index] * len(folded))
-        folded_text = _fold_confusables("".join(chars))
+        table = {ord(c): _fold_char(c) for c in set(text) if not c.isascii()}
+        if all(len(v) == 1 for v in table.values()):  # the usual case: one for one
+            folded_text, origin = text.translate(table), list(range(len(text)))
+        else:
+            chars: list[str] = []
+            origin = []
+            for index, char in enumerate(text):
+                folded = table.get(ord(char), char)
+                chars.append(folded)
+                origin.extend([index] * len(folded))
+            folded_text = "".join(chars)
+        folded_text = _fold_confusables(folded_text)
     if _CONTRACTION.search(folded_text):
         folded_text, origin = _spell_out(folded_text, origin)
     return Normalized(folded_text, tuple(origin))
