@@ -110,7 +110,10 @@ def test_missing_required_key_names_it(tmp_path):
 
 
 def test_empty_and_unreadable_files(tmp_path):
-    assert load_text(tmp_path, "").errors == []
+    for text in ("", "# only a comment\n\n"):
+        error = only_error(load_text(tmp_path, text))
+        assert (error.line, error.column) == (1, 1)
+        assert error.message.startswith("empty document: expected a mapping")
     bank = load_files([tmp_path / "missing.yaml"])
     assert "cannot read file" in only_error(bank).message
     (tmp_path / "latin1.yaml").write_bytes(b"cards: [\xe9]\n")
