@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+STORE_PATIENCE = 15.0  # seconds a command waits for another instance's lock
+
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2 unless given."""
@@ -76,12 +78,22 @@ def load_bank(args: argparse.Namespace):
 
 
 def open_store(args: argparse.Namespace):
-    """The progress store, or a one-line CliError saying why it cannot be used."""
+    """The progress store, or a one-line CliError saying why it cannot be used. A file locked
+    by another instance is waited for (up to STORE_PATIENCE seconds), saying so on stderr."""
     from trainer import paths
-    from trainer.store.db import Store, StoreError
+    from trainer.store.db import DB_NAME, Store, StoreError
+
+    folder = paths.user_data_dir(args.data_dir)
+
+    def waiting(waited: float, patience: float) -> None:
+        print(
+            f"sre-trainer: {folder / DB_NAME} is locked by another sre-trainer; waiting "
+            f"({waited:.0f} of {patience:.0f} s)",
+            file=sys.stderr,
+        )
 
     try:
-        store = Store.open(paths.user_data_dir(args.data_dir))
+        store = Store.open_waiting(folder, patience=STORE_PATIENCE, on_wait=waiting)
     except StoreError as exc:
         raise CliError(str(exc), status=1) from None
     if store.notice:

@@ -141,7 +141,10 @@ class Store:
             raise _unavailable(path, exc, timeout, time.monotonic() - started) from None
         store = cls(path, connection)
         try:
+            # Migrate first: on a full disk the old file then stays as it was, byte for byte
+            # (switching to WAL rewrites its header).
             store._migrate()
+            store._write_ahead_log()
         except StoreWriteError as exc:
             connection.close()
             if isinstance(exc.__cause__, sqlite3.Error):
@@ -186,8 +189,8 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path, timeout: float) -> sqlite3.Connection:
-        """A checked connection. Nothing is written before the file is known to be healthy
-        and of a schema this version knows (`journal_mode=WAL` rewrites the header)."""
+        """A checked connection. Nothing is written: the file may be damaged, or from a
+        newer version."""
         connection = sqlite3.connect(
             path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
@@ -211,13 +214,8 @@ class Store:
                 f"knows {SCHEMA_VERSION}). Upgrade sre-trainer, or use --data-dir for another "
                 "database. The file was not changed."
             )
-        try:
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA foreign_keys=ON")
-        except sqlite3.Error:
-            connection.close()
-            raise
+        connection.execute("PRAGMA synchronous=FULL")
+        connection.execute("PRAGMA foreign_keys=ON")
         return connection
 
     @classmethod
@@ -239,6 +237,13 @@ class Store:
             f"file was started and {copied} record(s) that could still be read were copied "
             "into it."
         )
+
+    def _write_ahead_log(self) -> None:
+        """WAL mode: readers never wait for a writer, so two instances can share the file."""
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from exc
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
