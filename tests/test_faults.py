@@ -346,6 +346,62 @@ def test_disk_full_mid_plain_mock_is_one_line_and_keeps_the_mock(tmp_path, full_
     assert stored_answers(folder) == answers
 
 
+@pytest.fixture
+def tiny_file_system(tmp_path):
+    """A 512 KiB tmpfs: a real full disk. Needs the right to mount (root in a container);
+    skipped elsewhere, where the injected SQLITE_FULL tests above stand in for it."""
+    mount_point = tmp_path / "tiny"
+    mount_point.mkdir()
+    if not shutil.which("mount") or os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=512k", "tmpfs", str(mount_point)],
+        capture_output=True,
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], capture_output=True)
+
+
+def fill(folder: Path) -> Path:
+    filler = folder / "filler"
+    descriptor = os.open(filler, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        while True:
+            os.write(descriptor, b"\0" * 4096)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)
+    return filler
+
+
+def test_a_real_full_file_system_mid_session_and_at_start(tiny_file_system, isolated_home):
+    folder = tiny_file_system / "data"
+    answers = seed(folder)
+    store = Store.open(folder)
+    filler = fill(tiny_file_system)
+    with pytest.raises(StoreWriteError) as caught:
+        for n in range(200):  # the WAL grows until the disk refuses
+            store.record_attempt("q02", "quiz", f"answer {n} " + "x" * 3000, 10, [], [])
+    assert "disk is full" in str(caught.value) and "\n" not in str(caught.value)
+    saved = stored_answers(folder)
+    assert saved[: len(answers)] == answers
+    result = run_trainer("--data-dir", str(folder), "stats", home=isolated_home)
+    assert "Traceback" not in result.stderr and result.returncode in (0, 1)
+    if result.returncode == 1:
+        assert "disk is full" in one_line(result.stderr)
+    fresh = run_trainer("--data-dir", str(tiny_file_system / "new"), "stats")
+    assert fresh.returncode == 1 and "disk is full" in one_line(fresh.stderr)
+    filler.unlink()  # space returns
+    store.record_attempt("q02", "quiz", "after space returned", 10, [], [])
+    assert stored_answers(folder) == [*saved, "after space returned"]
+    store.close()
+
+
 # -- permissions -----------------------------------------------------------------------------
 def test_unreadable_file_is_reported_and_left_alone(shared_tmp):
     folder = shared_tmp / "data"
@@ -412,7 +468,7 @@ def test_a_folder_where_the_file_should_be_is_not_moved_aside(tmp_path):
 
 # -- damage ----------------------------------------------------------------------------------
 def test_damaged_interior_page_is_found_at_open_and_its_rows_recovered(tmp_path):
-    folder = tmp_path / "data"
+    folder = tmp_path / "x[" / "]y"  # markup-like: the notice is plain text
     store = Store.open(folder)
     for n in range(3000):
         store.record_attempt("q01", "quiz", f"answer {n} " + "words " * 30, n % 100, ["a"], ["b"])
@@ -429,7 +485,7 @@ def test_damaged_interior_page_is_found_at_open_and_its_rows_recovered(tmp_path)
     status, out, err = main_in_process("--data-dir", str(folder), "stats")
     assert status == 0 and "Traceback" not in err
     warning = one_line(err)
-    assert "damaged" in warning and "kept as" in warning
+    assert "damaged" in warning and "kept as" in warning and str(folder) in warning
     aside = [p for p in folder.iterdir() if p.name.startswith(f"{DB_NAME}.corrupt-")]
     assert [p.read_bytes() == damaged for p in aside if not p.name.endswith(("-wal", "-shm"))]
     recovered = stored_answers(folder)
@@ -629,13 +685,16 @@ def test_control_sequences_in_a_pack_never_reach_the_terminal(tmp_path, isolated
     assert_clean(exported_csv.stdout, exported_json.stdout, stats.stdout)
 
 
-def test_control_sequences_in_a_file_name_or_key_never_reach_the_terminal(tmp_path):
+def test_control_sequences_in_a_file_name_key_or_argument_never_reach_the_terminal(tmp_path):
     packs = tmp_path / "packs"
     write(packs / "name\x1b]0;title\x07.yaml", "cards: []\n")
     write(packs / "key.yaml", 'cards:\n  - id: k1\n    "colour\\e[2J": red\n')
     result = run_trainer("validate", str(packs))
     assert result.returncode == 1
     assert_clean(result.stdout, result.stderr)
+    result = run_trainer("list", "\x1b]52;c;eA==\x07")  # quoted back in the usage error
+    assert result.returncode == 2
+    assert_clean(one_line(result.stderr))
 
 
 # -- spreadsheets ----------------------------------------------------------------------------
@@ -764,6 +823,20 @@ def test_a_million_character_plain_mock_answer_is_cut_once_with_a_notice(isolate
     assert stored[0] == answer[:20_000]
 
 
+def test_an_over_long_scenario_write_up_is_refused(tmp_path):
+    writeup = write(tmp_path / "writeup.txt", "We rolled back the release. " * 5000)
+    result = run_trainer(
+        "scenario",
+        "play",
+        "dynamodb-throttling",
+        "--root-cause",
+        "bad-release",
+        "--writeup-file",
+        str(writeup),
+    )
+    assert result.returncode == 2 and "20,000" in one_line(result.stderr)
+
+
 def test_an_over_long_jsonl_line_is_refused_and_the_rest_graded(isolated_home):
     lines = [
         json.dumps({"card": "q01", "answer": "roll back " * 30_000}),
@@ -834,6 +907,7 @@ def test_progress_cache_and_backups_are_private(tmp_path, isolated_home):
     load_bank_cached()
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert stat.S_IMODE(cache_dir().stat().st_mode) == 0o700
+    assert stat.S_IMODE(isolated_home.stat().st_mode) == 0o700  # created by the cache
     files = [*folder.iterdir(), *cache_dir().iterdir()]
     assert {p.name for p in folder.iterdir()} >= {DB_NAME, f"{DB_NAME}-wal", f"{DB_NAME}-shm"}
     assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in files} == {oct(0o600)}

@@ -15,15 +15,20 @@ _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def make_private_folder(folder: Path) -> Path:
-    """Create `folder` (and missing parents) if needed; the folder itself is created 0700.
-    An existing folder is left as it is: it may be shared on purpose."""
+    """Create `folder` and any missing parents, each 0700 (the cache can create the data
+    folder's parent first, when both live under $SRE_TRAINER_HOME). An existing folder is
+    left as it is: it may be shared on purpose."""
     folder = Path(folder)
-    if not folder.is_dir():
-        folder.parent.mkdir(parents=True, exist_ok=True)
+    missing = []
+    for path in (folder, *folder.parents):
+        if path.is_dir():
+            break
+        missing.append(path)
+    for path in reversed(missing):
         try:
-            folder.mkdir(mode=FOLDER_MODE)
+            path.mkdir(mode=FOLDER_MODE)
         except FileExistsError:
-            if not folder.is_dir():
+            if not path.is_dir():
                 raise
     return folder
 

@@ -132,8 +132,11 @@ def _writes_to_file(args: argparse.Namespace) -> bool:
 
 
 def _say(line: str) -> None:
+    """One line on stderr; it may quote what the user typed (`unrecognized arguments`)."""
+    from trainer.safe_text import strip_controls
+
     with contextlib.suppress(OSError, ValueError):  # stderr itself gone: the status is left
-        print(line, file=sys.stderr)
+        print(strip_controls(line), file=sys.stderr)
 
 
 def _silence_stdout() -> None:

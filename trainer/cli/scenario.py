@@ -102,10 +102,7 @@ def _play(scenario, args: argparse.Namespace) -> int:
                 f"{', '.join(c.id for c in scenario.causes)}"
             )
         if args.writeup_file is not None:
-            try:
-                writeup = args.writeup_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CliError(f"scenario: cannot read {args.writeup_file}: {exc}") from None
+            writeup = _read_writeup(args.writeup_file)
     try:
         debrief = play_and_score(scenario, actions, cause, writeup, hints=args.hints)
     except ActionError as exc:
@@ -115,3 +112,21 @@ def _play(scenario, args: argparse.Namespace) -> int:
     else:
         print(format_debrief(scenario, debrief))
     return 0
+
+
+def _read_writeup(path: Path) -> str:
+    """The write-up, or a one-line CliError (unreadable, or over the answer limit: only the
+    limit + 1 characters are read)."""
+    from trainer.grading.concepts import MAX_ANSWER_CHARS
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            writeup = handle.read(MAX_ANSWER_CHARS + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"scenario: cannot read {path}: {exc}") from None
+    if len(writeup) > MAX_ANSWER_CHARS:
+        raise CliError(
+            f"scenario: the write-up in {path} is over {MAX_ANSWER_CHARS:,} characters; "
+            f"the limit is {MAX_ANSWER_CHARS:,}"
+        )
+    return writeup
