@@ -38,6 +38,7 @@ def test_sequences_are_removed_whole():
     assert strip_controls("tab\tand\nnewline kept") == "tab\tand\nnewline kept"
     assert strip_controls("cr\r\nlf") == "cr\nlf" and strip_controls("hid\rden") == "hidden"
     assert strip_controls("rtl \u202eevil") == "rtl evil"
+    assert strip_controls("lone \ud800 surrogate") == "lone \ufffd surrogate"  # printable
 
 
 def test_spreadsheet_cells_never_start_like_a_formula():
