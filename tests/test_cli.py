@@ -152,7 +152,8 @@ def test_non_tui_commands_do_not_import_textual():
         "import trainer.study.flashcards, trainer.study.mock, trainer.study.mock_plain\n"
         "import trainer.study.drills, trainer.study.drill_session\n"
         "import trainer.scenarios.engine, trainer.scenarios.scoring, trainer.scenarios.validate\n"
-        "import trainer.scenarios.report\n"
+        "import trainer.scenarios.report, trainer.store.salvage, trainer.safe_text\n"
+        "import trainer.crash, trainer.private_files\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(

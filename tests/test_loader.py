@@ -110,7 +110,10 @@ def test_missing_required_key_names_it(tmp_path):
 
 
 def test_empty_and_unreadable_files(tmp_path):
-    assert load_text(tmp_path, "").errors == []
+    for text in ("", "# only a comment\n\n"):
+        error = only_error(load_text(tmp_path, text))
+        assert (error.line, error.column) == (1, 1)
+        assert error.message.startswith("empty document: expected a mapping")
     bank = load_files([tmp_path / "missing.yaml"])
     assert "cannot read file" in only_error(bank).message
     (tmp_path / "latin1.yaml").write_bytes(b"cards: [\xe9]\n")
@@ -186,3 +189,72 @@ def test_real_comments_after_values_are_fine(tmp_path):
         ),
     )
     assert bank.errors == []
+
+
+def test_a_tab_used_for_indentation_is_named(tmp_path):
+    error = only_error(load_text(tmp_path, VALID.replace("    answer:", "\tanswer:")))
+    assert error.line == 5
+    assert error.message == "tab character used for indentation at line 5: use spaces"
+
+
+def test_an_unterminated_quote_is_reported_where_it_opens(tmp_path):
+    text = VALID.replace("question: What", 'question: "What')
+    error = only_error(load_text(tmp_path, text))
+    assert (error.line, error.column) == (4, 15)
+    assert error.message.startswith('unterminated quote: the text opened with " at line 4')
+
+
+def test_non_text_values_say_the_field_must_be_text(tmp_path):
+    text = (
+        VALID.replace(
+            "answer: The target returned an invalid response or none at all.", "answer: 123"
+        )
+        .replace("question: What does", "question: yes\n    x_question: What does")
+        .replace("tags: [networking]", "tags: [networking, 4.5, [nested]]")
+        .replace("    red_flags:", "    reviewer_note: true\n    red_flags:")
+    )
+    text = text.replace("    x_question: What does a 502 from the load balancer mean?\n", "")
+    messages = {e.field: e.message for e in load_text(tmp_path, text).errors}
+    assert messages["cards[0].answer"].startswith("answer must be text; got the number 123")
+    assert messages["cards[0].question"].startswith("question must be text; got yes")
+    assert messages["cards[0].tags[1]"].startswith("each of tags must be text; got the number")
+    assert messages["cards[0].tags[2]"] == "each of tags must be text; got a list"
+    assert messages["cards[0].reviewer_note"].startswith("reviewer_note must be text")
+
+
+def test_aliases_are_refused_with_their_line(tmp_path):
+    text = VALID.replace("tags: [networking]", "tags: &t [networking]") + (
+        "  - id: net02\n    category: incident-response\n    question: Again?\n"
+        "    answer: Yes.\n    tags: *t\n"
+    )
+    error = only_error(load_text(tmp_path, text))
+    assert error.line == 18 and "alias *t is not allowed" in error.message
+
+
+def test_a_star_in_text_is_not_an_alias(tmp_path):
+    text = VALID.replace("none at all.", "none at all (rate(x[5m]) * 100, *args).")
+    assert load_text(tmp_path, text).errors == []
+
+
+def test_symlink_loops_and_broken_links_in_a_pack_are_reported(tmp_path):
+    packs = tmp_path / "packs"
+    write(packs / "good.yaml", VALID)
+    (packs / "loop.yaml").symlink_to(packs / "loop.yaml")
+    (packs / "gone.yaml").symlink_to(packs / "missing.yaml")
+    bank = load_bank(pack_dirs=[packs], include_user_packs=False)
+    messages = {Path(e.path).name: e.message for e in bank.errors}
+    assert messages["loop.yaml"].startswith("symlink loop")
+    assert messages["gone.yaml"].startswith("broken symlink")
+    assert "net01" in bank.cards
+    (tmp_path / "looped").symlink_to(tmp_path / "looped")
+    bank = load_bank(pack_dirs=[tmp_path / "looped"], include_user_packs=False)
+    assert only_error(bank).message.startswith("symlink loop")
+
+
+def test_control_characters_are_stripped_at_load(tmp_path):
+    text = VALID.replace(
+        "question: What does a 502 from the load balancer mean?",
+        'question: "What does a 502 \\e]52;c;eA==\\a mean? \\e[2J"',
+    )
+    bank = load_text(tmp_path, text)
+    assert bank.errors == [] and bank.card("net01").question == "What does a 502  mean?"

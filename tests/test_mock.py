@@ -250,6 +250,7 @@ def test_plain_mode_killed_then_resumed(tmp_path):
 
 def test_plain_mode_bad_options(tmp_path):
     result = run_cli(["mock", "--plain", "--questions", "0"], "", tmp_path / "home")
-    assert result.returncode == 2 and "--questions must be" in result.stderr
+    assert result.returncode == 2
+    assert "--questions: expected a whole number from 1 to 30" in result.stderr
     result = run_cli(["mock", "--plain", "--resume"], "", tmp_path / "home")
     assert result.returncode == 2 and "no unfinished mock" in result.stderr

@@ -186,3 +186,41 @@ def test_local_day_boundaries_follow_local_time(tmp_path, monkeypatch):
     finally:
         os.environ.pop("TZ", None)
         time.tzset()
+
+
+def test_a_busy_file_raises_store_busy_and_patience_runs_out(tmp_path):
+    from trainer.store.db import StoreBusy
+
+    Store.open(tmp_path).close()
+    holder = sqlite3.connect(tmp_path / DB_NAME, isolation_level=None)
+    holder.execute("PRAGMA locking_mode=EXCLUSIVE")
+    holder.execute("BEGIN EXCLUSIVE")
+    holder.execute("INSERT INTO settings(key, value) VALUES ('k', 'v')")
+    waits = []
+    started = time.monotonic()
+    with pytest.raises(StoreBusy) as caught:
+        Store.open_waiting(tmp_path, patience=1.0, step=0.25, on_wait=lambda w, p: waits.append(w))
+    assert 1.0 <= time.monotonic() - started < 5 and len(waits) >= 2
+    assert caught.value.waited >= 1.0 and "locked" in str(caught.value)
+    holder.execute("ROLLBACK")
+    holder.close()
+
+
+def test_a_write_error_rolls_back_the_whole_transaction(tmp_path):
+    from trainer.store.db import StoreWriteError
+
+    store = Store.open(tmp_path)
+    record(store)
+    store.db.execute("PRAGMA query_only = ON")  # every write now fails inside SQLite
+    with pytest.raises(StoreWriteError):
+        store.save_review("q01", 3, {"state": 1}, "2026-11-03T00:00:00+00:00", False, T0)
+    store.db.execute("PRAGMA query_only = OFF")
+    assert not store.db.in_transaction
+    assert store.schedule_rows() == {} and store.totals() == (1, 0)
+
+
+def test_a_constraint_error_is_not_mistaken_for_the_disk(tmp_path):
+    store = Store.open(tmp_path)
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_attempt("q01", "quiz", None, 10, [], [])  # NOT NULL: a bug, not the disk
+    assert not store.db.in_transaction and store.totals() == (0, 0)

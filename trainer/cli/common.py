@@ -7,6 +7,8 @@ import argparse
 import sys
 from pathlib import Path
 
+STORE_PATIENCE = 15.0  # seconds a command waits for another instance's lock
+
 
 class CliError(Exception):
     """A user-facing error: printed as one line, exit status 2 unless given."""
@@ -14,6 +16,32 @@ class CliError(Exception):
     def __init__(self, message: str, status: int = 2):
         super().__init__(message)
         self.status = status
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line (the usage is one `--help` away)."""
+
+    def error(self, message: str):
+        raise CliError(f"{message} (see `{self.prog} --help`)")
+
+
+def bounded_int(low: int, high: int):
+    """An argparse type: a whole number from `low` to `high`, else a one-line error."""
+
+    def parse(text: str) -> int:
+        shown = text if len(text) <= 24 else text[:21] + "..."
+        try:
+            value = int(text, 10)
+        except ValueError:
+            value = None
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(
+                f"expected a whole number from {low:,} to {high:,}; got {shown!r}"
+            )
+        return value
+
+    parse.__name__ = "whole number"
+    return parse
 
 
 # Options accepted before or after the command; a sub-command's copy must not reset the
@@ -50,12 +78,22 @@ def load_bank(args: argparse.Namespace):
 
 
 def open_store(args: argparse.Namespace):
-    """The progress store, or a one-line CliError saying why it cannot be used."""
+    """The progress store, or a one-line CliError saying why it cannot be used. A file locked
+    by another instance is waited for (up to STORE_PATIENCE seconds), saying so on stderr."""
     from trainer import paths
-    from trainer.store.db import Store, StoreError
+    from trainer.store.db import DB_NAME, Store, StoreError
+
+    folder = paths.user_data_dir(args.data_dir)
+
+    def waiting(waited: float, patience: float) -> None:
+        print(
+            f"sre-trainer: {folder / DB_NAME} is locked by another sre-trainer; waiting "
+            f"({waited:.0f} of {patience:.0f} s)",
+            file=sys.stderr,
+        )
 
     try:
-        store = Store.open(paths.user_data_dir(args.data_dir))
+        store = Store.open_waiting(folder, patience=STORE_PATIENCE, on_wait=waiting)
     except StoreError as exc:
         raise CliError(str(exc), status=1) from None
     if store.notice:
@@ -63,13 +101,17 @@ def open_store(args: argparse.Namespace):
     return store
 
 
-def read_stdin(command: str, what: str) -> str:
-    """All of stdin as text, or a one-line CliError (not UTF-8, or no stdin at all)."""
+def read_stdin(command: str, what: str, limit: int) -> str:
+    """All of stdin as text, or a one-line CliError: not UTF-8, no stdin at all, or more than
+    `limit` characters (only limit + 1 are read: a huge input is refused, not loaded)."""
     if sys.stdin is None:
-        raise CliError(f"{command}: no standard input to read {what} from")
+        raise CliError(f"{command}: no standard input to read {what} from (stdin is closed)")
     try:
-        return sys.stdin.read()
+        text = sys.stdin.read(limit + 1)
     except UnicodeDecodeError:
         raise CliError(f"{command}: {what} on stdin is not UTF-8 text") from None
     except (OSError, ValueError) as exc:
         raise CliError(f"{command}: cannot read {what} from stdin ({exc})") from None
+    if len(text) > limit:
+        raise CliError(f"{command}: {what} is over {limit:,} characters; the limit is {limit:,}")
+    return text

@@ -9,6 +9,8 @@ import sys
 from trainer.cli.common import CliError, add_bank_options, load_bank, read_stdin
 
 NAME = "grade"
+# A JSON line holds the card id and an answer of up to MAX_ANSWER_CHARS, escapes included.
+MAX_LINE_CHARS = 200_000
 
 
 def add_parser(commands) -> None:
@@ -46,7 +48,7 @@ def print_result(result, as_json: bool) -> None:
 def run(args: argparse.Namespace) -> int:
     from functools import partial
 
-    from trainer.grading.concepts import AnswerError, grade
+    from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
     from trainer.grading.text import aliases_for
 
     bank = load_bank(args)
@@ -59,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         card = bank.card(args.card)
     except KeyError as exc:
         raise CliError(f"grade: {exc.args[0]}") from None
-    answer = read_stdin("grade", "the answer")
+    answer = read_stdin("grade", "the answer", MAX_ANSWER_CHARS)
     try:
         result = grade(card, answer)
     except AnswerError as exc:
@@ -70,24 +72,56 @@ def run(args: argparse.Namespace) -> int:
 
 def _grade_lines(bank, grade, answer_error) -> int:
     """One result per input line, in order; a bad line gets an error object, not a crash."""
+    from trainer.grading.concepts import MAX_ANSWER_CHARS
+
     status = 0
     if sys.stdin is None:
-        raise CliError("grade: no standard input to read JSON lines from")
-    for number, line in enumerate(sys.stdin, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("expected a JSON object")
-            card = bank.card(str(item.get("card")))
-            result = grade(card, item.get("answer"))
-            print(json.dumps(result.to_json(), ensure_ascii=False), flush=False)
-        except (ValueError, KeyError, answer_error) as exc:
-            message = exc.args[0] if exc.args else str(exc)
-            print(json.dumps({"line": number, "card": _card_field(line), "error": str(message)}))
-            status = 1
+        raise CliError("grade: no standard input to read JSON lines from (stdin is closed)")
+    try:
+        for number, line, whole in _lines(sys.stdin, MAX_LINE_CHARS):
+            if not line.strip():
+                continue
+            try:
+                if not whole:
+                    raise ValueError(
+                        f"the line is over {MAX_LINE_CHARS:,} characters; an answer may have "
+                        f"at most {MAX_ANSWER_CHARS:,}"
+                    )
+                item = json.loads(line)
+                if not isinstance(item, dict):
+                    raise ValueError("expected a JSON object")
+                card = bank.card(str(item.get("card")))
+                answer = item.get("answer")
+                if answer is not None and not isinstance(answer, str):
+                    raise ValueError("answer must be text")
+                result = grade(card, answer)
+                print(json.dumps(result.to_json(), ensure_ascii=False), flush=False)
+            except (ValueError, KeyError, answer_error) as exc:
+                message = exc.args[0] if exc.args else str(exc)
+                card_id = _card_field(line) if whole else None
+                print(json.dumps({"line": number, "card": card_id, "error": str(message)}))
+                status = 1
+    except UnicodeDecodeError:
+        raise CliError("grade: the JSON lines on stdin are not UTF-8 text") from None
     return status
+
+
+def _lines(stream, limit: int):
+    """(number, line, whole) for each line; a line longer than `limit` is read no further
+    than that (the rest is skipped unread into memory) and marked not whole."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        whole = len(line) <= limit or line.endswith("\n")
+        if not whole:
+            while True:  # skip the rest of the long line, a piece at a time
+                rest = stream.readline(65536)
+                if not rest or rest.endswith("\n"):
+                    break
+        yield number, line, whole
 
 
 def _card_field(line: str):

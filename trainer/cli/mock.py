@@ -6,9 +6,20 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.cli.common import CliError, add_bank_options, add_data_options, load_bank, open_store
+from trainer.cli.common import (
+    CliError,
+    add_bank_options,
+    add_data_options,
+    bounded_int,
+    load_bank,
+    open_store,
+)
 
 NAME = "mock"
+MAX_QUESTIONS = 30
+MIN_SECONDS, MAX_SECONDS_PER_QUESTION = 10, 3600  # ten seconds to an hour per question
+MAX_TOTAL_SECONDS = 24 * 3600
+MAX_SEED = 2**63 - 1
 
 
 def add_parser(commands) -> None:
@@ -24,24 +35,31 @@ def add_parser(commands) -> None:
         help="prompts on stdout, answers on stdin (an answer ends with an empty "
         "line or EOF; /skip skips)",
     )
-    mock.add_argument("--questions", type=int, default=5, help="how many questions (default 5)")
+    mock.add_argument(
+        "--questions",
+        type=bounded_int(1, MAX_QUESTIONS),
+        default=5,
+        help=f"how many questions, 1-{MAX_QUESTIONS} (default 5)",
+    )
     mock.add_argument(
         "--categories", help="comma-separated categories (default: balanced like a real loop)"
     )
     mock.add_argument(
         "--time-per-question",
-        type=int,
+        type=bounded_int(MIN_SECONDS, MAX_SECONDS_PER_QUESTION),
         default=300,
         metavar="SECONDS",
-        help="limit per question (default 300)",
+        help=f"limit per question, {MIN_SECONDS}-{MAX_SECONDS_PER_QUESTION} (default 300)",
     )
     mock.add_argument(
         "--total-time",
-        type=int,
+        type=bounded_int(MIN_SECONDS, MAX_TOTAL_SECONDS),
         metavar="SECONDS",
-        help="limit for the whole mock (default: questions x per-question)",
+        help="limit for the whole mock (default: questions x per-question; at most a day)",
     )
-    mock.add_argument("--seed", type=int, help="repeatable question choice")
+    mock.add_argument(
+        "--seed", type=bounded_int(0, MAX_SEED), help="repeatable question choice (0 or more)"
+    )
     mock.add_argument("--practice", action="store_true", help="show feedback after each answer")
     mock.add_argument(
         "--scenario",
@@ -59,10 +77,6 @@ def add_parser(commands) -> None:
 def run(args: argparse.Namespace) -> int:
     from trainer.content.models import CATEGORIES
 
-    if args.questions < 1 or args.questions > 30:
-        raise CliError("mock: --questions must be from 1 to 30")
-    if args.time_per_question < 10:
-        raise CliError("mock: --time-per-question must be at least 10 seconds")
     categories = tuple(c.strip() for c in (args.categories or "").split(",") if c.strip())
     unknown = [c for c in categories if c not in CATEGORIES]
     if unknown:
@@ -89,6 +103,9 @@ def _plain(args: argparse.Namespace, categories: tuple[str, ...], scenarios: dic
     from trainer.study.mock import MockConfig, MockSession
     from trainer.study.mock_plain import run_plain
 
+    if sys.stdin is None:
+        # Checked before a mock is started or resumed: none is left running unanswered.
+        raise CliError("mock: --plain reads the answers on stdin, which is closed")
     bank = load_bank(args)
     store = open_store(args)
     unfinished = store.unfinished_mock()

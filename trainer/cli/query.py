@@ -60,13 +60,14 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.query_command != "check":
         raise CliError("query: expected `list` or `check` (see `sre-trainer query --help`)")
+    from trainer.grading.concepts import MAX_ANSWER_CHARS
     from trainer.study.drills import check, find
 
     try:
         drill = find(bank, args.id)
     except KeyError as exc:
         raise CliError(f"query: {exc.args[0]}") from None
-    attempt = read_stdin("query", "the attempt")
+    attempt = read_stdin("query", "the attempt", MAX_ANSWER_CHARS)
     if not attempt.strip():
         raise CliError("query: the attempt is empty: pipe the query on stdin")
     result = check(bank, drill, attempt.strip())

@@ -7,9 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from trainer.cli.common import CliError
+from trainer.cli.common import CliError, bounded_int
 
 NAME = "scenario"
+MAX_HINTS = 20  # 5 points each: 20 take all 100
 
 
 def add_parser(commands) -> None:
@@ -33,7 +34,12 @@ def add_parser(commands) -> None:
     play.add_argument("--actions", default="", help="comma-separated action ids, in order")
     play.add_argument("--root-cause", help="the cause id you name")
     play.add_argument("--writeup-file", type=Path, help="file holding your incident summary")
-    play.add_argument("--hints", type=int, default=0, help="hints taken (each costs 5 points)")
+    play.add_argument(
+        "--hints",
+        type=bounded_int(0, MAX_HINTS),
+        default=0,
+        help=f"hints taken, 0-{MAX_HINTS} (each costs 5 points)",
+    )
     play.add_argument(
         "--model-path",
         action="store_true",
@@ -96,12 +102,9 @@ def _play(scenario, args: argparse.Namespace) -> int:
                 f"{', '.join(c.id for c in scenario.causes)}"
             )
         if args.writeup_file is not None:
-            try:
-                writeup = args.writeup_file.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise CliError(f"scenario: cannot read {args.writeup_file}: {exc}") from None
+            writeup = _read_writeup(args.writeup_file)
     try:
-        debrief = play_and_score(scenario, actions, cause, writeup, hints=max(0, args.hints))
+        debrief = play_and_score(scenario, actions, cause, writeup, hints=args.hints)
     except ActionError as exc:
         raise CliError(f"scenario: {exc}") from None
     if args.json:
@@ -109,3 +112,21 @@ def _play(scenario, args: argparse.Namespace) -> int:
     else:
         print(format_debrief(scenario, debrief))
     return 0
+
+
+def _read_writeup(path: Path) -> str:
+    """The write-up, or a one-line CliError (unreadable, or over the answer limit: only the
+    limit + 1 characters are read)."""
+    from trainer.grading.concepts import MAX_ANSWER_CHARS
+
+    try:
+        with path.open(encoding="utf-8") as handle:
+            writeup = handle.read(MAX_ANSWER_CHARS + 1)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"scenario: cannot read {path}: {exc}") from None
+    if len(writeup) > MAX_ANSWER_CHARS:
+        raise CliError(
+            f"scenario: the write-up in {path} is over {MAX_ANSWER_CHARS:,} characters; "
+            f"the limit is {MAX_ANSWER_CHARS:,}"
+        )
+    return writeup

@@ -8,7 +8,13 @@ from trainer.cli.common import CliError
 
 
 def run(args: argparse.Namespace, start: str | None = None) -> int:
+    import sys
+
     from trainer.store.db import StoreError
+
+    if sys.stdin is None or sys.stdout is None:
+        closed = "input" if sys.stdin is None else "output"
+        raise CliError(f"the app needs a terminal, and standard {closed} is closed")
     from trainer.tui.app import make_app  # imports Textual (~300 ms): only for the TUI
 
     try:

@@ -8,6 +8,8 @@ A broken user pack is reported in `Bank.errors` and never stops the built-in ban
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,7 +43,17 @@ class _FileReader(NodeReader):
 
     def read(self, root: Node | None) -> None:
         if root is None:
-            return  # empty file: nothing to add
+            if not self.errors:  # not a syntax error: nothing but comments or blank lines
+                self.errors.append(
+                    LoadError(
+                        self.path,
+                        1,
+                        1,
+                        "",
+                        f"empty document: expected a mapping with any of {', '.join(SECTIONS)}",
+                    )
+                )
+            return
         keys = self.mapping(root, "", (), SECTIONS)
         if keys is None:
             return
@@ -256,8 +268,18 @@ def read_text(path: Path, errors: list[LoadError]) -> str | None:
     except UnicodeDecodeError as exc:
         errors.append(LoadError(str(path), 0, 0, "", f"not UTF-8 text (byte {exc.start})"))
     except OSError as exc:
-        errors.append(LoadError(str(path), 0, 0, "", f"cannot read file: {exc.strerror or exc}"))
+        errors.append(LoadError(str(path), 0, 0, "", _read_problem(path, exc)))
     return None
+
+
+def _read_problem(path: Path, exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "symlink loop: the link leads back to itself and never reaches a file"
+    if exc.errno == errno.ENOENT and path.is_symlink():
+        return f"broken symlink: it points to {os.readlink(path)}, which does not exist"
+    if exc.errno == errno.EISDIR:
+        return "a folder, not a YAML file"
+    return f"cannot read file: {exc.strerror or exc}"
 
 
 def load_file(path: Path, bank: Bank) -> list[LoadError]:
@@ -272,8 +294,13 @@ def load_file(path: Path, bank: Bank) -> list[LoadError]:
 
 
 def yaml_files(folder: Path) -> list[Path]:
-    """YAML files of a folder, sorted, so load order (and duplicate reports) are stable."""
-    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+    """YAML files of a folder, sorted, so load order (and duplicate reports) are stable. A
+    link that leads nowhere (a loop, a missing target) is listed too, so it is reported."""
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.suffix in (".yaml", ".yml") and (p.is_file() or (p.is_symlink() and not p.exists()))
+    )
 
 
 def load_files(paths: Iterable[Path], bank: Bank | None = None) -> Bank:
@@ -285,11 +312,22 @@ def load_files(paths: Iterable[Path], bank: Bank | None = None) -> Bank:
 
 def _pack_files(folder: Path, bank: Bank) -> list[Path]:
     if not folder.exists():
+        if folder.is_symlink():
+            problem = _read_problem(folder, _stat_error(folder))
+            bank.errors.append(LoadError(str(folder), 0, 0, "", problem))
         return []
     if not folder.is_dir():
         bank.errors.append(LoadError(str(folder), 0, 0, "", "not a folder of YAML files"))
         return []
     return yaml_files(folder)
+
+
+def _stat_error(path: Path) -> OSError:
+    try:
+        path.stat()
+    except OSError as exc:
+        return exc
+    return OSError(errno.ENOENT, "missing")
 
 
 def load_pack(files: list[Path], bank: Bank) -> None:

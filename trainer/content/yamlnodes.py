@@ -11,9 +11,11 @@ import re
 from collections.abc import Callable
 
 import yaml
+from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trainer.content.models import LoadError
+from trainer.safe_text import strip_controls
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -24,22 +26,111 @@ NULL = "tag:yaml.org,2002:null"
 BOOL = "tag:yaml.org,2002:bool"
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+MAX_FILE_CHARS = 16_000_000  # the largest built-in file is 120 KB; 1,000 cards take 3.5 MB
+# An alias is `*name` after a space, a line start or a flow indicator; only text that might
+# hold one is scanned for alias events (most `*` in content are PromQL's "x * 100").
+_STAR_NAME = re.compile(r"\*[^\s,\[\]{}]")  # starts with a literal: a fast scan
+_ALIAS_BEFORE = frozenset(" \t\n\r[{,:-")
 
 
 def compose(text: str, path: str, errors: list[LoadError]) -> Node | None:
-    """Parse text into a node tree, or record the syntax error with its position."""
+    """Parse text into a node tree, or record the syntax error with its position. Aliases
+    (`*name`) are refused: content is written out, and expanding them is unbounded work."""
+    if len(text) > MAX_FILE_CHARS:
+        errors.append(
+            LoadError(
+                path,
+                1,
+                1,
+                "",
+                f"the file is {len(text):,} characters; the limit is {MAX_FILE_CHARS:,}",
+            )
+        )
+        return None
     try:
+        if _may_hold_alias(text):
+            alias = _first_alias(text)
+            if alias is not None:
+                mark = alias.start_mark
+                errors.append(
+                    LoadError(
+                        path,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                        f"alias *{alias.anchor} is not allowed in content files: write the "
+                        "value out in full (aliases can expand without bound)",
+                    )
+                )
+                return None
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        errors.append(LoadError(path, line, column, "", f"invalid YAML: {problem}"))
+        errors.append(_syntax_error(path, text, exc))
     except yaml.YAMLError as exc:  # e.g. more than one document, bad characters
         mark = getattr(exc, "problem_mark", None)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         errors.append(LoadError(path, line, column, "", f"invalid YAML: {exc}"))
+    except RecursionError:
+        errors.append(LoadError(path, 1, 1, "", "invalid YAML: nested too deeply"))
     return None
+
+
+def _may_hold_alias(text: str) -> bool:
+    return any(
+        match.start() == 0 or text[match.start() - 1] in _ALIAS_BEFORE
+        for match in _STAR_NAME.finditer(text)
+    )
+
+
+def _first_alias(text: str) -> AliasEvent | None:
+    """The first alias of a document (events only: nothing is built or expanded)."""
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, AliasEvent):
+            return event
+    return None
+
+
+def _syntax_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> LoadError:
+    """A syntax error in words a pack author recognises, where it starts."""
+    context, problem = exc.context or "", exc.problem or ""
+    mark = exc.problem_mark or exc.context_mark
+    if "quoted scalar" in context and "end of stream" in problem and exc.context_mark:
+        mark = exc.context_mark  # where the quote opens, not the end of the file
+        line, column = mark.line + 1, mark.column + 1
+        quote = text.split("\n")[mark.line][mark.column : mark.column + 1] or "quote"
+        return LoadError(
+            path,
+            line,
+            column,
+            "",
+            f"unterminated quote: the text opened with {quote} at line {line} is never closed",
+        )
+    if mark is not None:
+        lines = text.split("\n")
+        current = lines[mark.line] if mark.line < len(lines) else ""
+        indent = current[: len(current) - len(current.lstrip(" \t"))]
+        if "\t" in indent or "'\\t'" in problem:
+            tab_line = mark.line + 1 if "\t" in indent else _first_tab_line(lines, mark.line)
+            return LoadError(
+                path,
+                tab_line,
+                1,
+                "",
+                f"tab character used for indentation at line {tab_line}: use spaces",
+            )
+    line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+    return LoadError(
+        path, line, column, "", f"invalid YAML: {' '.join(p for p in (context, problem) if p)}"
+    )
+
+
+def _first_tab_line(lines: list[str], near: int) -> int:
+    """The line (1-based) nearest before `near` whose indentation holds a tab."""
+    for number in range(min(near, len(lines) - 1), -1, -1):
+        line = lines[number]
+        if "\t" in line[: len(line) - len(line.lstrip(" \t"))]:
+            return number + 1
+    return near + 1
 
 
 def describe(node: Node) -> str:
@@ -51,7 +142,20 @@ def describe(node: Node) -> str:
     if node.tag == NULL:
         return "nothing"
     value = node.value if len(node.value) <= 40 else node.value[:37] + "..."
+    if node.tag in (INT, FLOAT):
+        return f"the number {value}"
+    if node.tag == BOOL:
+        return f"{value} (a yes/no value)"
     return f"{value!r}"
+
+
+def field_name(field: str) -> str:
+    """The last part of a field path, for messages: `cards[0].answer` -> `answer`,
+    `cards[0].tags[2]` -> `each of tags`."""
+    last = field.rsplit(".", 1)[-1]
+    if last.endswith("]") and "[" in last:
+        return f"each of {last.split('[', 1)[0]}"
+    return last or "the value"
 
 
 class NodeReader:
@@ -100,11 +204,17 @@ class NodeReader:
         return node.value
 
     def string(self, node: Node, field: str, pattern: re.Pattern[str] | None = None) -> str | None:
-        """A non-empty string (numbers and booleans are not accepted as text)."""
+        """A non-empty string (numbers and booleans are not accepted as text), with control
+        characters and escape sequences removed (pack files are untrusted)."""
         if not isinstance(node, ScalarNode) or node.tag != STR:
-            self.error(node, field, f"expected text; got {describe(node)}")
+            hint = (
+                " (put it in quotes to keep it as text)"
+                if isinstance(node, ScalarNode) and node.tag != NULL
+                else ""
+            )
+            self.error(node, field, f"{field_name(field)} must be text; got {describe(node)}{hint}")
             return None
-        value = node.value.strip()
+        value = strip_controls(node.value).strip()
         if not value:
             self.error(node, field, "expected non-empty text")
             return None

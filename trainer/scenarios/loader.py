@@ -10,6 +10,7 @@ from yaml.nodes import MappingNode, Node
 from trainer.content.loader import read_point, read_text, yaml_files
 from trainer.content.models import LoadError
 from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
+from trainer.safe_text import strip_controls
 from trainer.scenarios.models import (
     ACTION_KINDS,
     DIFFICULTIES,
@@ -47,7 +48,10 @@ OPTIONAL = ("writeup_rubric", "guide_refs", "mitigate_first")
 class _ScenarioReader(NodeReader):
     def read(self, root: Node | None) -> Scenario | None:
         if root is None:
-            self.errors.append(LoadError(self.path, 1, 1, "", "empty file: expected `scenario:`"))
+            if not self.errors:  # not a syntax error: nothing but comments or blank lines
+                self.errors.append(
+                    LoadError(self.path, 1, 1, "", "empty document: expected `scenario:`")
+                )
             return None
         top = self.mapping(root, "", ("scenario",))
         if not top or "scenario" not in top:
@@ -140,9 +144,9 @@ class _ScenarioReader(NodeReader):
             if keys is None or len(set(keys) & {"label", "unit", "start"}) < 3:
                 continue
             label = self.string(keys["label"], f"{field}.label")
-            unit = keys["unit"].value if keys["unit"].tag.endswith(":str") else None
+            unit = strip_controls(keys["unit"].value) if keys["unit"].tag.endswith(":str") else None
             if unit is None:
-                self.error(keys["unit"], f"{field}.unit", "expected text (may be empty)")
+                self.error(keys["unit"], f"{field}.unit", "unit must be text (it may be empty)")
             start = self.number(keys["start"], f"{field}.start")
             high = (
                 self.number(keys["good_max"], f"{field}.good_max") if "good_max" in keys else None

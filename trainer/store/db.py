@@ -1,25 +1,42 @@
 """The SQLite progress store: every attempt, review and session, committed the moment it happens.
 
 WAL mode and `BEGIN IMMEDIATE` let two app instances share one file; `synchronous=FULL`
-makes a commit durable before the call returns. A file that is not a database is moved aside
-(never overwritten) and a fresh one started; a file from a newer version is refused untouched.
+makes a commit durable before the call returns. Only a file SQLite proves damaged (`file is
+not a database`, or `PRAGMA quick_check` not "ok") is moved aside, never overwritten, and what
+can still be read from it is copied into a fresh one. A full disk, a permission, a read-only
+file or folder, or a lock held too long is a `StoreUnavailable` (at open) or a `StoreWriteError`
+(a write): one line naming the file and the cause, the file left as it was. A file from a newer
+version is refused untouched. Files and the folder are created private to the user.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
-import shutil
+import os
 import sqlite3
+import stat
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from trainer.private_files import create_private_file, make_private_folder
 from trainer.store.schema import MIGRATIONS, SCHEMA_VERSION, count_point
 
 DB_NAME = "progress.db"
+OPEN_TIMEOUT = 2.0  # seconds Store.open waits for a lock: short, so a UI can show progress
+WRITE_TIMEOUT = 5.0  # seconds a write waits for another instance's transaction
+PATIENCE = 30.0  # seconds Store.open_waiting keeps retrying a locked file
+
+# SQLite primary result codes (sqlite3 exceptions carry them as `sqlite_errorcode`).
+_PERM, _BUSY, _LOCKED, _READONLY, _IOERR = 3, 5, 6, 8, 10
+_CORRUPT, _FULL, _CANTOPEN, _NOTADB = 11, 13, 14, 26
+_WRITE_FAILURES = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
 
 
 class StoreError(Exception):
@@ -31,9 +48,22 @@ class StoreUnavailable(StoreError):
     timeout, unreadable (permissions), read-only, or the disk is full. The file is untouched."""
 
 
+class StoreBusy(StoreUnavailable):
+    """Another instance (or program) held the file locked for longer than the timeout: worth
+    retrying (`Store.open_waiting`). `waited` is how long this attempt waited, in seconds."""
+
+    def __init__(self, message: str, waited: float = 0.0):
+        super().__init__(message)
+        self.waited = waited
+
+
 class StoreWriteError(StoreError):
     """A write failed (disk full, read-only, locked): nothing was committed. The caller keeps
     what the user typed (a draft) and tells them; the file is untouched."""
+
+
+class _Damaged(Exception):
+    """SQLite proved the file damaged; the message is its own word for how."""
 
 
 def now_utc() -> datetime:
@@ -65,7 +95,8 @@ class Attempt:
 
 
 class Store:
-    """Progress on disk. Open with `Store.open(data_dir)`; `notice` tells of a file moved aside."""
+    """Progress on disk. Open with `Store.open(data_dir)` (or `Store.open_waiting` off the event
+    loop); `notice` tells, in one plain line, of a damaged file moved aside."""
 
     def __init__(self, path: Path, connection: sqlite3.Connection, notice: str | None = None):
         self.path = path
@@ -75,38 +106,107 @@ class Store:
 
     # -- opening ---------------------------------------------------------------------------
     @classmethod
-    def open(cls, data_dir: Path | str) -> Store:
+    def open(
+        cls,
+        data_dir: Path | str,
+        timeout: float = OPEN_TIMEOUT,
+        write_timeout: float = WRITE_TIMEOUT,
+    ) -> Store:
+        """Open (creating if needed) the progress file in `data_dir`.
+
+        Waits at most `timeout` seconds for another instance's lock, then raises `StoreBusy`;
+        `StoreUnavailable` for a full disk, a permission or a read-only file or folder;
+        `StoreError` for a file from a newer version. Each leaves the file as it was. A file
+        SQLite proves damaged is moved aside and a fresh one started (see `notice`).
+        """
         folder = Path(data_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StoreError(f"cannot create the data folder {folder}: {exc.strerror}") from None
         path = folder / DB_NAME
-        notice = None
         try:
-            connection = cls._connect(path)
-        except sqlite3.DatabaseError as exc:
-            aside = _move_aside(path)
-            notice = (
-                f"{path} could not be read as a database ({exc}); it was kept as {aside} "
-                "and a new progress file was started."
-            )
-            connection = cls._connect(path)
-        store = cls(path, connection, notice)
-        store._migrate()
+            make_private_folder(folder)
+        except OSError as exc:
+            raise StoreUnavailable(
+                f"cannot create the data folder {folder}: {_os_cause(exc)}"
+            ) from None
+        _create_private(path)
+        _check_writable(path)
+        damaged: tuple[Path, str] | None = None
+        started = time.monotonic()
+        try:
+            connection = cls._connect(path, timeout)
+        except _Damaged as exc:
+            damaged = (_move_damaged(path, str(exc)), str(exc))
+            _create_private(path)
+            connection = cls._connect_or_explain(path, timeout, started)
+        except sqlite3.Error as exc:
+            raise _unavailable(path, exc, timeout, time.monotonic() - started) from None
+        store = cls(path, connection)
+        try:
+            # Migrate first: on a full disk the old file then stays as it was, byte for byte
+            # (switching to WAL rewrites its header).
+            store._migrate()
+            store._write_ahead_log()
+        except StoreWriteError as exc:
+            connection.close()
+            if isinstance(exc.__cause__, sqlite3.Error):
+                waited = time.monotonic() - started
+                raise _unavailable(path, exc.__cause__, timeout, waited) from None
+            raise StoreUnavailable(f"cannot open {path}: {exc}") from None
+        connection.execute(f"PRAGMA busy_timeout = {int(write_timeout * 1000)}")
+        if damaged is not None:
+            store.notice = store._recover_from(*damaged)
         return store
 
-    @staticmethod
-    def _connect(path: Path) -> sqlite3.Connection:
+    @classmethod
+    def open_waiting(
+        cls,
+        data_dir: Path | str,
+        patience: float = PATIENCE,
+        step: float = OPEN_TIMEOUT,
+        on_wait: Callable[[float, float], None] | None = None,
+        write_timeout: float = WRITE_TIMEOUT,
+    ) -> Store:
+        """`open`, retried while the file is locked, for up to `patience` seconds. Blocks: call
+        it from a worker thread in a UI. After each wait of `step` seconds that ended locked,
+        `on_wait(waited, patience)` is called (show progress there; raise from it to give up).
+        Raises the last `StoreBusy` when patience runs out; other errors at once."""
+        started = time.monotonic()
+        while True:
+            waited = time.monotonic() - started
+            try:
+                return cls.open(
+                    data_dir,
+                    timeout=max(0.05, min(step, patience - waited)),
+                    write_timeout=write_timeout,
+                )
+            except StoreBusy as exc:
+                waited = time.monotonic() - started
+                if waited >= patience:
+                    raise StoreBusy(
+                        _busy_message(Path(data_dir) / DB_NAME, waited), waited
+                    ) from exc
+                if on_wait is not None:
+                    on_wait(waited, patience)
+
+    @classmethod
+    def _connect(cls, path: Path, timeout: float) -> sqlite3.Connection:
+        """A checked connection. Nothing is written: the file may be damaged, or from a
+        newer version."""
         connection = sqlite3.connect(
-            path, timeout=15, isolation_level=None, check_same_thread=False
+            path, timeout=timeout, isolation_level=None, check_same_thread=False
         )
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
             version = connection.execute("PRAGMA user_version").fetchone()[0]
-        except sqlite3.DatabaseError:
+            problems = [row[0] for row in connection.execute("PRAGMA quick_check(3)")]
+        except sqlite3.Error as exc:
             connection.close()
+            if _code(exc) in (_CORRUPT, _NOTADB):
+                raise _Damaged(" ".join(str(exc).split())) from None
             raise
+        if problems != ["ok"]:
+            connection.close()
+            first = " ".join(problems[0].split()) if problems else "quick_check gave no answer"
+            raise _Damaged(first if len(first) <= 120 else first[:117] + "...")
         if version > SCHEMA_VERSION:
             connection.close()  # before any PRAGMA that would write to the file
             raise StoreError(
@@ -114,10 +214,36 @@ class Store:
                 f"knows {SCHEMA_VERSION}). Upgrade sre-trainer, or use --data-dir for another "
                 "database. The file was not changed."
             )
-        connection.execute("PRAGMA journal_mode=WAL")
         connection.execute("PRAGMA synchronous=FULL")
         connection.execute("PRAGMA foreign_keys=ON")
         return connection
+
+    @classmethod
+    def _connect_or_explain(cls, path: Path, timeout: float, started: float):
+        try:
+            return cls._connect(path, timeout)
+        except sqlite3.Error as exc:
+            raise _unavailable(path, exc, timeout, time.monotonic() - started) from None
+        except _Damaged as exc:  # the fresh file: only a failing disk does this
+            raise StoreUnavailable(f"cannot start a new {path}: {exc}") from None
+
+    def _recover_from(self, aside: Path, how: str) -> str:
+        """Copy what can still be read from the damaged file; the notice telling the user."""
+        from trainer.store.salvage import salvage
+
+        copied = salvage(aside, self)
+        return (
+            f"{self.path} was damaged ({how}); it was kept as {aside.name}, a new progress "
+            f"file was started and {copied} record(s) that could still be read were copied "
+            "into it."
+        )
+
+    def _write_ahead_log(self) -> None:
+        """WAL mode: readers never wait for a writer, so two instances can share the file."""
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from exc
 
     def _migrate(self) -> None:
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
@@ -133,21 +259,52 @@ class Store:
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     def _backup(self, suffix: str) -> None:
-        target = sqlite3.connect(self.path.with_name(self.path.name + suffix))
-        with target:
-            self.db.backup(target)
+        """A private copy of the file before a migration (kept if one is already there)."""
+        target_path = self.path.with_name(self.path.name + suffix)
+        try:
+            os.close(create_private_file(target_path))
+        except FileExistsError:
+            return
+        except OSError as exc:
+            raise StoreWriteError(f"cannot write {target_path}: {_os_cause(exc)}") from None
+        target = sqlite3.connect(target_path)
+        try:
+            with target:
+                self.db.backup(target)
+        except sqlite3.Error as exc:
+            target.close()
+            target_path.unlink(missing_ok=True)
+            raise StoreWriteError(_write_message(self.path, exc)) from exc
         target.close()
 
     @contextmanager
     def _tx(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: all of it is committed, or (StoreWriteError) none of it."""
         with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                self.db.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._write_error(exc) from exc
             try:
                 yield self.db
+                self.db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                self._rollback()
+                if _code(exc) not in _WRITE_FAILURES:
+                    raise  # a programming error (constraint, SQL), not the disk
+                raise self._write_error(exc) from exc
             except BaseException:
-                self.db.execute("ROLLBACK")
+                self._rollback()
                 raise
-            self.db.execute("COMMIT")
+
+    def _rollback(self) -> None:
+        if self.db.in_transaction:
+            # SQLite may have rolled back already (it does on a full disk or an I/O error).
+            with contextlib.suppress(sqlite3.Error):
+                self.db.execute("ROLLBACK")
+
+    def _write_error(self, exc: sqlite3.Error) -> StoreWriteError:
+        return StoreWriteError(_write_message(self.path, exc))
 
     def close(self) -> None:
         with self._lock:
@@ -560,12 +717,124 @@ class Store:
         return row[0], row[1]
 
 
+def _move_damaged(path: Path, how: str) -> Path:
+    try:
+        return _move_aside(path)
+    except OSError as exc:
+        raise StoreUnavailable(
+            f"{path} is damaged ({how}) and cannot be moved aside: {_os_cause(exc)}"
+        ) from None
+
+
 def _move_aside(path: Path) -> Path:
+    """Rename the file (and its -wal and -shm) to `NAME.corrupt-STAMP`; the new name."""
     stamp = now_utc().strftime("%Y%m%d-%H%M%S")
     aside = path.with_name(f"{path.name}.corrupt-{stamp}")
-    shutil.move(str(path), str(aside))
+    number = 1
+    while aside.exists() or aside.is_symlink():
+        number += 1
+        aside = path.with_name(f"{path.name}.corrupt-{stamp}-{number}")
+    os.replace(path, aside)
     for suffix in ("-wal", "-shm"):
         sidecar = path.with_name(path.name + suffix)
         if sidecar.exists():
-            shutil.move(str(sidecar), str(aside) + suffix)
+            os.replace(sidecar, aside.with_name(aside.name + suffix))
     return aside
+
+
+def _create_private(path: Path) -> None:
+    """Create the file empty (a valid empty database) and 0600 before SQLite does, so it and
+    its -wal and -shm (SQLite gives those the file's mode) are private."""
+    try:
+        os.close(create_private_file(path))
+    except FileExistsError:
+        pass
+    except OSError as exc:
+        cause = _cause(path, None, fallback=_os_cause(exc))
+        raise StoreUnavailable(f"cannot open {path}: {cause}. The file was not changed.") from None
+
+
+def _check_writable(path: Path) -> None:
+    """SQLite opens a read-only file read-only without a word, and then every save fails:
+    say so now, before anything is shown or typed."""
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise StoreUnavailable(
+            f"cannot open {path}: {_cause(path, None)}. The file was not changed."
+        )
+
+
+def _code(exc: BaseException | None) -> int:
+    return getattr(exc, "sqlite_errorcode", 0) & 0xFF
+
+
+def _os_cause(exc: OSError) -> str:
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full"
+    if exc.errno == errno.EROFS:
+        return "the file system is read-only"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    return exc.strerror or str(exc)
+
+
+def _cause(path: Path, exc: BaseException | None, fallback: str = "") -> str:
+    """Why SQLite could not use the file, in a few plain words (it only says "unable to open
+    database file" for most of these, so the file and folder are looked at)."""
+    code = _code(exc)
+    if code == _FULL:
+        return "the disk is full"
+    folder = path.parent
+    if not os.access(folder, os.R_OK | os.X_OK):
+        return "permission denied on its folder"
+    kind = _kind(path)
+    if kind == "folder":
+        return "it is a folder, not a file"
+    if kind == "file" and not os.access(path, os.R_OK):
+        return "permission denied (the file cannot be read)"
+    if exc is None or code in (_READONLY, _CANTOPEN, _PERM, _IOERR):
+        if kind == "file" and not os.access(path, os.W_OK):
+            return "the file is read-only"
+        if not os.access(folder, os.W_OK):
+            return "the folder is read-only (SQLite needs to create files beside it)"
+        try:
+            if os.statvfs(folder).f_bavail == 0:
+                return "the disk is full"
+        except OSError:
+            pass
+    if code == _READONLY:
+        return "it is read-only"
+    return fallback or f"SQLite: {exc}"
+
+
+def _kind(path: Path) -> str:
+    """'file', 'folder', 'other' or 'missing', without raising on a permission."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return "missing"
+    return "folder" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
+
+
+def _busy_message(path: Path, waited: float) -> str:
+    return (
+        f"cannot open {path}: another sre-trainer (or another program) has kept it locked for "
+        f"{waited:.1f} s; close it and try again. The file was not changed."
+    )
+
+
+def _unavailable(
+    path: Path, exc: BaseException | None, timeout: float, waited: float
+) -> StoreUnavailable:
+    if _code(exc) in (_BUSY, _LOCKED):
+        return StoreBusy(_busy_message(path, max(waited, timeout)), waited)
+    return StoreUnavailable(f"cannot open {path}: {_cause(path, exc)}. The file was not changed.")
+
+
+def _write_message(path: Path, exc: sqlite3.Error) -> str:
+    if _code(exc) in (_BUSY, _LOCKED):
+        cause = "another sre-trainer (or another program) kept it locked"
+    elif _code(exc) in (_CORRUPT, _NOTADB):
+        cause = f"the file is damaged ({exc}); restart sre-trainer to recover it"
+    else:
+        cause = _cause(path, exc)
+    return f"could not save to {path}: {cause}. Nothing of this step was saved."

@@ -15,6 +15,7 @@ from datetime import datetime
 from trainer.content.models import CATEGORIES, Bank, Card
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
 from trainer.grading.text import aliases_for
+from trainer.safe_text import strip_controls
 from trainer.store.db import Store, now_utc
 
 # A real loop leans on incident response; the other categories take turns.
@@ -398,4 +399,4 @@ def report_markdown(report: dict) -> str:
         if q["missed"]:
             lines.append(f"- **{q['card']}**: " + "; ".join(q["missed"]))
     lines += ["", "Verdict bands: 80+ strong, 65-79 solid, 50-64 borderline, below 50 not yet.", ""]
-    return "\n".join(lines)
+    return strip_controls("\n".join(lines))  # pack text, and reports stored by older versions

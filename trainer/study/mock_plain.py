@@ -12,15 +12,17 @@ import time
 from collections.abc import Callable
 from typing import TextIO
 
-from trainer.grading.concepts import AnswerError
+from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError
+from trainer.safe_text import SafeWriter
 from trainer.study.mock import MockSession, clock_text, report_markdown
 
 
 class LineReader:
     """Lines from a stream, with a timeout when the stream has a file descriptor."""
 
-    def __init__(self, stream: TextIO):
+    def __init__(self, stream: TextIO, max_line: int = MAX_ANSWER_CHARS + 1):
         self.stream = stream
+        self.max_line = max_line  # a longer line comes in pieces: memory stays bounded
         try:
             self.fd: int | None = stream.fileno()
         except (AttributeError, OSError, ValueError):
@@ -32,9 +34,9 @@ class LineReader:
     def readline(self, timeout: float | None) -> str | None:
         """A line (with its newline), "" at end of input, or None if the timeout ran out."""
         if self.fd is None:
-            return self.stream.readline()
+            return self.stream.readline(self.max_line)
         deadline = None if timeout is None else time.monotonic() + max(0.0, timeout)
-        while "\n" not in self._buffer and not self._eof:
+        while "\n" not in self._buffer and not self._eof and len(self._buffer) < self.max_line:
             wait = None if deadline is None else deadline - time.monotonic()
             if wait is not None and wait <= 0:
                 return None
@@ -47,10 +49,10 @@ class LineReader:
                 self._buffer += self._decoder.decode(b"", final=True)
             else:
                 self._buffer += self._decoder.decode(chunk)
-        if "\n" in self._buffer:
+        if "\n" in self._buffer[: self.max_line]:
             line, self._buffer = self._buffer.split("\n", 1)
             return line + "\n"
-        line, self._buffer = self._buffer, ""
+        line, self._buffer = self._buffer[: self.max_line], self._buffer[self.max_line :]
         return line
 
 
@@ -61,6 +63,7 @@ def run_plain(
     write_report: Callable[[str], None] | None = None,
 ) -> dict:
     """Ask every question, then print the report; returns the report."""
+    out = SafeWriter(out)  # questions and reports carry pack and user text
     reader = LineReader(stdin)
     config = session.config
     print(
@@ -89,6 +92,13 @@ def run_plain(
         print(card.question, file=out)
         print("> ", end="", file=out, flush=True)
         text, timed_out, ended = _read_answer(reader, session)
+        if len(text) > MAX_ANSWER_CHARS:
+            print(
+                f"\n(your answer was over {MAX_ANSWER_CHARS:,} characters: only the first "
+                f"{MAX_ANSWER_CHARS:,} were kept)",
+                file=out,
+            )
+            text = text[:MAX_ANSWER_CHARS]
         if text.strip() == "/skip":
             session.skip()
             print("(skipped)", file=out)
@@ -126,8 +136,10 @@ def run_plain(
 
 
 def _read_answer(reader: LineReader, session: MockSession) -> tuple[str, bool, bool]:
-    """(text, timed out, end of input) for one answer."""
+    """(text, timed out, end of input) for one answer; past the limit (+1, so the caller
+    can tell) the rest of the answer is read and dropped, never held."""
     lines: list[str] = []
+    kept = 0
     while True:
         left = min(session.question_left(), session.total_left())
         line = reader.readline(timeout=left if reader.fd is not None else None)
@@ -139,6 +151,9 @@ def _read_answer(reader: LineReader, session: MockSession) -> tuple[str, bool, b
             if lines:
                 return "\n".join(lines), False, False
             continue  # blank lines before an answer are ignored
-        lines.append(line.rstrip("\n"))
+        if kept <= MAX_ANSWER_CHARS:
+            piece = line.rstrip("\n")[: MAX_ANSWER_CHARS + 1 - kept]
+            lines.append(piece)
+            kept += len(piece) + 1
         if line.strip() == "/skip" and len(lines) == 1:
             return "/skip", False, False
