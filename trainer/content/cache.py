@@ -189,8 +189,8 @@ def _number(value) -> float:
 
 
 def _point(value) -> RubricPoint:
-    text, weight, phrases = _fields(value, 3)
-    return RubricPoint(_text(text), _whole(weight), _texts(phrases))
+    text, weight, phrases, follow_up = _fields(value, 4)
+    return RubricPoint(_text(text), _whole(weight), _texts(phrases), _optional_text(follow_up))
 
 
 def _flag(value) -> RedFlag:
