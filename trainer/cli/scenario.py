@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
 def _play(scenario, args: argparse.Namespace) -> int:
     from trainer.scenarios.engine import ActionError
     from trainer.scenarios.report import format_debrief
-    from trainer.scenarios.scoring import play_and_score
+    from trainer.study.service import StudyService
 
     if args.model_path:
         actions, cause, writeup = (
@@ -101,7 +101,7 @@ def _play(scenario, args: argparse.Namespace) -> int:
             except (OSError, UnicodeDecodeError) as exc:
                 raise CliError(f"scenario: cannot read {args.writeup_file}: {exc}") from None
     try:
-        debrief = play_and_score(scenario, actions, cause, writeup, hints=max(0, args.hints))
+        debrief = StudyService.play_scenario(scenario, actions, cause, writeup, hints=args.hints)
     except ActionError as exc:
         raise CliError(f"scenario: {exc}") from None
     if args.json:

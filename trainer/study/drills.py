@@ -8,13 +8,9 @@ import re
 from typing import NamedTuple
 
 from trainer.content.models import Bank, Card, NumberCard, Query
+from trainer.registry import DRILL_KINDS
 
-KINDS = {
-    "write": "Write it: the PromQL for a symptom",
-    "read": "Read it: what a query measures",
-    "metric": "Which metric: name it and its alert threshold",
-    "number": "Numbers: SLOs, budgets and thresholds",
-}
+KINDS = {kind.id: kind.label for kind in DRILL_KINDS.values()}  # declared in trainer.registry
 WRITE_KINDS = ("promql",)
 READ_KINDS = ("promql", "custom-metric")
 METRIC_KINDS = ("cloudwatch-metric", "custom-metric")

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from trainer.grading.concepts import AnswerError
 from trainer.study.mock import MockSession, clock_text, report_markdown
+from trainer.study.service import StudyService
 
 
 class LineReader:
@@ -55,6 +56,7 @@ class LineReader:
 
 
 def run_plain(
+    service: StudyService,
     session: MockSession,
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
@@ -90,7 +92,7 @@ def run_plain(
         print("> ", end="", file=out, flush=True)
         text, timed_out, ended = _read_answer(reader, session)
         if text.strip() == "/skip":
-            session.skip()
+            service.skip_question(session)
             print("(skipped)", file=out)
             continue
         if not text.strip() and not timed_out:
@@ -98,13 +100,13 @@ def run_plain(
                 print("\n(end of input: the remaining questions are not reached)", file=out)
                 break
             print("(empty answer: skipped)", file=out)
-            session.skip()
+            service.skip_question(session)
             continue
         try:
-            answer = session.submit(text, timed_out=timed_out)
+            answer = service.submit_mock(session, text, timed_out=timed_out)
         except AnswerError as exc:
-            print(f"({exc})", file=out)
-            session.skip()
+            print(f"({exc}: skipped)", file=out)
+            service.skip_question(session)
             continue
         if timed_out:
             print("\n(time is up: your answer so far was submitted)", file=out)
@@ -117,7 +119,7 @@ def run_plain(
             print("\n(end of input)", file=out)
             if not session.done:
                 break
-    report = session.finish()
+    report = service.finish_mock(session)
     markdown = report_markdown(report)
     print("\n" + markdown, file=out)
     if write_report is not None:
