@@ -10,9 +10,12 @@ queued), a burst of keys becomes a handful of edits.
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any
 
 from textual import events
+from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import TextArea
 
 from trainer.grading.concepts import MAX_ANSWER_CHARS
@@ -29,17 +32,39 @@ def limit_message(limit: int) -> str:
 
 
 class AnswerArea(TextArea):
-    """Multi-line answer input, at most `limit` characters whichever way text arrives."""
+    """Multi-line answer input, at most `limit` characters whichever way text arrives. Once the
+    text has rested `draft_delay` seconds after a change, it posts `DraftDue` (the screen keeps
+    the draft)."""
 
     DEFAULT_CSS = """
     AnswerArea { height: 1fr; min-height: 5; }
     """
 
-    def __init__(self, text: str = "", limit: int = MAX_ANSWER_CHARS, **kwargs: Any):
+    class DraftDue(Message):
+        """The text changed and has rested: time to keep it as a draft."""
+
+        def __init__(self, area: AnswerArea):
+            super().__init__()
+            self.area = area
+
+        @property
+        def control(self) -> AnswerArea:
+            return self.area
+
+    def __init__(
+        self,
+        text: str = "",
+        limit: int = MAX_ANSWER_CHARS,
+        draft_delay: float = 1.0,
+        **kwargs: Any,
+    ):
         super().__init__(
             text[:limit], soft_wrap=True, show_line_numbers=False, tab_behavior="focus", **kwargs
         )
         self.limit = limit
+        self.draft_delay = draft_delay
+        self._changed_at = 0.0
+        self._draft_timer: Timer | None = None
         self._typed: list[str] = []  # keys read but not yet inserted
         self._typed_room = 0  # characters the pending keys may still add
         self._flush_scheduled = False
@@ -94,6 +119,32 @@ class AnswerArea(TextArea):
         return sum(len(document[row]) for row in range(document.line_count)) + max(
             0, document.line_count - 1
         )
+
+    # -- drafts ----------------------------------------------------------------------------
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        # One timer per rest, not per key: it re-arms itself while changes keep coming.
+        self._changed_at = monotonic()
+        if self._draft_timer is None:
+            self._draft_timer = self.set_timer(self.draft_delay, self._draft_rested)
+
+    def _draft_rested(self) -> None:
+        waited = monotonic() - self._changed_at
+        if waited < self.draft_delay:
+            self._draft_timer = self.set_timer(self.draft_delay - waited, self._draft_rested)
+            return
+        self._draft_timer = None
+        self.post_message(self.DraftDue(self))
+
+    def set_answer(self, text: str) -> None:
+        """Show `text` (a restored draft, or "" for the next question) without it counting as
+        a change to keep: nothing typed, nothing to save."""
+        self._typed.clear()
+        self._flush_scheduled = False
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+            self._draft_timer = None
+        with self.prevent(TextArea.Changed):
+            self.load_text(text[: self.limit])
 
     # -- paste and blur --------------------------------------------------------------------
     async def _on_paste(self, event: events.Paste) -> None:
