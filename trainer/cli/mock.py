@@ -105,7 +105,6 @@ def run(args: argparse.Namespace) -> int:
 def _plain(args: argparse.Namespace, config) -> int:
     from trainer.study.mock_plain import run_plain
     from trainer.study.service import StudyService
-    from trainer.study.settings import SettingsError
 
     service = StudyService(load_bank(args), open_store(args))
     unfinished = service.unfinished_mock()
@@ -114,10 +113,9 @@ def _plain(args: argparse.Namespace, config) -> int:
         print(f"Discarded the unfinished mock of {unfinished['started_at'][:16]}.")
         unfinished = None
     if args.resume:
-        try:
-            session = service.resume_mock(unfinished)
-        except SettingsError:
-            raise CliError("mock: there is no unfinished mock to resume") from None
+        if not unfinished:
+            raise CliError("mock: there is no unfinished mock to resume")
+        session = service.resume_mock(unfinished)
         print(
             f"Resuming the mock of {unfinished['started_at'][:16]} "
             f"({unfinished['answered']} answered)."

@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trainer.content.models import LoadError
+
+RecordT = TypeVar("RecordT")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -188,10 +191,10 @@ class NodeReader:
         return tuple(values)
 
     def records(
-        self, node: Node, field: str, what: str, read: Callable[[Node, str], object | None]
-    ) -> list[object]:
+        self, node: Node, field: str, what: str, read: Callable[[Node, str], RecordT | None]
+    ) -> list[RecordT]:
         """Read each item of a list with `read(item_node, field_name)`, skipping failures."""
-        out = []
+        out: list[RecordT] = []
         for index, item in enumerate(self.sequence(node, field, what)):
             record = read(item, f"{field}[{index}]")
             if record is not None:

@@ -63,7 +63,8 @@ def measure(bank, items: list[dict], grade) -> Agreement:
         scores.append(score)
         by_card[item["card"]].append((item["grade"], score))
     pairs = concordant = 0
-    tied, reversed_ = [], []
+    tied: list[tuple[str, int, int, int, int]] = []
+    reversed_: list[tuple[str, int, int, int, int]] = []
     for card, rows in by_card.items():
         for i, (ga, sa) in enumerate(rows):
             for gb, sb in rows[i + 1 :]:

@@ -92,7 +92,12 @@ class GradeResult(NamedTuple):
             "card": self.card_id,
             "score": self.score,
             "matched": [
-                {"point": p.text, "weight": p.weight, "phrase": p.phrase, "span": list(p.span)}
+                {
+                    "point": p.text,
+                    "weight": p.weight,
+                    "phrase": p.phrase,
+                    "span": list(p.span or ()),
+                }
                 for p in self.matched
             ],
             "missed": [{"point": p.text, "weight": p.weight} for p in self.missed],

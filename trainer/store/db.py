@@ -11,7 +11,7 @@ import json
 import shutil
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,6 +34,13 @@ class StoreUnavailable(StoreError):
 class StoreWriteError(StoreError):
     """A write failed (disk full, read-only, locked): nothing was committed. The caller keeps
     what the user typed (a draft) and tells them; the file is untouched."""
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The row id an INSERT just gave (always set after one)."""
+    row_id = cursor.lastrowid
+    assert row_id is not None
+    return row_id
 
 
 def now_utc() -> datetime:
@@ -160,7 +167,7 @@ class Store:
                 "INSERT INTO sessions(mode, started_at) VALUES (?, ?)",
                 (mode, iso(when or now_utc())),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def end_session(self, session_id: int, summary: dict, when: datetime | None = None) -> None:
         with self._tx() as db:
@@ -192,7 +199,7 @@ class Store:
         score: int,
         matched: list[str],
         missed: list[str],
-        red_flags: list[str] = (),
+        red_flags: Sequence[str] = (),
         rating: int | None = None,
         session_id: int | None = None,
         when: datetime | None = None,
@@ -218,7 +225,7 @@ class Store:
                 ),
             )
             self._count_attempt(db, card_id, score, matched, missed, created, local_day(moment))
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     @staticmethod
     def _count_attempt(db, card_id, score, matched, missed, created, day) -> None:
@@ -311,7 +318,7 @@ class Store:
                 "scenarios = scenarios + 1",
                 (local_day(moment),),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def scenario_bests(self) -> dict[str, tuple[int, int]]:
         """scenario id -> (best score, times played)."""
@@ -327,7 +334,7 @@ class Store:
                 "INSERT INTO mocks(status, config, started_at) VALUES ('running', ?, ?)",
                 (json.dumps(config), iso(when or now_utc())),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def record_mock_answer(
         self,
@@ -478,7 +485,7 @@ class Store:
                 "reviews = reviews + 1",
                 (day,),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def undo_review(self, review_id: int) -> str | None:
         """Put the card's schedule back as it was before this review; the card id, or None."""

@@ -32,7 +32,7 @@ class FlashcardSession:
         self.position = 0
         self.flipped = False
         self.history: list[tuple[int, str, int | None, int]] = []  # position, card, review, rating
-        self.session_id = store.start_session("cram" if self.cram else "flashcards")
+        self.session_id: int | None = store.start_session("cram" if self.cram else "flashcards")
         self.counts = dict.fromkeys(RATINGS, 0)
 
     @property

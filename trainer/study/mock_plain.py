@@ -82,6 +82,7 @@ def run_plain(
             print("\nTime is up for the whole mock.", file=out)
             break
         card = session.current
+        assert card is not None  # not done
         session.begin_question()
         print(
             f"\nQuestion {session.position + 1} of {len(session.cards)} [{card.category}] "

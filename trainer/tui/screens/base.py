@@ -4,24 +4,19 @@ screen is the one on top (Textual's dismiss pops whatever is on top of the stack
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
+from textual import getters
 from textual.screen import ModalScreen, Screen
 
 from trainer.store.db import StoreWriteError
-
-if TYPE_CHECKING:
-    from trainer.tui.app import TrainerApp
+from trainer.tui.app import TrainerApp
 
 ResultT = TypeVar("ResultT")
 
 
 class TypedApp:
-    """`self.app` typed as the TrainerApp (mixed into Screen and ModalScreen)."""
-
-    @property
-    def app(self) -> TrainerApp:
-        return cast("TrainerApp", super().app)  # type: ignore[misc]
+    """What every screen of the app shares (mixed into Screen and ModalScreen)."""
 
     def write_failed(self, error: StoreWriteError, kept: str = "") -> None:
         """Say, in one line, that a write failed and what was kept."""
@@ -59,6 +54,10 @@ class TypedApp:
 class TrainerScreen(TypedApp, Screen[ResultT]):
     """A full screen of the app."""
 
+    app = getters.app(TrainerApp)
+
 
 class TrainerModal(TypedApp, ModalScreen[ResultT]):
     """A dialog over a screen of the app."""
+
+    app = getters.app(TrainerApp)

@@ -163,12 +163,13 @@ class IncidentScreen(TrainerScreen[Debrief]):
 
         if not typed or not typed.strip():
             return
-        candidates = [a for a in self.simulation.available() if a.promql]
+        candidates = [(a.promql, a) for a in self.simulation.available() if a.promql]
         if not candidates:
             self._log(literal("No PromQL look-up is available right now.", "yellow"))
             return
         verdicts = sorted(
-            ((compare(a.promql, typed), a) for a in candidates), key=lambda pair: -pair[0].score
+            ((compare(query, typed), a) for query, a in candidates),
+            key=lambda pair: -pair[0].score,
         )
         best, action = verdicts[0]
         if best.verdict == "correct":

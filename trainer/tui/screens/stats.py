@@ -130,10 +130,10 @@ class StatsScreen(TrainerScreen[None]):
         if progress.drills:
             results.append("\nQuery drills ", style="bold")
             results.append("(attempts, average score)\n", style="dim")
-            for kind, (count, average) in progress.drills.items():
+            for kind, (count, drill_average) in progress.drills.items():
                 results.append_text(
                     join(
-                        Text(f"{average:>5.0f}/100 ", style=score_style(average)),
+                        Text(f"{drill_average:>5.0f}/100 ", style=score_style(drill_average)),
                         literal(f" x{count}  {kind}\n"),
                     )
                 )
