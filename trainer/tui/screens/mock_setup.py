@@ -10,6 +10,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Sele
 from trainer.content.models import CATEGORIES
 from trainer.study.settings import SettingsError, minutes_as_seconds
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.text import literal
 from trainer.tui.widgets.form_error import FormError
 
 LENGTHS = [("3 questions", 3), ("5 questions", 5), ("10 questions", 10), ("15 questions", 15)]
@@ -53,7 +54,7 @@ class MockSetupScreen(TrainerScreen[None]):
                     yield Input("", type="number", id="total")
             yield Label("Troubleshooting walk-through in the middle (optional)")
             yield Select(
-                [(s.title, s.id) for s in scenarios.values()], prompt="None", id="scenario"
+                [(literal(s.title), s.id) for s in scenarios.values()], prompt="None", id="scenario"
             )
             yield Checkbox("Practice: show feedback after each answer", id="practice")
             yield FormError(id="setup-error")

@@ -11,6 +11,7 @@ from textual.widgets.selection_list import Selection
 from trainer.content.models import CATEGORIES
 from trainer.study.settings import SettingsError, whole_number
 from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.text import literal
 from trainer.tui.widgets.form_error import FormError
 
 # The form's words for each setting the core checks.
@@ -45,7 +46,7 @@ class QuizSetupScreen(TrainerScreen[None]):
             yield SelectionList[str](
                 *(
                     Selection(
-                        f"{name} ({len(bank.cards_in(name))} cards)",
+                        literal(f"{name} ({len(bank.cards_in(name))} cards)"),
                         name,
                         not self.preselected or name in self.preselected,
                     )

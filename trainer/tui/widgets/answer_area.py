@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import TextArea
 
 from trainer.grading.concepts import MAX_ANSWER_CHARS
+from trainer.tui.text import printable
 
 # Keys inserted as text besides the printable ones (Textual names Return "enter").
 INSERTED_KEYS = {"enter": "\n"}
@@ -59,7 +60,11 @@ class AnswerArea(TextArea):
         **kwargs: Any,
     ):
         super().__init__(
-            text[:limit], soft_wrap=True, show_line_numbers=False, tab_behavior="focus", **kwargs
+            printable(text)[:limit],
+            soft_wrap=True,
+            show_line_numbers=False,
+            tab_behavior="focus",
+            **kwargs,
         )
         self.limit = limit
         self.draft_delay = draft_delay
@@ -144,7 +149,7 @@ class AnswerArea(TextArea):
             self._draft_timer.stop()
             self._draft_timer = None
         with self.prevent(TextArea.Changed):
-            self.load_text(text[: self.limit])
+            self.load_text(printable(text)[: self.limit])
 
     # -- paste and blur --------------------------------------------------------------------
     async def _on_paste(self, event: events.Paste) -> None:
@@ -161,6 +166,14 @@ class AnswerArea(TextArea):
                 timeout=6,
                 markup=False,
             )
+            return
+        text = printable(event.text.replace("\r\n", "\n"))
+        if text != event.text and not self.read_only:
+            # Control characters (a terminal escape sequence) never reach the box.
+            event.prevent_default()
+            event.stop()
+            if result := self._replace_via_keyboard(text, start, end):
+                self.move_cursor(result.end_location)
 
     def _on_blur(self, event: events.Blur) -> None:
         self.flush_typed()  # then TextArea's own handler runs
