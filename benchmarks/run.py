@@ -234,7 +234,9 @@ else:
 
     def mounted(screen):
         original(screen)
-        screen.app.exit()
+        # Exit once the mount's messages are handled: the home screen is the first screen of
+        # its mode, mounted while the app itself is still composing.
+        screen.app.call_later(screen.app.exit)
     HomeScreen.on_mount = mounted
 app.run(headless=True)
 print((time.perf_counter() - t0) * 1000)

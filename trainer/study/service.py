@@ -16,24 +16,28 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.content.models import CATEGORIES, Bank, Card
 from trainer.registry import DRILL_KINDS
-from trainer.scenarios.engine import Simulation, Step
-from trainer.scenarios.models import Scenario
-from trainer.scenarios.scoring import Debrief
 from trainer.store.db import Store, StoreWriteError, now_utc
 from trainer.study import drafts as draft_keys
 from trainer.study import settings
 from trainer.study.drafts import DraftBook
-from trainer.study.drill_session import DrillSession
-from trainer.study.drills import DrillResult
-from trainer.study.flashcards import FlashcardSession
-from trainer.study.mock import MockAnswer, MockConfig, MockSession
-from trainer.study.quiz import Answered, QuizOptions, QuizSession, choose_cards
 from trainer.study.scheduler import Scheduler
 from trainer.study.settings import SettingsError
+
+# The session modules are imported by the methods that start them: the grader behind them
+# (rapidfuzz) costs ~15 ms, which the app's start-up to the home screen does not need.
+if TYPE_CHECKING:
+    from trainer.scenarios.engine import Simulation, Step
+    from trainer.scenarios.models import Scenario
+    from trainer.scenarios.scoring import Debrief
+    from trainer.study.drill_session import DrillSession
+    from trainer.study.drills import DrillResult
+    from trainer.study.flashcards import FlashcardSession
+    from trainer.study.mock import MockAnswer, MockConfig, MockSession
+    from trainer.study.quiz import Answered, QuizOptions, QuizSession
 
 NOTES, WRITEUP = "notes", "writeup"  # the two drafts of a scenario
 
@@ -79,6 +83,8 @@ class StudyService:
 
     # -- quiz ------------------------------------------------------------------------------
     def start_quiz(self, options: QuizOptions) -> QuizSession:
+        from trainer.study.quiz import QuizSession, choose_cards
+
         cards = choose_cards(self.bank, self.store, options)
         if not cards:
             raise SettingsError("cards", "no cards match those choices")
@@ -127,6 +133,8 @@ class StudyService:
         self, cram: bool = False, card_ids: Iterable[str] | None = None
     ) -> FlashcardSession:
         """Due and new cards, or (cram) the given cards or all of them shuffled."""
+        from trainer.study.flashcards import FlashcardSession
+
         cards: list[Card] | None = None
         if card_ids is not None:
             cards = [self.bank.cards[c] for c in card_ids if c in self.bank.cards]
@@ -150,6 +158,8 @@ class StudyService:
 
     # -- drills ----------------------------------------------------------------------------
     def start_drills(self, kind: str) -> DrillSession:
+        from trainer.study.drill_session import DrillSession
+
         if kind not in DRILL_KINDS:
             raise SettingsError("kind", f"must be one of {', '.join(DRILL_KINDS)}")
         session = DrillSession(self.bank, self.store, self.scheduler, kind, clock=self.clock)
@@ -175,6 +185,8 @@ class StudyService:
         return self.store.unfinished_mock()
 
     def start_mock(self, config: MockConfig) -> MockSession:
+        from trainer.study.mock import MockSession
+
         return MockSession.start(
             self.bank,
             self.store,
@@ -185,6 +197,8 @@ class StudyService:
 
     def resume_mock(self, unfinished: dict | None = None) -> MockSession:
         """The unfinished mock, carried on where it stopped (SettingsError if there is none)."""
+        from trainer.study.mock import MockSession
+
         unfinished = unfinished or self.unfinished_mock()
         if unfinished is None:
             raise SettingsError("mock", "there is no unfinished mock to resume")
@@ -261,6 +275,8 @@ class StudyService:
         return self._scenarios[1]
 
     def start_scenario(self, scenario_id: str) -> ScenarioRun:
+        from trainer.scenarios.engine import Simulation
+
         scenario = self.scenarios().get(scenario_id)
         if scenario is None:
             raise SettingsError("scenario", f"unknown scenario {scenario_id!r}")

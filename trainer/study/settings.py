@@ -6,10 +6,13 @@ can say it in its own words (`--total-time` on the command line, "Minutes in all
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from trainer.content.models import Bank
-from trainer.study.mock import MockConfig
-from trainer.study.quiz import ORDERS, QuizOptions, tags_of
+
+if TYPE_CHECKING:  # imported where used: the session modules load the grader
+    from trainer.study.mock import MockConfig
+    from trainer.study.quiz import QuizOptions
 
 MOCK_QUESTIONS = (1, 30)
 MIN_SECONDS = 10  # per question and in all: less is no answer at all
@@ -66,6 +69,8 @@ def mock_config(
 ) -> MockConfig:
     """A mock's configuration, or SettingsError: 1-30 questions, at least 10 seconds a
     question, and a total that leaves room for at least one question."""
+    from trainer.study.mock import MockConfig
+
     low, high = MOCK_QUESTIONS
     if not low <= questions <= high:
         raise SettingsError("questions", f"must be from {low} to {high}")
@@ -109,6 +114,8 @@ def quiz_options(
     seed: int | None = None,
 ) -> QuizOptions:
     """A quiz's options, or SettingsError: known categories and tags, 1-1000 cards."""
+    from trainer.study.quiz import ORDERS, QuizOptions, tags_of
+
     chosen = tuple(categories)
     known_categories = {c.category for c in bank.cards.values()}
     unknown = [c for c in chosen if c not in known_categories]

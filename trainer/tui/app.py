@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -22,9 +22,11 @@ from textual.screen import Screen
 from trainer.content.models import CATEGORIES, Bank
 from trainer.registry import HOME_MODE, MODES, MODES_BY_ID, Mode
 from trainer.store.db import Store, StoreWriteError, now_utc
-from trainer.study.quiz import QuizOptions
 from trainer.study.service import StudyService
 from trainer.study.settings import SettingsError
+
+if TYPE_CHECKING:
+    from trainer.study.quiz import QuizOptions
 
 
 def screen_factory(mode: Mode, **options: Any) -> Callable[[], Screen]:
@@ -226,6 +228,8 @@ class TrainerApp(App[int]):
 
     # -- the command palette ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        from trainer.study.quiz import QuizOptions
+
         yield from super().get_system_commands(screen)
         yield SystemCommand("Home", HOME_MODE.description, self.go_home)
         for mode in MODES:

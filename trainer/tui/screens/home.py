@@ -64,6 +64,8 @@ class HomeScreen(TrainerScreen[None]):
             self.app.offer_unfinished_mock()
 
     def on_screen_resume(self) -> None:
+        if not self.is_mounted:
+            return  # the first showing: on_mount draws it
         self.refresh_summary()
         modes = self.query_one("#modes", OptionList)
         highlighted = modes.highlighted
