@@ -35,9 +35,9 @@ class ConfirmLeaveScreen(TrainerModal[Choice]):
         if self.drafted:
             choices = join(
                 Text(" k ", style="bold reverse"),
-                " keep it as a draft and leave   ",
+                " keep it as a draft, and leave\n",
                 Text(" d ", style="bold reverse"),
-                " discard it   ",
+                " discard it, and leave\n",
                 Text(" s ", style="bold reverse"),
                 " stay",
             )
@@ -45,11 +45,11 @@ class ConfirmLeaveScreen(TrainerModal[Choice]):
         else:
             choices = join(
                 Text(" d ", style="bold reverse"),
-                " leave   ",
+                " leave\n",
                 Text(" s ", style="bold reverse"),
                 " stay",
             )
-            head = literal(f"Leaving {self.leaving}.\n\n")
+            head = literal(f"Leave {self.what}? Leaving {self.leaving}.\n\n")
         with Vertical(classes="dialog"):
             yield Static(join(head, choices), id="confirm-text")
 

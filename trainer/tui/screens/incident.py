@@ -233,7 +233,11 @@ class IncidentScreen(TrainerScreen[Debrief]):
             self._leave()
             return
         self.app.push_screen(
-            ConfirmLeaveScreen("this incident and your notes", "abandons it unscored", drafted),
+            ConfirmLeaveScreen(
+                "this incident and your notes" if drafted else "this incident",
+                "abandons it unscored",
+                drafted,
+            ),
             self._leave_chosen,
         )
 

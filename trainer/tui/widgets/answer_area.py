@@ -150,6 +150,7 @@ class AnswerArea(TextArea):
             self._draft_timer = None
         with self.prevent(TextArea.Changed):
             self.load_text(printable(text)[: self.limit])
+        self.move_cursor(self.document.end)  # carry on typing where the draft stopped
 
     # -- paste and blur --------------------------------------------------------------------
     async def _on_paste(self, event: events.Paste) -> None:
