@@ -258,3 +258,29 @@ def test_service_and_registry_do_not_import_textual():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_plain_mock_refuses_an_answer_over_the_limit(tmp_path):
+    from helpers import run_trainer
+
+    huge = "backoff " * 125_000  # 1,000,000 characters on one line
+    result = run_trainer(
+        "mock", "--plain", "--questions", "1", "--seed", "1", stdin=huge + "\n\n", home=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert "the limit is 20,000" in result.stdout
+    store = Store.open(tmp_path)
+    assert store.attempts() == []
+    answers = store.mock_answers(store.mock_history()[0]["id"])
+    assert [(a["outcome"], a["answer"]) for a in answers] == [("skipped", "")]
+
+
+def test_plain_mock_total_time_shorter_than_a_question_is_refused(tmp_path):
+    from helpers import run_trainer
+
+    result = run_trainer("mock", "--plain", "--total-time", "-5", home=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "sre-trainer: mock: --total-time must be at least one question's time (300 seconds)"
+    )
+    assert not (tmp_path / DB_NAME).exists() or Store.open(tmp_path).mock_history() == []

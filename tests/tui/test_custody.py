@@ -349,3 +349,19 @@ async def test_control_characters_never_reach_the_terminal(bank, data_dir, clock
         await pilot.press("ctrl+s")
         model = rendered(app.screen.query_one("#model"))
         assert "\x1b" not in model and "\x9b" not in model and "\x07" not in model
+
+
+async def test_an_unexpected_error_writes_what_was_typed_first(app, data_dir):
+    import pytest
+
+    def broken() -> None:
+        raise RuntimeError("a bug")
+
+    with pytest.raises(RuntimeError, match="a bug"):
+        async with app.run_test() as pilot:
+            quiz = await start_quiz(pilot)
+            await type_text(pilot, TYPED)  # within the draft's debounce: not yet on disk
+            quiz.action_submit = broken
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+    assert stored_drafts.load(Store.open(data_dir), "quiz:q01") == TYPED
