@@ -365,3 +365,28 @@ async def test_an_unexpected_error_writes_what_was_typed_first(app, data_dir):
             await pilot.press("ctrl+s")
             await pilot.pause()
     assert stored_drafts.load(Store.open(data_dir), "quiz:q01") == TYPED
+
+
+async def test_cramming_from_the_report_replaces_the_cram_mode_once(app, clock):
+    from trainer.tui.screens.flashcards import FlashcardScreen
+    from trainer.tui.screens.mock_report import MockReportScreen
+
+    async with app.run_test() as pilot:
+        await pilot.press("m")
+        app.start_mock(MockConfig(questions=2, seconds_per_question=60, seed=1))
+        await pilot.pause()
+        await pilot.press("ctrl+n", "ctrl+n")  # skip both: everything is left to study
+        await pilot.pause()
+        report = app.screen
+        assert isinstance(report, MockReportScreen)
+        wanted = [i["card_id"] for i in report.report["study_next"]]
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, FlashcardScreen) and app.current_mode == "cram"
+        assert app.screen.session.queue == wanted
+        await pilot.press("escape")  # the cram run ends; the next one is of every card
+        await pilot.press("c")
+        await pilot.pause()
+        assert len(app.screen.session.queue) == len(app.bank.cards)
+        await pilot.press("escape", "m")
+        assert app.screen is report  # the report waits in its mode until dismissed

@@ -222,10 +222,6 @@ class TrainerApp(App[int]):
         if report is not None:
             self.push_screen(MockReportScreen(report))
 
-    def scenarios(self) -> dict:
-        """The built-in scenarios, loaded on first use."""
-        return self.service.scenarios()
-
     # -- the command palette ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from trainer.study.quiz import QuizOptions
