@@ -801,28 +801,6 @@ def test_out_of_range_numbers_are_one_line_errors_and_store_nothing(args, isolat
     assert stored_answers(isolated_home) == answers
 
 
-def test_a_million_character_plain_mock_answer_is_cut_once_with_a_notice(isolated_home):
-    answer = ("I would roll back the deploy and check the dashboards. " * 20_000)[:1_000_000]
-    result = run_trainer(
-        "mock",
-        "--plain",
-        "--questions",
-        "1",
-        "--seed",
-        "3",
-        stdin=answer + "\n\n",
-        home=isolated_home,
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.count("only the first 20,000 were kept") == 1
-    connection = sqlite3.connect(isolated_home / DB_NAME)
-    stored = [row[0] for row in connection.execute("SELECT answer FROM attempts")]
-    in_mock = [row[0] for row in connection.execute("SELECT answer FROM mock_answers")]
-    connection.close()
-    assert [len(a) for a in stored] == [20_000] and [len(a) for a in in_mock] == [20_000]
-    assert stored[0] == answer[:20_000]
-
-
 def test_an_over_long_scenario_write_up_is_refused(tmp_path):
     writeup = write(tmp_path / "writeup.txt", "We rolled back the release. " * 5000)
     result = run_trainer(

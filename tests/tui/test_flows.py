@@ -316,7 +316,7 @@ async def test_typed_promql_reveals_scenario_evidence(app):
     from trainer.tui.screens.incident import IncidentScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
-        app.push_screen(IncidentScreen(app.scenarios()["nodejs-memory-leak"]))
+        app.push_screen(IncidentScreen(app.service.start_scenario("nodejs-memory-leak")))
         await pilot.pause()
         screen = app.screen
         look_up = next(a for a in screen.simulation.available() if a.promql)

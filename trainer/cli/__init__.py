@@ -142,7 +142,7 @@ def _say(line: str) -> None:
 def _silence_stdout() -> None:
     try:
         devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.__stdout__.fileno())
+        os.dup2(devnull, sys.__stdout__.fileno())  # type: ignore[union-attr]  # caught below
     except (OSError, AttributeError, ValueError):
         pass
 

@@ -74,49 +74,69 @@ def add_parser(commands) -> None:
     add_bank_options(mock)
 
 
-def run(args: argparse.Namespace) -> int:
-    from trainer.content.models import CATEGORIES
+# The settings a mock checks, as this command names them.
+FLAGS = {
+    "questions": "--questions",
+    "seconds_per_question": "--time-per-question",
+    "total_seconds": "--total-time",
+    "categories": "--categories",
+    "scenario": "--scenario",
+}
 
-    categories = tuple(c.strip() for c in (args.categories or "").split(",") if c.strip())
-    unknown = [c for c in categories if c not in CATEGORIES]
-    if unknown:
-        raise CliError(
-            f"mock: unknown category {unknown[0]!r}; expected one of {', '.join(CATEGORIES)}"
-        )
-    scenarios = None
+
+def _config(args: argparse.Namespace):
+    """The mock's configuration, checked by the core (one-line CliError naming the flag)."""
+    from trainer.content.models import CATEGORIES
+    from trainer.study.settings import SettingsError, mock_config
+
+    known_scenarios = None
     if args.scenario:
         from trainer.scenarios.loader import load_scenarios
 
-        scenarios = load_scenarios()[0]
-        if args.scenario not in scenarios:
-            raise CliError(
-                f"mock: unknown scenario {args.scenario!r} (see `sre-trainer scenario list`)"
-            )
+        known_scenarios = load_scenarios()[0]
+    try:
+        return mock_config(
+            questions=args.questions,
+            categories=(args.categories or "").split(","),
+            seconds_per_question=args.time_per_question,
+            total_seconds=args.total_time,
+            seed=args.seed,
+            practice=args.practice,
+            scenario=args.scenario,
+            known_categories=CATEGORIES,
+            known_scenarios=known_scenarios,
+        )
+    except SettingsError as exc:
+        hint = " (see `sre-trainer scenario list`)" if exc.setting == "scenario" else ""
+        raise CliError(f"mock: {FLAGS.get(exc.setting, exc.setting)} {exc.problem}{hint}") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    config = _config(args)
     if not args.plain:
         from trainer.cli import tui
 
         return tui.run(args, start="mock")
-    return _plain(args, categories, scenarios)
+    return _plain(args, config)
 
 
-def _plain(args: argparse.Namespace, categories: tuple[str, ...], scenarios: dict | None) -> int:
-    from trainer.study.mock import MockConfig, MockSession
+def _plain(args: argparse.Namespace, config) -> int:
     from trainer.study.mock_plain import run_plain
+    from trainer.study.service import StudyService
 
     if sys.stdin is None:
         # Checked before a mock is started or resumed: none is left running unanswered.
         raise CliError("mock: --plain reads the answers on stdin, which is closed")
-    bank = load_bank(args)
-    store = open_store(args)
-    unfinished = store.unfinished_mock()
+    service = StudyService(load_bank(args), open_store(args))
+    unfinished = service.unfinished_mock()
     if unfinished and args.discard:
-        MockSession.resume(bank, store, unfinished).discard()
+        service.discard_mock(unfinished)
         print(f"Discarded the unfinished mock of {unfinished['started_at'][:16]}.")
         unfinished = None
     if args.resume:
         if not unfinished:
             raise CliError("mock: there is no unfinished mock to resume")
-        session = MockSession.resume(bank, store, unfinished)
+        session = service.resume_mock(unfinished)
         print(
             f"Resuming the mock of {unfinished['started_at'][:16]} "
             f"({unfinished['answered']} answered)."
@@ -129,16 +149,7 @@ def _plain(args: argparse.Namespace, categories: tuple[str, ...], scenarios: dic
                 "--discard drops it.",
                 file=sys.stderr,
             )
-        config = MockConfig(
-            args.questions,
-            categories,
-            args.time_per_question,
-            args.total_time,
-            args.seed,
-            args.practice,
-            args.scenario,
-        )
-        session = MockSession.start(bank, store, config, scenarios=scenarios)
+        session = service.start_mock(config)
 
     def export(markdown: str) -> None:
         try:
@@ -148,7 +159,7 @@ def _plain(args: argparse.Namespace, categories: tuple[str, ...], scenarios: dic
             print(f"sre-trainer: cannot write {args.export}: {exc.strerror}", file=sys.stderr)
 
     try:
-        run_plain(session, write_report=export if args.export else None)
+        run_plain(service, session, write_report=export if args.export else None)
     except KeyboardInterrupt:
         print(
             "\nMock paused: every answer so far is saved. `sre-trainer mock --plain --resume` "

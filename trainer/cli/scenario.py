@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
 def _play(scenario, args: argparse.Namespace) -> int:
     from trainer.scenarios.engine import ActionError
     from trainer.scenarios.report import format_debrief
-    from trainer.scenarios.scoring import play_and_score
+    from trainer.study.service import StudyService
 
     if args.model_path:
         actions, cause, writeup = (
@@ -104,7 +104,7 @@ def _play(scenario, args: argparse.Namespace) -> int:
         if args.writeup_file is not None:
             writeup = _read_writeup(args.writeup_file)
     try:
-        debrief = play_and_score(scenario, actions, cause, writeup, hints=args.hints)
+        debrief = StudyService.play_scenario(scenario, actions, cause, writeup, hints=args.hints)
     except ActionError as exc:
         raise CliError(f"scenario: {exc}") from None
     if args.json:

@@ -28,7 +28,7 @@ def run(args: argparse.Namespace) -> int:
     from trainer.scenarios.validate import check
 
     if args.paths:
-        files = []
+        files: list[Path] = []
         for path in args.paths:
             files += yaml_files(path) if path.is_dir() else [path]
         bank = load_files([f for f in files if not is_scenario_file(f)], Bank())

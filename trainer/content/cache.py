@@ -265,10 +265,10 @@ def _bank(data) -> Bank:
     if type(aliases) is not dict:
         raise _Invalid("expected aliases")
     bank = Bank(
-        cards=_by_id(data.get("cards"), _card),
-        queries=_by_id(data.get("queries"), _query),
-        numbers=_by_id(data.get("numbers"), _number_card),
-        notes=_by_id(data.get("notes"), _note),
+        cards=_by_id(_list(data.get("cards")), _card),
+        queries=_by_id(_list(data.get("queries")), _query),
+        numbers=_by_id(_list(data.get("numbers")), _number_card),
+        notes=_by_id(_list(data.get("notes")), _note),
         aliases={_text(term): _texts(variants) for term, variants in aliases.items()},
     )
     bank.errors = [_error(e) for e in _list(data.get("errors"))]

@@ -146,7 +146,7 @@ class _FileReader(NodeReader):
             else []
         )
         note = self.optional_string(keys.get("reviewer_note"), f"{field}.reviewer_note")
-        if None in (card_id, category, question, answer):
+        if card_id is None or category is None or question is None or answer is None:
             return None
         return Card(
             card_id,
@@ -194,9 +194,14 @@ class _FileReader(NodeReader):
             return None
         threshold = self.optional_string(keys.get("threshold"), f"{field}.threshold")
         note = self.optional_string(keys.get("note"), f"{field}.note")
-        if len(values) < 5 or None in values.values():
+        query_id, group, measures, query = (
+            values.get(n) for n in ("id", "group", "measures", "query")
+        )
+        if query_id is None or group is None or kind is None or measures is None or query is None:
             return None
-        return Query(**values, threshold=threshold, note=note, source=self._position(node))
+        return Query(
+            query_id, group, kind, measures, query, threshold, note, source=self._position(node)
+        )
 
     def _number(self, node: Node, field: str) -> NumberCard | None:
         keys = self.mapping(
@@ -210,7 +215,9 @@ class _FileReader(NodeReader):
         unit = self.string(keys["unit"], f"{field}.unit")
         tolerance = self.number(keys["tolerance"], f"{field}.tolerance", minimum=0)
         explanation = self.optional_string(keys.get("explanation"), f"{field}.explanation")
-        if None in (card_id, question, value, unit, tolerance):
+        if card_id is None or question is None or value is None or unit is None:
+            return None
+        if tolerance is None:
             return None
         return NumberCard(
             card_id, question, value, unit, tolerance, explanation or "", self._position(node)
@@ -224,7 +231,7 @@ class _FileReader(NodeReader):
         section = self.string(keys["section"], f"{field}.section", ID_PATTERN)
         title = self.string(keys["title"], f"{field}.title")
         body = self.string(keys["body"], f"{field}.body")
-        if None in (card_id, section, title, body):
+        if card_id is None or section is None or title is None or body is None:
             return None
         return Note(card_id, section, title, body, self._position(node))
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TypeVar
 
 import yaml
 from yaml.events import AliasEvent
@@ -16,6 +17,8 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trainer.content.models import LoadError
 from trainer.safe_text import strip_controls
+
+RecordT = TypeVar("RecordT")
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -55,8 +58,8 @@ def compose(text: str, path: str, errors: list[LoadError]) -> Node | None:
                 errors.append(
                     LoadError(
                         path,
-                        mark.line + 1,
-                        mark.column + 1,
+                        mark.line + 1 if mark else 1,
+                        mark.column + 1 if mark else 1,
                         "",
                         f"alias *{alias.anchor} is not allowed in content files: write the "
                         "value out in full (aliases can expand without bound)",
@@ -298,10 +301,10 @@ class NodeReader:
         return tuple(values)
 
     def records(
-        self, node: Node, field: str, what: str, read: Callable[[Node, str], object | None]
-    ) -> list[object]:
+        self, node: Node, field: str, what: str, read: Callable[[Node, str], RecordT | None]
+    ) -> list[RecordT]:
         """Read each item of a list with `read(item_node, field_name)`, skipping failures."""
-        out = []
+        out: list[RecordT] = []
         for index, item in enumerate(self.sequence(node, field, what)):
             record = read(item, f"{field}[{index}]")
             if record is not None:

@@ -299,9 +299,10 @@ def _build(expr: Any) -> Node:
         return String(expr.val)
     if isinstance(expr, pp.SubqueryExpr):
         step = expr.step.total_seconds() if expr.step is not None else None
+        span = expr.range.total_seconds() if expr.range is not None else 0.0
         return Subquery(
             _build(expr.expr),
-            expr.range.total_seconds(),
+            span,
             step,
             _seconds(expr.offset),
             _at(expr.at),
@@ -712,7 +713,7 @@ class _Differ:
         if len(refs) == len(atts) == 2 and not ref.commutative:
             straight = self.diff(refs[0], atts[0]) + self.diff(refs[1], atts[1])
             hint = f"The operands of `{ref.op}` are the wrong way round."
-            swapped = (Diff("order", P_SWAPPED, hint),)
+            swapped: tuple[Diff, ...] = (Diff("order", P_SWAPPED, hint),)
             swapped += self.diff(refs[0], atts[1]) + self.diff(refs[1], atts[0])
             return min((straight, swapped), key=_cost)
         if len(refs) == len(atts) <= 4:

@@ -134,7 +134,7 @@ class _ScenarioReader(NodeReader):
                 f"unit, start, good_max or good_min}}; got {describe(node)}",
             )
             return []
-        signals = []
+        signals: list[Signal] = []
         for key_node, value in node.value:
             signal_id = self.string(key_node, "scenario.signals", SIGNAL_ID)
             if signal_id is None:
@@ -154,7 +154,7 @@ class _ScenarioReader(NodeReader):
             low = self.number(keys["good_min"], f"{field}.good_min") if "good_min" in keys else None
             if "good_max" not in keys and "good_min" not in keys:
                 self.error(value, field, "expected good_max or good_min (what healthy means)")
-            if any(v is None for v in (label, unit, start)):
+            if label is None or unit is None or start is None:
                 continue
             if any(s.id == signal_id for s in signals):
                 self.error(key_node, field, "duplicate signal")
@@ -180,13 +180,9 @@ class _ScenarioReader(NodeReader):
                 f"expected one of {', '.join(ACTION_KINDS)}; got {kind!r}",
             )
             kind = None
-        values = (
-            action_id,
-            self.string(keys["label"], f"{field}.label"),
-            kind,
-            self.integer(keys["minutes"], f"{field}.minutes", 0, 24 * 60),
-            self.string(keys["evidence"], f"{field}.evidence"),
-        )
+        label = self.string(keys["label"], f"{field}.label")
+        minutes = self.integer(keys["minutes"], f"{field}.minutes", 0, 24 * 60)
+        evidence = self.string(keys["evidence"], f"{field}.evidence")
         series = (
             self.records(keys["series"], f"{field}.series", "series", self._series)
             if "series" in keys
@@ -197,10 +193,16 @@ class _ScenarioReader(NodeReader):
             if "effects" in keys
             else []
         )
-        if any(v is None for v in values):
+        if action_id is None or label is None or kind is None:
+            return None
+        if minutes is None or evidence is None:
             return None
         return Action(
-            *values,
+            action_id,
+            label,
+            kind,
+            minutes,
+            evidence,
             command=self.optional_string(keys.get("command"), f"{field}.command"),
             series=tuple(series),
             requires=self.strings(keys["requires"], f"{field}.requires")
@@ -223,9 +225,10 @@ class _ScenarioReader(NodeReader):
         ]
         if len(points) < 2:
             self.error(keys["points"], f"{field}.points", "expected at least 2 numbers")
-        if name is None or None in points:
+        numbers = [p for p in points if p is not None]
+        if name is None or len(numbers) < len(points):
             return None
-        return Series(name, tuple(points))
+        return Series(name, tuple(numbers))
 
     def _changes(self, node: Node, field: str) -> tuple[tuple[str, float], ...]:
         if not isinstance(node, MappingNode):
@@ -284,19 +287,19 @@ class _ScenarioReader(NodeReader):
 
     def _check_ids(self, scenario: Scenario, keys: dict[str, Node], node: Node) -> None:
         """Duplicate ids, and the file name matching the id."""
-        for what, items, key in (
-            ("action", scenario.actions, "actions"),
-            ("cause", scenario.causes, "causes"),
+        for what, ids, key in (
+            ("action", [a.id for a in scenario.actions], "actions"),
+            ("cause", [c.id for c in scenario.causes], "causes"),
         ):
             seen: set[str] = set()
-            for index, item in enumerate(items):
-                if item.id in seen:
+            for index, item_id in enumerate(ids):
+                if item_id in seen:
                     self.error(
                         keys[key].value[index],
                         f"scenario.{key}[{index}].id",
-                        f"duplicate {what} id {item.id!r}",
+                        f"duplicate {what} id {item_id!r}",
                     )
-                seen.add(item.id)
+                seen.add(item_id)
         if scenario.id and Path(self.path).stem != scenario.id:
             self.error(
                 keys["id"],

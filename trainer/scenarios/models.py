@@ -3,8 +3,9 @@
 from typing import NamedTuple
 
 from trainer.content.models import RubricPoint
+from trainer.registry import ACTION_KINDS as KINDS
 
-ACTION_KINDS = ("diagnose", "mitigate", "rollback", "escalate", "communicate")
+ACTION_KINDS = tuple(KINDS)  # declared in trainer.registry
 DIFFICULTIES = ("easy", "medium", "hard")
 
 

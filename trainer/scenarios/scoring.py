@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from trainer.content.models import Card
 from trainer.grading.concepts import AnswerError, GradeResult, grade
+from trainer.registry import ACTION_KINDS
 from trainer.scenarios.engine import Simulation, play
 from trainer.scenarios.models import Scenario
 
 HINT_COST = 5
 HARM_COST = 30
 HARM_CAP = 40
-ACTING = ("mitigate", "rollback")
 EARLY_ROLLBACK_DIAGNOSTICS = 3  # mitigate_first: roll back within this many look-ups
 
 
@@ -188,12 +188,13 @@ def score(simulation: Simulation, root_cause: str | None, writeup: str = "") -> 
 
 
 def _looked_first(scenario: Scenario, taken: list[str]) -> Item:
-    acts = [i for i, a in enumerate(taken) if scenario.action(a).kind in ACTING]
+    kinds = [ACTION_KINDS[scenario.action(a).kind] for a in taken]
+    acts = [i for i, kind in enumerate(kinds) if kind.changes]
     first_act = acts[0] if acts else None
     if scenario.mitigate_first:
-        rollbacks = [i for i in acts if scenario.action(taken[i]).kind == "rollback"]
+        rollbacks = [i for i in acts if kinds[i].rolls_back]
         if rollbacks:
-            looked = sum(1 for a in taken[: rollbacks[0]] if scenario.action(a).kind == "diagnose")
+            looked = sum(1 for kind in kinds[: rollbacks[0]] if kind.looks)
             if looked <= EARLY_ROLLBACK_DIAGNOSTICS:
                 return Item(
                     "Mitigated first",
@@ -232,17 +233,17 @@ def _looked_first(scenario: Scenario, taken: list[str]) -> Item:
 
 
 def _communication(scenario: Scenario, taken: list[str]) -> Item:
-    kinds = [scenario.action(a).kind for a in taken]
-    model_kinds = [scenario.action(a).kind for a in scenario.model_path]
-    wants_escalation = "escalate" in model_kinds
+    kinds = [ACTION_KINDS[scenario.action(a).kind] for a in taken]
+    model_kinds = [ACTION_KINDS[scenario.action(a).kind] for a in scenario.model_path]
+    wants_escalation = any(kind.escalates for kind in model_kinds)
     points, notes = 0.0, []
-    if "communicate" in kinds:
+    if any(kind.tells for kind in kinds):
         points += 5 if wants_escalation else 10
         notes.append("status update sent")
     else:
         notes.append("no status update: stakeholders were left guessing")
     if wants_escalation:
-        if "escalate" in kinds:
+        if any(kind.escalates for kind in kinds):
             points += 5
             notes.append("escalated")
         else:

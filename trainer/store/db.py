@@ -19,7 +19,7 @@ import sqlite3
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -64,6 +64,13 @@ class StoreWriteError(StoreError):
 
 class _Damaged(Exception):
     """SQLite proved the file damaged; the message is its own word for how."""
+
+
+def inserted_id(cursor: sqlite3.Cursor) -> int:
+    """The row id an INSERT just gave (always set after one)."""
+    row_id = cursor.lastrowid
+    assert row_id is not None
+    return row_id
 
 
 def now_utc() -> datetime:
@@ -317,7 +324,7 @@ class Store:
                 "INSERT INTO sessions(mode, started_at) VALUES (?, ?)",
                 (mode, iso(when or now_utc())),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def end_session(self, session_id: int, summary: dict, when: datetime | None = None) -> None:
         with self._tx() as db:
@@ -349,7 +356,7 @@ class Store:
         score: int,
         matched: list[str],
         missed: list[str],
-        red_flags: list[str] = (),
+        red_flags: Sequence[str] = (),
         rating: int | None = None,
         session_id: int | None = None,
         when: datetime | None = None,
@@ -375,7 +382,7 @@ class Store:
                 ),
             )
             self._count_attempt(db, card_id, score, matched, missed, created, local_day(moment))
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     @staticmethod
     def _count_attempt(db, card_id, score, matched, missed, created, day) -> None:
@@ -468,7 +475,7 @@ class Store:
                 "scenarios = scenarios + 1",
                 (local_day(moment),),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def scenario_bests(self) -> dict[str, tuple[int, int]]:
         """scenario id -> (best score, times played)."""
@@ -484,7 +491,7 @@ class Store:
                 "INSERT INTO mocks(status, config, started_at) VALUES ('running', ?, ?)",
                 (json.dumps(config), iso(when or now_utc())),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def record_mock_answer(
         self,
@@ -635,7 +642,7 @@ class Store:
                 "reviews = reviews + 1",
                 (day,),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def undo_review(self, review_id: int) -> str | None:
         """Put the card's schedule back as it was before this review; the card id, or None."""

@@ -4,7 +4,8 @@
 `PRAGMA user_version`. Version 1 stored attempts, reviews and sessions; version 2 added the
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
 and backfills them from version 1's attempts; version 3 stores scenario results; version 4
-mock interviews and their answers.
+mock interviews and their answers; version 5 drafts (what is being typed, kept until it is
+submitted or discarded).
 """
 
 from __future__ import annotations
@@ -163,6 +164,15 @@ CREATE TABLE mock_answers (
 """
 
 
+SCHEMA_V5 = """
+CREATE TABLE drafts (
+    key TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -187,6 +197,10 @@ def _to_v4(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_V4)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4]
+def _to_v5(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_V5)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

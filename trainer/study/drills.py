@@ -5,16 +5,15 @@ from __future__ import annotations
 
 import random
 import re
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from trainer.content.models import Bank, Card, NumberCard, Query
 
-KINDS = {
-    "write": "Write it: the PromQL for a symptom",
-    "read": "Read it: what a query measures",
-    "metric": "Which metric: name it and its alert threshold",
-    "number": "Numbers: SLOs, budgets and thresholds",
-}
+if TYPE_CHECKING:
+    from trainer.grading.promql import QueryError
+from trainer.registry import DRILL_KINDS
+
+KINDS = {kind.id: kind.label for kind in DRILL_KINDS.values()}  # declared in trainer.registry
 WRITE_KINDS = ("promql",)
 READ_KINDS = ("promql", "custom-metric")
 METRIC_KINDS = ("cloudwatch-metric", "custom-metric")
@@ -43,7 +42,7 @@ class DrillResult(NamedTuple):
     verdict: str  # correct | partial | wrong | invalid
     score: int
     hints: tuple[str, ...]
-    error: object = None  # a promql.QueryError for a query that does not parse
+    error: QueryError | None = None  # why a query does not parse
 
     def to_json(self, drill_id: str) -> dict:
         return {

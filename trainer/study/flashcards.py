@@ -32,7 +32,7 @@ class FlashcardSession:
         self.position = 0
         self.flipped = False
         self.history: list[tuple[int, str, int | None, int]] = []  # position, card, review, rating
-        self.session_id = store.start_session("cram" if self.cram else "flashcards")
+        self.session_id: int | None = store.start_session("cram" if self.cram else "flashcards")
         self.counts = dict.fromkeys(RATINGS, 0)
 
     @property
@@ -75,12 +75,13 @@ class FlashcardSession:
         """Take back the last rating: the card comes back and its schedule is restored."""
         if not self.history:
             return None
-        position, card_id, review_id, rating = self.history.pop()
-        self.counts[rating] -= 1
+        position, card_id, review_id, rating = self.history[-1]
         if review_id is not None:
-            self.store.undo_review(review_id)
-            if self.queue[-1] == card_id and len(self.queue) - 1 > position:
-                self.queue.pop()  # the re-queued copy of an "Again"
+            self.store.undo_review(review_id)  # first: if it fails, nothing has changed
+        self.history.pop()
+        self.counts[rating] -= 1
+        if review_id is not None and self.queue[-1] == card_id and len(self.queue) - 1 > position:
+            self.queue.pop()  # the re-queued copy of an "Again"
         self.position = position
         self.flipped = True
         return self.current

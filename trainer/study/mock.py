@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from trainer.content.models import CATEGORIES, Bank, Card
-from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
+from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, check_answer, grade
 from trainer.grading.text import aliases_for
 from trainer.safe_text import strip_controls
 from trainer.store.db import Store, now_utc
@@ -130,6 +130,11 @@ class MockSession:
     clock: Callable[[], datetime] = now_utc
     answers: list[MockAnswer] = field(default_factory=list)
     question_started: datetime | None = None
+    paused_at: datetime | None = None  # the clock stands still while the mock is out of sight
+    report: dict | None = None  # once finished
+    # (position, text, attempt id) of an answer whose attempt was stored but whose mock answer
+    # was not (a failed write): a retry of the same text reuses the attempt.
+    _stored_attempt: tuple[int, str, int] | None = None
 
     # -- creating and resuming -------------------------------------------------------------
     @classmethod
@@ -198,11 +203,29 @@ class MockSession:
     def begin_question(self) -> None:
         """Start the current question's clock (call when it is shown)."""
         self.question_started = self.clock()
+        self.paused_at = None
+
+    def pause(self) -> None:
+        """Stop the clocks (the mock's screen is hidden); `unpause` carries on from here."""
+        if self.paused_at is None:
+            self.paused_at = self.clock()
+
+    def unpause(self) -> None:
+        if self.paused_at is None:
+            return
+        if self.question_started is not None:
+            self.question_started += self.clock() - self.paused_at
+        self.paused_at = None
+
+    @property
+    def paused(self) -> bool:
+        return self.paused_at is not None
 
     def elapsed(self) -> float:
         if self.question_started is None:
             return 0.0
-        return max(0.0, (self.clock() - self.question_started).total_seconds())
+        now = self.paused_at or self.clock()
+        return max(0.0, (now - self.question_started).total_seconds())
 
     def question_left(self) -> float:
         return self.config.seconds_per_question - self.elapsed()
@@ -231,23 +254,29 @@ class MockSession:
             if not timed_out:
                 raise AnswerError("the answer is empty: type an answer, or skip the question")
             return self._record(_unanswered(card, seconds, "timeout"), None)
-        # A pasted essay in a timed mock is cut to the limit rather than lost.
-        result = grade(card, text[:MAX_ANSWER_CHARS], aliases_for(self.bank.aliases))
+        if len(text) > MAX_ANSWER_CHARS:
+            if not timed_out:
+                check_answer(text)  # refused with the limit in the message
+            text = text[:MAX_ANSWER_CHARS]  # time is up: what fits is kept, never more
+        result = grade(card, text, aliases_for(self.bank.aliases))
         outcome = "timeout" if timed_out else "answered"
-        attempt_id = (
-            self.store.record_attempt(
-                card.id,
-                "mock",
-                text,
-                result.score,
-                [p.text for p in result.matched],
-                [p.text for p in result.missed],
-                [f.claim for f in result.red_flags],
-                when=self.clock(),
-            )
-            if not card.id.startswith(SCENARIO_PREFIX)
-            else None
-        )
+        attempt_id = None
+        if not card.id.startswith(SCENARIO_PREFIX):
+            stored = self._stored_attempt
+            if stored is not None and stored[:2] == (self.position, text):
+                attempt_id = stored[2]
+            else:
+                attempt_id = self.store.record_attempt(
+                    card.id,
+                    "mock",
+                    text,
+                    result.score,
+                    [p.text for p in result.matched],
+                    [p.text for p in result.missed],
+                    [f.claim for f in result.red_flags],
+                    when=self.clock(),
+                )
+                self._stored_attempt = (self.position, text, attempt_id)
         answer = MockAnswer(
             card, text, result.score, seconds, outcome, [p.text for p in result.missed], result
         )
@@ -274,15 +303,21 @@ class MockSession:
         )
         self.answers.append(answer)
         self.question_started = None
+        self.paused_at = None
+        self._stored_attempt = None
         return answer
 
     def finish(self) -> dict:
-        """Mark unreached questions, build and store the report."""
+        """Mark unreached questions, build and store the report (once: finishing again
+        returns it)."""
+        if self.report is not None:
+            return self.report
         while self.current is not None:
             self._record(_unanswered(self.current, 0.0, "not-reached"), None)
         history = self.store.mock_history()
         report = build_report(self, history)
         self.store.end_mock(self.mock_id, "complete", report, self.clock())
+        self.report = report
         return report
 
     def discard(self) -> None:

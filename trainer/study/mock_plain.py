@@ -10,11 +10,12 @@ import select
 import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
+from typing import TextIO, cast
 
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError
 from trainer.safe_text import SafeWriter
 from trainer.study.mock import MockSession, clock_text, report_markdown
+from trainer.study.service import StudyService
 
 
 class LineReader:
@@ -57,13 +58,14 @@ class LineReader:
 
 
 def run_plain(
+    service: StudyService,
     session: MockSession,
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     write_report: Callable[[str], None] | None = None,
 ) -> dict:
     """Ask every question, then print the report; returns the report."""
-    out = SafeWriter(out)  # questions and reports carry pack and user text
+    out = cast(TextIO, SafeWriter(out))  # questions and reports carry pack and user text
     reader = LineReader(stdin)
     config = session.config
     print(
@@ -83,6 +85,7 @@ def run_plain(
             print("\nTime is up for the whole mock.", file=out)
             break
         card = session.current
+        assert card is not None  # not done
         session.begin_question()
         print(
             f"\nQuestion {session.position + 1} of {len(session.cards)} [{card.category}] "
@@ -93,14 +96,17 @@ def run_plain(
         print("> ", end="", file=out, flush=True)
         text, timed_out, ended = _read_answer(reader, session)
         if len(text) > MAX_ANSWER_CHARS:
+            # Refused, as in the app (whose box never holds more): a spoken answer is far
+            # shorter, and a paste this size is a mistake rather than an answer.
             print(
-                f"\n(your answer was over {MAX_ANSWER_CHARS:,} characters: only the first "
-                f"{MAX_ANSWER_CHARS:,} were kept)",
+                f"\n(the answer is over {MAX_ANSWER_CHARS:,} characters; the limit is "
+                f"{MAX_ANSWER_CHARS:,}: refused, and the question is skipped)",
                 file=out,
             )
-            text = text[:MAX_ANSWER_CHARS]
+            service.skip_question(session)
+            continue
         if text.strip() == "/skip":
-            session.skip()
+            service.skip_question(session)
             print("(skipped)", file=out)
             continue
         if not text.strip() and not timed_out:
@@ -108,13 +114,13 @@ def run_plain(
                 print("\n(end of input: the remaining questions are not reached)", file=out)
                 break
             print("(empty answer: skipped)", file=out)
-            session.skip()
+            service.skip_question(session)
             continue
         try:
-            answer = session.submit(text, timed_out=timed_out)
+            answer = service.submit_mock(session, text, timed_out=timed_out)
         except AnswerError as exc:
-            print(f"({exc})", file=out)
-            session.skip()
+            print(f"({exc}: skipped)", file=out)
+            service.skip_question(session)
             continue
         if timed_out:
             print("\n(time is up: your answer so far was submitted)", file=out)
@@ -127,7 +133,7 @@ def run_plain(
             print("\n(end of input)", file=out)
             if not session.done:
                 break
-    report = session.finish()
+    report = service.finish_mock(session)
     markdown = report_markdown(report)
     print("\n" + markdown, file=out)
     if write_report is not None:

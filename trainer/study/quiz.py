@@ -53,11 +53,18 @@ class Answered:
     result: GradeResult
     attempt_id: int
     rating: int
+    review_id: int | None = None  # the schedule review its rating made, once rated
+    index: int = 0  # the card's place in the quiz
 
 
 @dataclass
 class QuizSession:
-    """One run through a list of cards. `submit` grades and stores; `rate` feeds the schedule."""
+    """One run through a list of cards. `submit` grades and stores; `rate` feeds the schedule.
+
+    Both are idempotent per card: submitting the current card again (a key pressed twice)
+    returns the stored answer, and rating an answer again replaces its review. Answering a card
+    afresh is a deliberate `retry`.
+    """
 
     bank: Bank
     store: Store
@@ -71,6 +78,7 @@ class QuizSession:
 
     def __post_init__(self) -> None:
         self.aliases = aliases_for(self.bank.aliases)
+        self._retrying = False
         self.session_id = self.store.start_session(self.mode, self.clock())
 
     @property
@@ -81,11 +89,21 @@ class QuizSession:
     def done(self) -> bool:
         return self.index >= len(self.cards)
 
+    @property
+    def submitted(self) -> Answered | None:
+        """The current card's stored answer, if it has one (until a retry)."""
+        if self.answered and self.answered[-1].index == self.index and not self._retrying:
+            return self.answered[-1]
+        return None
+
     def submit(self, answer: str) -> Answered:
-        """Grade the answer to the current card and commit the attempt (AnswerError if empty)."""
+        """Grade the answer to the current card and commit the attempt (AnswerError if empty).
+        The card already answered: its stored answer, nothing stored again."""
         card = self.current
         if card is None:
             raise IndexError("the quiz is over")
+        if self.submitted is not None:
+            return self.submitted
         check_answer(answer)
         result = grade(card, answer, self.aliases)
         attempt_id = self.store.record_attempt(
@@ -99,18 +117,32 @@ class QuizSession:
             session_id=self.session_id,
             when=self.clock(),
         )
-        answered = Answered(card, answer, result, attempt_id, suggested_rating(result.score))
+        answered = Answered(
+            card, answer, result, attempt_id, suggested_rating(result.score), index=self.index
+        )
         self.answered.append(answered)
+        self._retrying = False
         return answered
 
+    def retry(self) -> None:
+        """Answer the current card again: the next submit is a new attempt."""
+        self._retrying = True
+
     def rate(self, answered: Answered, rating: int) -> None:
-        """Save the (possibly changed) rating: on the attempt and in the card's schedule."""
-        answered.rating = rating
+        """Save the (possibly changed) rating: on the attempt and in the card's schedule. A
+        second rating of the same answer replaces the first review rather than adding one."""
+        if answered.review_id is not None and answered.rating == rating:
+            return
         self.store.set_attempt_rating(answered.attempt_id, rating)
-        self.scheduler.review(answered.card.id, rating, self.session_id)
+        if answered.review_id is not None:
+            self.store.undo_review(answered.review_id)
+            answered.review_id = None
+        answered.review_id = self.scheduler.review(answered.card.id, rating, self.session_id)
+        answered.rating = rating
 
     def next(self) -> Card | None:
         self.index += 1
+        self._retrying = False
         return self.current
 
     def summary(self) -> dict:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
+from typing import Any
 
 from trainer.store.db import Store, iso, local_day, now_utc
 
@@ -61,7 +62,7 @@ class Scheduler:
         self.store = store
         self.clock = clock
         self.fuzzing = fuzzing
-        self._fsrs = None
+        self._fsrs: Any = None
 
     @property
     def fsrs(self):

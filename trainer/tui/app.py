@@ -1,34 +1,43 @@
-"""The Textual app: holds the core objects (bank, store, scheduler) and switches screens.
+"""The Textual app: holds the core objects (bank, store, the study service) and gives each
+study mode its own Textual mode, so modes never stack: a mock stays in its own screen stack
+(its clocks paused) while Stats is open, and comes back as it was.
 
-Screens only display and dispatch; grading, scheduling and storage live in the core packages.
+Screens only display and dispatch; sessions, grading, scheduling and storage live in the core,
+reached through `self.service`.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
 from trainer.content.models import CATEGORIES, Bank
-from trainer.store.db import Store, now_utc
-from trainer.study.scheduler import Scheduler
+from trainer.registry import HOME_MODE, MODES, MODES_BY_ID, Mode
+from trainer.store.db import Store, StoreWriteError, now_utc
+from trainer.study.service import StudyService
+from trainer.study.settings import SettingsError
 
-MODES = (
-    # key, name, description
-    ("q", "Quiz", "Type answers, graded against interviewer rubrics"),
-    ("f", "Flashcards", "Flip, rate yourself, spaced repetition (FSRS)"),
-    ("c", "Cram", "Practise any cards without touching the schedule"),
-    ("s", "Scenarios", "Work a simulated incident from page to debrief"),
-    ("m", "Mock interview", "Timed questions and an honest report"),
-    ("d", "Query drills", "Write and read PromQL, name metrics, numbers to know"),
-    ("t", "Stats", "Progress, mastery, most-missed points"),
-    ("n", "Study notes", "The guide's talking points, dashboards and next steps"),
-)
+if TYPE_CHECKING:
+    from trainer.study.quiz import QuizOptions
+
+
+def screen_factory(mode: Mode, **options: Any) -> Callable[[], Screen]:
+    """Builds the first screen of `mode`, importing its module only when the mode opens."""
+
+    def build() -> Screen:
+        module, name = mode.screen.split(":")
+        screen_class = getattr(importlib.import_module(module), name)
+        return screen_class(**{**dict(mode.options), **options})
+
+    return build
 
 
 class TrainerApp(App[int]):
@@ -38,6 +47,8 @@ class TrainerApp(App[int]):
     TITLE = "sre-trainer"
     SUB_TITLE = "SRE interview practice"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    MODES = {mode.id: screen_factory(mode) for mode in (HOME_MODE, *MODES)}
+    DEFAULT_MODE = HOME_MODE.id
 
     def __init__(
         self,
@@ -52,17 +63,20 @@ class TrainerApp(App[int]):
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.scheduler = Scheduler(store, clock=clock, fuzzing=fuzzing)
-        self._scenarios = None  # loaded on first use
+        self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing)
+        self.scheduler = self.service.scheduler
 
     def on_mount(self) -> None:
-        from trainer.tui.screens.home import HomeScreen
-
-        self.push_screen(HomeScreen())
-        if self.start_mode == "mock":
-            self.open_mock_setup()
+        if self.start_mode is not None:
+            self.open_mode(self.start_mode)
         if self.store.notice:
-            self.notify(self.store.notice, title="Progress file", severity="warning", timeout=20)
+            self.notify(
+                self.store.notice,
+                title="Progress file",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
         if self.bank.errors:
             first = str(self.bank.errors[0])
             more = f" (+{len(self.bank.errors) - 1} more)" if len(self.bank.errors) > 1 else ""
@@ -74,135 +88,148 @@ class TrainerApp(App[int]):
                 markup=False,
             )
 
-    # -- navigation used by screens and the command palette ----------------------------------
-    def open_mode(self, key: str) -> None:
-        actions = {
-            "q": self.open_quiz_setup,
-            "f": self.open_flashcards,
-            "c": partial(self.open_flashcards, cram=True),
-            "t": self.open_stats,
-            "s": self.open_scenarios,
-            "m": self.open_mock_setup,
-            "d": self.open_drills,
-            "n": self.open_notes,
-        }
-        actions[key]()
-
-    def open_quiz_setup(self, categories: Iterable[str] = ()) -> None:
-        from trainer.tui.screens.quiz_setup import QuizSetupScreen
-
-        self.push_screen(QuizSetupScreen(tuple(categories)))
-
-    def start_quiz(self, options) -> None:
-        """Start a quiz with these `QuizOptions`."""
-        from trainer.study.quiz import QuizSession, choose_cards
-        from trainer.tui.screens.quiz import QuizScreen
-
-        cards = choose_cards(self.bank, self.store, options)
-        if not cards:
-            self.notify("No cards match those choices.", severity="warning")
-            return
-        session = QuizSession(self.bank, self.store, self.scheduler, cards, clock=self.clock)
-        self.push_screen(QuizScreen(session))
-
-    def open_flashcards(self, cram: bool = False, card_ids: list[str] | None = None) -> None:
-        from trainer.study.flashcards import FlashcardSession
-        from trainer.tui.screens.flashcards import FlashcardScreen
-
-        cards = None
-        if card_ids:
-            cards = [self.bank.cards[c] for c in card_ids if c in self.bank.cards]
-        elif cram:
-            import random
-
-            cards = list(self.bank.cards.values())
-            random.shuffle(cards)
-        session = FlashcardSession(self.bank, self.store, self.scheduler, cram_cards=cards)
-        self.push_screen(FlashcardScreen(session))
-
-    def scenarios(self) -> dict:
-        """The built-in scenarios, loaded on first use."""
-        if self._scenarios is None:
-            from trainer.scenarios.loader import load_scenarios
-
-            self._scenarios = load_scenarios()
-        return self._scenarios[0]
-
-    def open_scenarios(self) -> None:
-        from trainer.tui.screens.scenario_picker import ScenarioPickerScreen
-
-        scenarios = self.scenarios()
-        errors = self._scenarios[1]
-        if not scenarios:
-            self.notify("No scenarios could be loaded.", severity="error")
-            return
-        self.push_screen(ScenarioPickerScreen(scenarios, errors))
-
-    def open_mock_setup(self, ask_resume: bool = True) -> None:
-        """The mock set-up; first the offer to resume a mock left unfinished, if there is one."""
-        from trainer.tui.screens.mock_setup import MockSetupScreen
-        from trainer.tui.screens.resume_mock import ResumeMockScreen
-
-        unfinished = self.store.unfinished_mock() if ask_resume else None
-        if unfinished is not None:
-            self.push_screen(ResumeMockScreen(unfinished, then_setup=True))
-            return
-        self.push_screen(MockSetupScreen())
-
-    def start_mock(self, config) -> None:
-        """Start a mock with this `MockConfig`."""
-        from trainer.study.mock import MockSession
-        from trainer.tui.screens.mock import MockScreen
-
-        session = MockSession.start(
-            self.bank,
-            self.store,
-            config,
-            clock=self.clock,
-            scenarios=self.scenarios() if config.scenario else None,
-        )
-        self.switch_screen(MockScreen(session))
-
-    def resume_mock(self, unfinished: dict) -> None:
-        from trainer.study.mock import MockSession
-        from trainer.tui.screens.mock import MockScreen
-
-        session = MockSession.resume(self.bank, self.store, unfinished, clock=self.clock)
-        self.push_screen(MockScreen(session))
-
-    def open_drills(self, kind: str = "write") -> None:
-        from trainer.tui.screens.drills import DrillScreen
-
-        self.push_screen(DrillScreen(kind))
-
-    def open_notes(self) -> None:
-        from trainer.tui.screens.notes import NotesScreen
-
-        self.push_screen(NotesScreen())
-
-    def open_stats(self) -> None:
-        from trainer.tui.screens.stats import StatsScreen
-
-        self.push_screen(StatsScreen())
+    # -- modes -----------------------------------------------------------------------------
+    def open_mode(self, mode_id: str) -> None:
+        """Show a mode: as it was left if it is open (a quiz half answered), else fresh."""
+        self.switch_mode(mode_id)
+        if mode_id == "mock" and self.live_screen("mock", "MockScreen") is None:
+            self.offer_unfinished_mock(then_setup=True)
 
     def go_home(self) -> None:
-        """Back to the home screen, refreshed."""
-        from trainer.tui.screens.home import HomeScreen
-
-        while len(self.screen_stack) > 2:
-            self.pop_screen()
-        if isinstance(self.screen, HomeScreen):
-            self.screen.refresh_summary()
+        """Back to the home screen; every other mode keeps its stack as it is."""
+        self.switch_mode(HOME_MODE.id)
 
     def action_go_home(self) -> None:
         self.go_home()
 
+    def restart_mode(self, mode_id: str, **options: Any) -> None:
+        """Go home and let `mode_id` start afresh next time (its session is over), optionally
+        with other options for its first screen (cram these cards)."""
+        if self.current_mode == mode_id:
+            self.go_home()
+        self.remove_mode(mode_id)
+        self.add_mode(mode_id, screen_factory(MODES_BY_ID[mode_id], **options))
+
+    def live_screen(self, mode_id: str, class_name: str) -> Screen | None:
+        """The screen of that class in that mode's stack, if the mode holds one."""
+        try:
+            stack = self.get_screen_stack(mode_id)
+        except KeyError:
+            return None
+        return next((s for s in stack if type(s).__name__ == class_name), None)
+
+    def mode_in_progress(self, mode_id: str) -> bool:
+        """Whether the mode holds a session in progress (marked on the home screen)."""
+        try:
+            stack = self.get_screen_stack(mode_id)
+        except KeyError:
+            return False
+        return any(getattr(screen, "in_progress", False) for screen in stack)
+
+    def keep_drafts(self) -> None:
+        """Every open screen keeps what is typed in it as a draft (quitting, or a crash)."""
+        for mode_id in (HOME_MODE.id, *(mode.id for mode in MODES)):
+            try:
+                stack = self.get_screen_stack(mode_id)
+            except KeyError:
+                continue
+            for screen in stack:
+                keep = getattr(screen, "keep_draft", None)
+                if keep is not None:
+                    keep()
+
+    # -- starting sessions from anywhere (home, palette, stats, the mock report) -----------
+    def start_quiz(self, options: QuizOptions) -> None:
+        """Start a quiz in the Quiz mode; one already running is shown instead."""
+        from trainer.tui.screens.quiz import QuizScreen
+
+        if self.live_screen("quiz", "QuizScreen") is not None:
+            self.switch_mode("quiz")
+            self.notify("A quiz is in progress: finish it (Escape) to start another.", timeout=5)
+            return
+        try:
+            quiz = self.service.start_quiz(options)
+        except SettingsError as error:
+            self.notify(error.problem.capitalize() + ".", severity="warning", markup=False)
+            return
+        except StoreWriteError as error:
+            self.notify(f"Cannot start: {error}", severity="error", markup=False)
+            return
+        self.switch_mode("quiz")
+        self.push_screen(QuizScreen(quiz))
+
+    def open_flashcards(self, cram: bool = False, card_ids: list[str] | None = None) -> None:
+        """Flashcards, or cram; cramming chosen cards replaces a cram run in progress."""
+        mode = "cram" if cram else "flashcards"
+        if card_ids is not None:
+            self.restart_mode(mode, card_ids=card_ids)
+        self.switch_mode(mode)
+
+    def offer_unfinished_mock(self, then_setup: bool = False) -> None:
+        """Offer to resume (or discard) a mock left unfinished, if there is one."""
+        from trainer.tui.screens.resume_mock import ResumeMockScreen
+
+        unfinished = self.service.unfinished_mock()
+        if unfinished is None:
+            return
+        self.push_screen(
+            ResumeMockScreen(unfinished, then_setup=then_setup),
+            partial(self._unfinished_mock_chosen, unfinished),
+        )
+
+    def _unfinished_mock_chosen(self, unfinished: dict, choice: str | None) -> None:
+        if choice == "resume":
+            self.resume_mock(unfinished)
+        elif choice == "discard":
+            try:
+                self.service.discard_mock(unfinished)
+            except StoreWriteError as error:
+                self.notify(f"Not discarded: {error}", severity="error", markup=False)
+                return
+            self.notify("Unfinished mock discarded.", timeout=3)
+
+    def start_mock(self, config: Any) -> None:
+        """Start a mock with this checked `MockConfig`, in the Mock mode."""
+        try:
+            session = self.service.start_mock(config)
+        except StoreWriteError as error:
+            self.notify(f"Cannot start: {error}", severity="error", markup=False)
+            return
+        self._show_mock(session)
+
+    def resume_mock(self, unfinished: dict | None = None) -> None:
+        """Carry on with the unfinished mock, in the Mock mode."""
+        live = self.live_screen("mock", "MockScreen")
+        if live is not None:
+            self.switch_mode("mock")
+            return
+        try:
+            session = self.service.resume_mock(unfinished)
+        except SettingsError as error:
+            self.notify(error.problem.capitalize() + ".", severity="warning", markup=False)
+            return
+        self._show_mock(session)
+
+    def _show_mock(self, session: Any) -> None:
+        from trainer.tui.screens.mock import MockScreen
+
+        self.switch_mode("mock")
+        self.push_screen(MockScreen(session), self._show_mock_report)
+
+    def _show_mock_report(self, report: dict | None) -> None:
+        from trainer.tui.screens.mock_report import MockReportScreen
+
+        if report is not None:
+            self.push_screen(MockReportScreen(report))
+
+    # -- the command palette ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from trainer.study.quiz import QuizOptions
 
         yield from super().get_system_commands(screen)
-        for key, name, description in MODES:
-            yield SystemCommand(name, description, partial(self.open_mode, key))
+        yield SystemCommand("Home", HOME_MODE.description, self.go_home)
+        for mode in MODES:
+            yield SystemCommand(mode.title, mode.description, partial(self.open_mode, mode.id))
         for category in CATEGORIES:
             yield SystemCommand(
                 f"Quiz: {category}",
@@ -210,7 +237,24 @@ class TrainerApp(App[int]):
                 partial(self.start_quiz, QuizOptions(categories=(category,), count=8)),
             )
 
+    # -- closing ---------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        self.keep_drafts()
+        self.exit()
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Whatever went wrong, what was typed is written first (as far as the disk allows).
+        # Seam for trainer/crash.py: after this, it writes the report without local variables
+        # and prints one line saying where, instead of Textual's dump (which shows locals).
+        try:
+            self.keep_drafts()
+            self.service.drafts.flush()
+        except Exception:  # already failing: the report matters more than a second error
+            pass
+        super()._handle_exception(error)
+
     def on_unmount(self) -> None:
+        self.service.close()
         self.store.close()
 
 

@@ -1,22 +1,35 @@
-"""Building literal rich Text: user answers and YAML content are never parsed as markup."""
+"""Building literal rich Text: user answers and YAML content are never parsed as markup, and
+never carry control characters to the terminal (an OSC 52 sequence in a card would write to the
+clipboard)."""
 
 from __future__ import annotations
+
+import re
 
 from rich.text import Text
 
 BAR_WIDTH = 20
+# C0 and C1 control characters, DEL included; newline and tab are text.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(value: str) -> str:
+    """`value` without control characters. Seam: once trainer/safe_text.py (the core's
+    stripping, used by the CLI and exports too) lands, this calls it, so the TUI and the CLI
+    strip the same set."""
+    return CONTROL_CHARACTERS.sub("", value)
 
 
 def literal(value: object, style: str = "") -> Text:
-    """`value` exactly as written: "[bold]" stays "[bold]"."""
-    return Text(str(value), style=style)
+    """`value` exactly as written, less control characters: "[bold]" stays "[bold]"."""
+    return Text(printable(str(value)), style=style)
 
 
 def join(*parts: Text | str) -> Text:
     """Concatenate parts; plain str parts are literal too."""
     out = Text()
     for part in parts:
-        out.append_text(part if isinstance(part, Text) else Text(part))
+        out.append_text(part if isinstance(part, Text) else literal(part))
     return out
 
 
@@ -38,7 +51,8 @@ def score_style(score: float) -> str:
 def highlighted_answer(
     answer: str, matched: list[tuple[int, int]], flagged: list[tuple[int, int]]
 ) -> Text:
-    """The answer as typed, matched spans underlined green and red-flag spans red."""
+    """The answer as typed, matched spans underlined green and red-flag spans red (answers
+    reach the grader from the answer box, which holds no control characters)."""
     text = Text(answer)
     for start, end in matched:
         text.stylize("bold green underline", start, end)

@@ -7,16 +7,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.scenarios.models import Scenario
 from trainer.scenarios.scoring import Debrief
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, join, literal, score_style
 
 
-class DebriefScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back to scenarios")]
+class DebriefScreen(TrainerScreen[None]):
+    BINDINGS = [Binding("escape", "close", "Back to scenarios")]
 
     def __init__(self, scenario: Scenario, debrief: Debrief):
         super().__init__()

@@ -1,4 +1,5 @@
-"""Diagnosis: name the root cause (from plausible candidates) and write the incident summary."""
+"""Diagnosis: name the root cause (from plausible candidates) and write the incident summary,
+kept as a draft until it is scored."""
 
 from __future__ import annotations
 
@@ -7,25 +8,32 @@ import hashlib
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.scenarios.engine import Simulation
+from trainer.scenarios.scoring import Debrief
+from trainer.store.db import StoreWriteError
+from trainer.study.service import WRITEUP, ScenarioRun
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import literal
 from trainer.tui.widgets.answer_area import AnswerArea
 
 
-class DiagnosisScreen(Screen):
+class DiagnosisScreen(TrainerScreen[Debrief]):
+    """Dismissed with the debrief once scored, or None (back to the incident)."""
+
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit"),
-        Binding("escape", "app.pop_screen", "Back to the incident"),
+        Binding("escape", "back", "Back to the incident"),
     ]
 
-    def __init__(self, simulation: Simulation, notes: str):
+    def __init__(self, run: ScenarioRun, notes: str):
         super().__init__()
-        self.simulation = simulation
+        self.run = run
+        self.simulation = run.simulation
         self.notes = notes
+        self.chosen: str | None = None
+        self.scored = False
 
     def compose(self) -> ComposeResult:
         scenario = self.simulation.scenario
@@ -43,42 +51,51 @@ class DiagnosisScreen(Screen):
                 "(ctrl+s submits)",
                 classes="muted",
             )
-            yield AnswerArea(self.notes, id="writeup")
+            draft = self.app.service.scenario_draft(self.run, WRITEUP)
+            yield AnswerArea(draft or self.notes, id="writeup")
         yield Footer()
 
     def on_mount(self) -> None:
         self.query_one("#causes", OptionList).focus()
 
+    @property
+    def writeup(self) -> AnswerArea:
+        return self.query_one("#writeup", AnswerArea)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.query_one("#chosen", Static).update(literal(f"Chosen: {event.option.prompt.plain}"))
-        self.chosen = event.option.id
-        self.query_one("#writeup").focus()
+        cause = next(c for c in self.run.scenario.causes if c.id == event.option.id)
+        self.query_one("#chosen", Static).update(literal(f"Chosen: {cause.label}"))
+        self.chosen = cause.id
+        self.writeup.focus()
+
+    def on_answer_area_draft_due(self, event: AnswerArea.DraftDue) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        if not self.scored:
+            self.writeup.flush_typed()
+            text = self.writeup.text
+            self.draft_kept(self.app.service.save_scenario_draft(self.run, WRITEUP, text))
+
+    def action_back(self) -> None:
+        self.keep_draft()
+        self.close(None)
 
     def action_submit(self) -> None:
-        from trainer.scenarios.scoring import score
-        from trainer.tui.screens.debrief import DebriefScreen
-
-        chosen = getattr(self, "chosen", None)
-        if chosen is None:
+        if self.chosen is None:
             self.notify("Pick a root cause first (Enter on one).", severity="warning")
             self.query_one("#causes").focus()
             return
-        writeup = self.query_one("#writeup", AnswerArea).text
+        self.writeup.flush_typed()
+        writeup = self.writeup.text
         if not writeup.strip():
             self.notify("Write a short summary: it is a quarter of the score.", severity="warning")
             return
-        debrief = score(self.simulation, chosen, writeup)
-        self.app.store.record_scenario(
-            debrief.scenario_id,
-            debrief.score,
-            debrief.root_cause_correct,
-            debrief.mitigated,
-            debrief.minutes_to_mitigate,
-            debrief.path,
-            writeup,
-            debrief.to_json()["breakdown"],
-            when=self.app.clock(),
-        )
-        self.app.pop_screen()  # the diagnosis
-        self.app.pop_screen()  # the incident
-        self.app.push_screen(DebriefScreen(self.simulation.scenario, debrief))
+        try:
+            debrief = self.app.service.finish_scenario(self.run, self.chosen, writeup)
+        except StoreWriteError as error:
+            self.app.service.save_scenario_draft(self.run, WRITEUP, writeup)
+            self.write_failed(error, "Your summary stays here: ctrl+s tries again.")
+            return
+        self.scored = True
+        self.close(debrief)

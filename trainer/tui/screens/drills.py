@@ -6,11 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from trainer.registry import DRILL_KINDS, drill_key
+from trainer.store.db import StoreWriteError
 from trainer.study.drill_session import DrillSession
 from trainer.study.drills import KINDS, DrillResult
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import join, literal, score_style
 from trainer.tui.widgets.answer_area import AnswerArea
 
@@ -22,13 +24,13 @@ VERDICT_STYLE = {
 }
 
 
-class DrillScreen(Screen):
+class DrillScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Check"),
         Binding("ctrl+n", "next", "Next drill"),
         *(
-            Binding(f"f{n}", f"kind('{kind}')", KINDS[kind].split(":")[0])
-            for n, kind in enumerate(KINDS, start=1)
+            Binding(drill_key(kind.id), f"kind('{kind.id}')", kind.title)
+            for kind in DRILL_KINDS.values()
         ),
         Binding("escape", "leave", "Back"),
     ]
@@ -56,22 +58,26 @@ class DrillScreen(Screen):
         self.start(self.kind)
 
     def start(self, kind: str) -> None:
-        if self.session is not None:
-            self.session.finish()
+        service = self.app.service
+        try:
+            if self.session is not None:
+                service.finish_drills(self.session)
+            self.session = service.start_drills(kind)
+        except StoreWriteError as error:
+            self.write_failed(error)
+            return
         self.kind = kind
-        app = self.app
-        self.session = DrillSession(app.bank, app.store, app.scheduler, kind, clock=app.clock)
         self.show()
 
     def show(self) -> None:
+        assert self.session is not None
         drill = self.session.current
         self.checked = False
-        number = list(KINDS).index(self.kind) + 1
         self.query_one("#drill-kind", Static).update(
             join(
-                Text(f" F{number} ", style="bold reverse"),
+                Text(f" {drill_key(self.kind).upper()} ", style="bold reverse"),
                 literal(f" {KINDS[self.kind]}", "bold"),
-                Text(f"   {drill.item_id}", style="dim"),
+                literal(f"   {drill.item_id}", "dim"),
             )
         )
         self.query_one("#question", Static).update(literal(drill.prompt, "bold"))
@@ -85,11 +91,17 @@ class DrillScreen(Screen):
         if not area.text.strip():
             self.notify("Type an answer first.", severity="warning")
             return
-        result = self.session.submit(area.text.strip())
+        assert self.session is not None
+        try:
+            result = self.app.service.check_drill(self.session, area.text.strip())
+        except StoreWriteError as error:
+            self.write_failed(error, "Your answer stays here: ctrl+s tries again.")
+            return
         self.checked = True
         self.query_one("#drill-result", Static).update(self._result(result, area.text.strip()))
 
     def _result(self, result: DrillResult, attempt: str) -> Text:
+        assert self.session is not None
         drill = self.session.current
         out = join(
             Text(f"{result.verdict.upper()} ", style=VERDICT_STYLE[result.verdict]),
@@ -111,12 +123,17 @@ class DrillScreen(Screen):
         return out
 
     def action_next(self) -> None:
-        self.session.next()
+        assert self.session is not None
+        self.app.service.next_drill(self.session)
         self.show()
 
     def action_kind(self, kind: str) -> None:
         self.start(kind)
 
     def action_leave(self) -> None:
-        self.session.finish()
-        self.app.go_home()
+        if self.session is not None:
+            try:
+                self.app.service.finish_drills(self.session)
+            except StoreWriteError as error:
+                self.write_failed(error, "Every checked answer was already stored.")
+        self.app.restart_mode("drills")

@@ -7,15 +7,16 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from trainer.store.db import StoreWriteError
 from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, highlighted_answer, join, literal, model_answer, score_style
 
 
-class FeedbackScreen(Screen[str]):
+class FeedbackScreen(TrainerScreen[str]):
     BINDINGS = [
         Binding("n,enter", "leave('next')", "Next card"),
         Binding("r", "leave('retry')", "Retry"),
@@ -108,5 +109,9 @@ class FeedbackScreen(Screen[str]):
         self._show_rating()
 
     def action_leave(self, choice: str) -> None:
-        self.session.rate(self.answered, self.rating)
-        self.dismiss(choice)
+        try:
+            self.app.service.rate_answer(self.session, self.answered, self.rating)
+        except StoreWriteError as error:
+            self.write_failed(error, "Your answer is stored; the rating is not: press again.")
+            return
+        self.close(choice)

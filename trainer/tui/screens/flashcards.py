@@ -6,15 +6,19 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from trainer.content.models import Card
+from trainer.store.db import StoreWriteError
 from trainer.study.flashcards import FlashcardSession
 from trainer.study.scheduler import LEECH_LAPSES, RATINGS, describe_interval
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import join, literal, model_answer
 
 
-class FlashcardScreen(Screen):
+class FlashcardScreen(TrainerScreen[None]):
+    """The first screen of the Flashcards and Cram modes: one session from open to Escape."""
+
     BINDINGS = [
         Binding("space", "flip", "Flip"),
         *(Binding(str(r), f"rate({r})", name) for r, name in RATINGS.items()),
@@ -22,9 +26,20 @@ class FlashcardScreen(Screen):
         Binding("escape", "end", "End"),
     ]
 
-    def __init__(self, session: FlashcardSession):
+    def __init__(self, cram: bool = False, card_ids: list[str] | None = None):
         super().__init__()
-        self.session = session
+        self.cram = cram
+        self.card_ids = card_ids
+        self._session: FlashcardSession | None = None
+
+    @property
+    def session(self) -> FlashcardSession:
+        assert self._session is not None, "started on mount"
+        return self._session
+
+    @property
+    def in_progress(self) -> bool:
+        return self._session is not None and bool(self._session.history)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -36,7 +51,17 @@ class FlashcardScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        try:
+            self._session = self.app.service.start_flashcards(self.cram, self.card_ids)
+        except StoreWriteError as error:
+            self.write_failed(error, "Flashcards need the progress file.")
+            self.app.restart_mode(self.mode_id)
+            return
         self.show()
+
+    @property
+    def mode_id(self) -> str:
+        return "cram" if self.cram else "flashcards"
 
     def show(self) -> None:
         session = self.session
@@ -81,7 +106,7 @@ class FlashcardScreen(Screen):
             ),
         )
 
-    def _back(self, card) -> Text:
+    def _back(self, card: Card) -> Text:
         out = model_answer(card)
         if card.rubric:
             out.append("\n\nWhat an interviewer listens for\n", style="bold")
@@ -118,19 +143,30 @@ class FlashcardScreen(Screen):
                 timeout=3,
             )
             return
-        self.session.rate(rating)
+        try:
+            self.app.service.rate_card(self.session, rating)
+        except StoreWriteError as error:
+            self.write_failed(error, "The card is still here: rate it again.")
+            return
         self.show()
 
     def action_undo(self) -> None:
         if not self.session.can_undo:
             self.notify("Nothing to undo in this session.", timeout=2)
             return
-        card = self.session.undo()
+        try:
+            card = self.app.service.undo_rating(self.session)
+        except StoreWriteError as error:
+            self.write_failed(error, "Nothing was undone.")
+            return
         self.notify(
             f"Undid the rating of {card.id}." if card else "Undone.", timeout=2, markup=False
         )
         self.show()
 
     def action_end(self) -> None:
-        self.session.finish()
-        self.app.go_home()
+        try:
+            self.app.service.finish_flashcards(self.session)
+        except StoreWriteError as error:
+            self.write_failed(error, "Every rating was already stored.")
+        self.app.restart_mode(self.mode_id)

@@ -6,20 +6,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.store.db import local_day
+from trainer.registry import MODES, MODES_BY_ID
+from trainer.store.db import StoreWriteError, local_day
 from trainer.study.progress import streak
-from trainer.tui.app import MODES
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import join, literal
 
 
-class HomeScreen(Screen):
+class HomeScreen(TrainerScreen[None]):
     BINDINGS = [
-        # Every mode has a key (shown in the list); the footer names the three used most.
-        *(Binding(key, f"mode('{key}')", name, show=key in "qft") for key, name, _ in MODES),
+        # Every mode has a key (shown in the list); the footer names the most used.
+        *(
+            Binding(mode.key, f"mode('{mode.id}')", mode.title, show=mode.in_footer)
+            for mode in MODES
+        ),
         Binding("plus,equals_sign", "new_limit(1)", "New/day +", show=False),
         Binding("minus", "new_limit(-1)", "New/day -", show=False),
     ]
@@ -45,22 +48,30 @@ class HomeScreen(Screen):
 
     def _mode_options(self) -> list[Option]:
         options = []
-        for key, name, _ in MODES:
-            label = join(Text(f" {key} ", style="bold reverse"), Text(f" {name}", style="bold"))
-            options.append(Option(label, id=key))
+        for mode in MODES:
+            label = join(
+                Text(f" {mode.key} ", style="bold reverse"), Text(f" {mode.title}", style="bold")
+            )
+            if self.is_mounted and self.app.mode_in_progress(mode.id):
+                label.append("  ● in progress", style="italic")
+            options.append(Option(label, id=mode.id))
         return options
 
     def on_mount(self) -> None:
         self.refresh_summary()
         self.query_one("#modes", OptionList).focus()
-        unfinished = self.app.store.unfinished_mock()
-        if unfinished is not None and self.app.start_mode is None:
-            from trainer.tui.screens.resume_mock import ResumeMockScreen
-
-            self.app.push_screen(ResumeMockScreen(unfinished))
+        if self.app.start_mode is None:
+            self.app.offer_unfinished_mock()
 
     def on_screen_resume(self) -> None:
+        if not self.is_mounted:
+            return  # the first showing: on_mount draws it
         self.refresh_summary()
+        modes = self.query_one("#modes", OptionList)
+        highlighted = modes.highlighted
+        modes.clear_options()
+        modes.add_options(self._mode_options())
+        modes.highlighted = highlighted
 
     def refresh_summary(self) -> None:
         app = self.app
@@ -96,17 +107,23 @@ class HomeScreen(Screen):
         return join(literal("Last session\n", "bold"), literal(f"{mode} · {when} UTC · {detail}"))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        description = next(m[2] for m in MODES if m[0] == event.option.id)
-        self.query_one("#mode-help", Static).update(literal(description))
+        if event.option.id is not None:
+            description = MODES_BY_ID[event.option.id].description
+            self.query_one("#mode-help", Static).update(literal(description))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        self.app.open_mode(event.option.id)
+        if event.option.id is not None:
+            self.app.open_mode(event.option.id)
 
-    def action_mode(self, key: str) -> None:
-        self.app.open_mode(key)
+    def action_mode(self, mode_id: str) -> None:
+        self.app.open_mode(mode_id)
 
     def action_new_limit(self, delta: int) -> None:
         scheduler = self.app.scheduler
-        scheduler.new_per_day = max(0, min(100, scheduler.new_per_day + delta))
+        try:
+            scheduler.new_per_day = max(0, min(100, scheduler.new_per_day + delta))
+        except StoreWriteError as error:
+            self.write_failed(error)
+            return
         self.refresh_summary()
-        self.notify(f"New cards per day: {scheduler.new_per_day}", timeout=2)
+        self.notify(f"New cards per day: {scheduler.new_per_day}", timeout=2, markup=False)

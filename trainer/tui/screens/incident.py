@@ -1,4 +1,5 @@
-"""The incident view: page, clock, health signals, actions, the evidence they reveal, notes."""
+"""The incident view: page, clock, health signals, actions, the evidence they reveal, notes.
+The notes are kept as a draft for the next play; Escape asks before abandoning the incident."""
 
 from __future__ import annotations
 
@@ -6,25 +7,23 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static, TextArea
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from trainer.scenarios.engine import Simulation, Step
-from trainer.scenarios.models import Scenario
+from trainer.registry import ACTION_KINDS
+from trainer.scenarios.engine import Step
 from trainer.scenarios.report import format_series, reflow
+from trainer.scenarios.scoring import Debrief
+from trainer.study.service import NOTES, ScenarioRun
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.screens.confirm_leave import Choice, ConfirmLeaveScreen
 from trainer.tui.text import join, literal
-
-KIND_BADGE = {
-    "diagnose": ("look", "cyan"),
-    "mitigate": ("fix ", "yellow"),
-    "rollback": ("undo", "magenta"),
-    "escalate": ("page", "blue"),
-    "communicate": ("tell", "green"),
-}
+from trainer.tui.widgets.answer_area import AnswerArea
 
 
-class IncidentScreen(Screen):
+class IncidentScreen(TrainerScreen[Debrief]):
+    """Dismissed with the debrief once the diagnosis is submitted, or None if abandoned."""
+
     BINDINGS = [
         Binding("h", "hint", "Hint (-5)"),
         Binding("d", "diagnose", "Name root cause"),
@@ -33,10 +32,12 @@ class IncidentScreen(Screen):
         Binding("escape", "leave", "Actions / quit"),
     ]
 
-    def __init__(self, scenario: Scenario):
+    def __init__(self, run: ScenarioRun):
         super().__init__()
-        self.scenario = scenario
-        self.simulation = Simulation(scenario)
+        self.run = run
+        self.scenario = run.scenario
+        self.simulation = run.simulation
+        self.in_progress = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -47,11 +48,11 @@ class IncidentScreen(Screen):
                 yield OptionList(id="actions")
             with Vertical(id="evidence-panel"):
                 yield VerticalScroll(id="evidence")
-                yield TextArea(id="notes", soft_wrap=True, tab_behavior="focus")
+                yield AnswerArea(self.app.service.scenario_draft(self.run, NOTES), id="notes")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#notes", TextArea).border_title = "Notes (n to write, Esc to leave)"
+        self.notes.border_title = "Notes (n to write, Esc to leave)"
         self._log(join(Text("PAGE\n", style="bold red"), literal(reflow(self.scenario.page))))
         self._log(
             join(Text("First look\n", style="bold"), literal(reflow(self.scenario.first_look)))
@@ -81,7 +82,8 @@ class IncidentScreen(Screen):
         actions = self.query_one("#actions", OptionList)
         actions.clear_options()
         for action in self.simulation.available():
-            badge, style = KIND_BADGE[action.kind]
+            kind = ACTION_KINDS[action.kind]
+            badge, style = kind.badge, kind.style
             actions.add_option(
                 Option(
                     join(
@@ -138,10 +140,14 @@ class IncidentScreen(Screen):
         self._log(entry)
 
     # -- actions ---------------------------------------------------------------------------
+    @property
+    def notes(self) -> AnswerArea:
+        return self.query_one("#notes", AnswerArea)
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
             return
-        step = self.simulation.take(event.option.id)
+        step = self.app.service.take_action(self.run, event.option.id)
         self._show_step(step)
         self._refresh()
 
@@ -157,17 +163,18 @@ class IncidentScreen(Screen):
 
         if not typed or not typed.strip():
             return
-        candidates = [a for a in self.simulation.available() if a.promql]
+        candidates = [(a.promql, a) for a in self.simulation.available() if a.promql]
         if not candidates:
             self._log(literal("No PromQL look-up is available right now.", "yellow"))
             return
         verdicts = sorted(
-            ((compare(a.promql, typed), a) for a in candidates), key=lambda pair: -pair[0].score
+            ((compare(query, typed), a) for query, a in candidates),
+            key=lambda pair: -pair[0].score,
         )
         best, action = verdicts[0]
         if best.verdict == "correct":
             self._log(join(Text("Query matches: ", style="bold green"), literal(action.label)))
-            self._show_step(self.simulation.take(action.id))
+            self._show_step(self.app.service.take_action(self.run, action.id))
             self._refresh()
             return
         if best.verdict == "invalid" and best.error is not None:
@@ -189,7 +196,7 @@ class IncidentScreen(Screen):
         self._log(join(Text("No match. ", style="bold yellow"), literal(hint)))
 
     def action_hint(self) -> None:
-        hint = self.simulation.hint()
+        hint = self.app.service.hint(self.run)
         if hint is None:
             self.notify("No more hints for this incident.", timeout=3)
             return
@@ -201,14 +208,52 @@ class IncidentScreen(Screen):
         )
 
     def action_notes(self) -> None:
-        self.query_one("#notes", TextArea).focus()
+        self.notes.focus()
 
+    # -- drafts ----------------------------------------------------------------------------
+    def on_answer_area_draft_due(self, event: AnswerArea.DraftDue) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        if self.in_progress:
+            self.notes.flush_typed()
+            self.draft_kept(self.app.service.save_scenario_draft(self.run, NOTES, self.notes.text))
+
+    def on_screen_suspend(self) -> None:
+        self.keep_draft()
+
+    # -- leaving ---------------------------------------------------------------------------
     def action_leave(self) -> None:
-        if self.focused is self.query_one("#notes"):
+        if self.focused is self.notes:
             self.query_one("#actions").focus()
             return
-        self.app.pop_screen()
+        self.notes.flush_typed()
+        drafted = bool(self.notes.text.strip())
+        if not drafted and not self.simulation.taken:
+            self._leave()
+            return
+        self.app.push_screen(
+            ConfirmLeaveScreen(
+                "this incident and your notes" if drafted else "this incident",
+                "abandons it unscored",
+                drafted,
+            ),
+            self._leave_chosen,
+        )
+
+    def _leave_chosen(self, choice: Choice | None) -> None:
+        if choice == "keep":
+            self.keep_draft()
+        elif choice == "discard":
+            self.draft_kept(self.app.service.discard_scenario_drafts(self.run))
+        else:
+            return
+        self._leave()
         self.notify("Incident abandoned: nothing was scored.", timeout=3)
+
+    def _leave(self) -> None:
+        self.in_progress = False
+        self.close(None)
 
     def action_diagnose(self) -> None:
         from trainer.tui.screens.diagnosis import DiagnosisScreen
@@ -220,5 +265,10 @@ class IncidentScreen(Screen):
                 timeout=3,
             )
             return
-        notes = self.query_one("#notes", TextArea).text
-        self.app.push_screen(DiagnosisScreen(self.simulation, notes))
+        self.keep_draft()
+        self.app.push_screen(DiagnosisScreen(self.run, self.notes.text), self._diagnosed)
+
+    def _diagnosed(self, debrief: Debrief | None) -> None:
+        if debrief is not None:
+            self.in_progress = False
+            self.close(debrief)

@@ -9,21 +9,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.study.mock import report_markdown
+from trainer.study.quiz import QuizOptions
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, join, literal, score_style
 
 
-class MockReportScreen(Screen):
+class MockReportScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("1", "study(0)", "Quiz #1"),
         Binding("2", "study(1)", "Quiz #2"),
         Binding("3", "study(2)", "Quiz #3"),
         Binding("f", "flashcards", "Cram these"),
         Binding("e", "export", "Export .md"),
-        Binding("escape", "app.go_home", "Home"),
+        Binding("escape", "leave", "Home"),
     ]
 
     def __init__(self, report: dict):
@@ -105,9 +106,11 @@ class MockReportScreen(Screen):
         chosen = items if index is None else items[index : index + 1]
         return [i["card_id"] for i in chosen if i["card_id"] in self.app.bank.cards]
 
-    def action_study(self, index: int) -> None:
-        from trainer.study.quiz import QuizOptions
+    def action_leave(self) -> None:
+        self.close()
+        self.app.go_home()
 
+    def action_study(self, index: int) -> None:
         cards = self._cards(index)
         if not cards:
             self.notify("Nothing there to study.", timeout=2)

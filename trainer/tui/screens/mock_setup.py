@@ -5,24 +5,36 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 from trainer.content.models import CATEGORIES
+from trainer.study.settings import SettingsError, minutes_as_seconds
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.text import literal
 from trainer.tui.widgets.form_error import FormError
 
 LENGTHS = [("3 questions", 3), ("5 questions", 5), ("10 questions", 10), ("15 questions", 15)]
 MIXES = [("Balanced like a real loop", "")] + [(c, c) for c in CATEGORIES]
+# The form's words for each setting the core checks.
+LABELS = {
+    "questions": "Length",
+    "seconds_per_question": "Minutes per question",
+    "total_seconds": "Minutes in all",
+    "categories": "Questions from",
+    "scenario": "Walk-through",
+}
 
 
-class MockSetupScreen(Screen):
+class MockSetupScreen(TrainerScreen[None]):
+    """The first screen of the Mock mode."""
+
     BINDINGS = [
         Binding("ctrl+s", "start", "Start mock"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.go_home", "Back"),
     ]
 
     def compose(self) -> ComposeResult:
-        scenarios = self.app.scenarios()
+        scenarios = self.app.service.scenarios()
         yield Header()
         with VerticalScroll(id="setup"):
             yield Static("Set up a mock interview", classes="panel-title")
@@ -42,7 +54,7 @@ class MockSetupScreen(Screen):
                     yield Input("", type="number", id="total")
             yield Label("Troubleshooting walk-through in the middle (optional)")
             yield Select(
-                [(s.title, s.id) for s in scenarios.values()], prompt="None", id="scenario"
+                [(literal(s.title), s.id) for s in scenarios.values()], prompt="None", id="scenario"
             )
             yield Checkbox("Practice: show feedback after each answer", id="practice")
             yield FormError(id="setup-error")
@@ -62,27 +74,25 @@ class MockSetupScreen(Screen):
             self.action_start()
 
     def action_start(self) -> None:
-        from trainer.study.mock import MockConfig
-
         error = self.query_one("#setup-error", FormError)
-        try:
-            per_question = float(self.query_one("#per-question", Input).value or "0")
-            total_text = self.query_one("#total", Input).value.strip()
-            total = float(total_text) if total_text else None
-        except ValueError:
-            error.show("Minutes: type a number, e.g. 5 or 0.5.")
-            return
-        if per_question * 60 < 10 or (total is not None and total * 60 < 10):
-            error.show("Allow at least 10 seconds per question and in all.")
-            return
         mix = self.query_one("#mix", Select).value
         scenario = self.query_one("#scenario", Select).value
-        config = MockConfig(
-            questions=int(self.query_one("#length", Select).value),
-            categories=(mix,) if mix else (),
-            seconds_per_question=round(per_question * 60),
-            total_seconds=round(total * 60) if total is not None else None,
-            practice=self.query_one("#practice", Checkbox).value,
-            scenario=scenario if isinstance(scenario, str) else None,
-        )
+        try:
+            per_question = minutes_as_seconds(
+                self.query_one("#per-question", Input).value, "seconds_per_question"
+            )
+            config = self.app.service.mock_config(
+                questions=int(str(self.query_one("#length", Select).value)),
+                categories=(mix,) if isinstance(mix, str) and mix else (),
+                seconds_per_question=per_question if per_question is not None else 0,
+                total_seconds=minutes_as_seconds(
+                    self.query_one("#total", Input).value, "total_seconds"
+                ),
+                practice=self.query_one("#practice", Checkbox).value,
+                scenario=scenario if isinstance(scenario, str) else None,
+            )
+        except SettingsError as problem:
+            error.show(f"{LABELS.get(problem.setting, problem.setting)}: {problem.problem}.")
+            return
+        error.clear()
         self.app.start_mock(config)

@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import literal
 
 SECTION_TITLES = {
@@ -18,8 +18,8 @@ SECTION_TITLES = {
 }
 
 
-class NotesScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+class NotesScreen(TrainerScreen[None]):
+    BINDINGS = [Binding("escape", "app.go_home", "Back")]
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,8 +37,8 @@ class NotesScreen(Screen):
         out = Text()
         sections = list(dict.fromkeys(n.section for n in notes))
         for section in sections:
-            out.append(f"{SECTION_TITLES.get(section, section)}\n", style="bold underline")
+            out.append_text(literal(f"{SECTION_TITLES.get(section, section)}\n", "bold underline"))
             for note in (n for n in notes if n.section == section):
-                out.append(f"{note.title}\n", style="bold")
+                out.append_text(literal(f"{note.title}\n", "bold"))
                 out.append_text(literal(note.body.strip() + "\n\n"))
         return out

@@ -1,4 +1,6 @@
-"""Quiz: a question, a multi-line answer box, submit to be graded."""
+"""Quiz: a question, a multi-line answer box, submit to be graded. What is typed is kept as a
+draft (a second after the last key) and comes back with the card; Escape asks before leaving
+typed text."""
 
 from __future__ import annotations
 
@@ -6,16 +8,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from trainer.grading.concepts import AnswerError
+from trainer.store.db import StoreWriteError
 from trainer.study.quiz import QuizSession
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.screens.confirm_leave import Choice, ConfirmLeaveScreen
 from trainer.tui.text import join, literal
 from trainer.tui.widgets.answer_area import AnswerArea
 
 
-class QuizScreen(Screen):
+class QuizScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit answer"),
         Binding("escape", "end", "End quiz"),
@@ -24,6 +28,7 @@ class QuizScreen(Screen):
     def __init__(self, session: QuizSession):
         super().__init__()
         self.session = session
+        self.in_progress = True
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -37,10 +42,14 @@ class QuizScreen(Screen):
             )
         yield Footer()
 
+    @property
+    def area(self) -> AnswerArea:
+        return self.query_one("#answer", AnswerArea)
+
     def on_mount(self) -> None:
         self.show_card()
 
-    def show_card(self, keep_text: str = "") -> None:
+    def show_card(self, keep_text: str | None = None) -> None:
         card = self.session.current
         if card is None:
             self.finish()
@@ -52,39 +61,80 @@ class QuizScreen(Screen):
             )
         )
         self.query_one("#question", Static).update(literal(card.question, "bold"))
-        area = self.query_one("#answer", AnswerArea)
-        area.text = keep_text
-        area.focus()
+        draft = self.app.service.quiz_draft(self.session) if keep_text is None else keep_text
+        self.area.set_answer(draft)
+        self.area.focus()
+        if draft and keep_text is None:
+            self.notify("Your draft of this answer is back.", timeout=3)
 
+    # -- drafts ----------------------------------------------------------------------------
+    def on_answer_area_draft_due(self, event: AnswerArea.DraftDue) -> None:
+        self.keep_draft()
+
+    def keep_draft(self) -> None:
+        if self.in_progress and self.session.submitted is None:
+            self.area.flush_typed()
+            self.draft_kept(self.app.service.save_quiz_draft(self.session, self.area.text))
+
+    def on_screen_suspend(self) -> None:
+        self.keep_draft()  # another mode is shown: what is typed is on disk meanwhile
+
+    # -- answering -------------------------------------------------------------------------
     def action_submit(self) -> None:
         from trainer.tui.screens.feedback import FeedbackScreen
 
-        area = self.query_one("#answer", AnswerArea)
+        self.area.flush_typed()
+        text = self.area.text
         try:
-            answered = self.session.submit(area.text)
+            answered = self.app.service.submit_answer(self.session, text)
         except AnswerError as exc:
             self.notify(str(exc).capitalize() + ".", severity="warning", markup=False)
+            return
+        except StoreWriteError as error:
+            self.app.service.save_quiz_draft(self.session, text)  # in memory at least
+            self.write_failed(error, "Your answer stays here: ctrl+s tries again.")
             return
         self.app.push_screen(FeedbackScreen(self.session, answered), self.after_feedback)
 
     def after_feedback(self, choice: str | None) -> None:
         if choice == "retry":
-            self.show_card()
+            self.app.service.retry_card(self.session)
+            self.show_card(keep_text="")
         elif choice == "end":
             self.finish()
         else:
-            self.session.next()
+            self.app.service.next_card(self.session)
             self.show_card()
 
+    # -- leaving ---------------------------------------------------------------------------
     def action_end(self) -> None:
+        self.area.flush_typed()
+        if not self.area.text.strip() or self.session.submitted is not None:
+            self.finish()
+            return
+        self.app.push_screen(ConfirmLeaveScreen("your answer", "ends the quiz"), self._leave_chosen)
+
+    def _leave_chosen(self, choice: Choice | None) -> None:
+        if choice == "keep":
+            self.keep_draft()
+        elif choice == "discard":
+            self.app.service.discard_quiz_draft(self.session)
+        else:
+            return
         self.finish()
 
     def finish(self) -> None:
-        summary = self.session.finish()
+        self.in_progress = False
+        try:
+            summary = self.app.service.finish_quiz(self.session)
+        except StoreWriteError as error:
+            self.write_failed(error, "Every answer was already stored.")
+            summary = self.session.summary()
         if summary["answered"]:
             message = join(
                 Text("Quiz finished: ", style="bold"),
                 literal(f"{summary['answered']} answered, average {summary['average']:.0f}/100."),
             )
-            self.notify(str(message), timeout=6)
+            self.notify(message.plain, timeout=6, markup=False)
+        self.close()
         self.app.go_home()

@@ -5,13 +5,17 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
 from trainer.content.models import CATEGORIES
-from trainer.study.quiz import QuizOptions, tags_of
+from trainer.study.settings import SettingsError, whole_number
+from trainer.tui.screens.base import TrainerScreen
+from trainer.tui.text import literal
 from trainer.tui.widgets.form_error import FormError
+
+# The form's words for each setting the core checks.
+LABELS = {"categories": "Categories", "tags": "Tags", "count": "Number of cards"}
 
 ORDER_CHOICES = [
     ("In bank order", "bank"),
@@ -20,10 +24,10 @@ ORDER_CHOICES = [
 ]
 
 
-class QuizSetupScreen(Screen):
+class QuizSetupScreen(TrainerScreen[None]):
     BINDINGS = [
         Binding("ctrl+s", "start", "Start quiz"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.go_home", "Back"),
     ]
 
     def __init__(self, categories: tuple[str, ...] = ()):
@@ -42,7 +46,7 @@ class QuizSetupScreen(Screen):
             yield SelectionList[str](
                 *(
                     Selection(
-                        f"{name} ({len(bank.cards_in(name))} cards)",
+                        literal(f"{name} ({len(bank.cards_in(name))} cards)"),
                         name,
                         not self.preselected or name in self.preselected,
                     )
@@ -80,22 +84,16 @@ class QuizSetupScreen(Screen):
         if not categories:
             error.show("Choose at least one category.")
             return
-        raw_count = self.query_one("#count", Input).value.strip()
-        if not raw_count.isdigit() or int(raw_count) < 1:
-            error.show("Number of cards: type a whole number, 1 or more.")
-            return
-        tags = tuple(
-            t.strip().lower() for t in self.query_one("#tags", Input).value.split(",") if t.strip()
-        )
-        known = set(tags_of(self.app.bank.cards.values()))
-        unknown = [t for t in tags if t not in known]
-        if unknown:
-            error.show(
-                f"Unknown tag(s): {', '.join(unknown)}. Known tags include: "
-                f"{', '.join(sorted(known)[:12])}..."
+        try:
+            options = self.app.service.quiz_options(
+                categories=categories,
+                tags=self.query_one("#tags", Input).value.split(","),
+                count=whole_number(self.query_one("#count", Input).value, "count"),
+                order=str(self.query_one("#order", Select).value),
             )
+        except SettingsError as problem:
+            label = LABELS.get(problem.setting, problem.setting)
+            error.show(f"{label}: {problem.problem}.")
             return
         error.clear()
-        order = self.query_one("#order", Select).value
-        options = QuizOptions(categories, tags, count=int(raw_count), order=str(order))
         self.app.start_quiz(options)

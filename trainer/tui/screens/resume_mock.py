@@ -1,4 +1,5 @@
-"""Asked at start when a mock was left unfinished (quit, Ctrl-C or a crash)."""
+"""Asked at start (and on opening the Mock mode) when a mock was left unfinished (quit, Ctrl-C
+or a crash): dismissed with "resume", "discard" or "later"; the app acts on the choice."""
 
 from __future__ import annotations
 
@@ -6,13 +7,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from trainer.tui.screens.base import TrainerModal
 from trainer.tui.text import join, literal
 
 
-class ResumeMockScreen(ModalScreen):
+class ResumeMockScreen(TrainerModal[str]):
     BINDINGS = [
         Binding("r", "resume", "Resume"),
         Binding("d", "discard", "Discard"),
@@ -45,19 +46,10 @@ class ResumeMockScreen(ModalScreen):
             )
 
     def action_resume(self) -> None:
-        self.dismiss()
-        self.app.resume_mock(self.unfinished)
+        self.dismiss("resume")
 
     def action_discard(self) -> None:
-        from trainer.study.mock import MockSession
-
-        MockSession.resume(self.app.bank, self.app.store, self.unfinished).discard()
-        self.dismiss()
-        self.notify("Unfinished mock discarded.", timeout=3)
-        if self.then_setup:
-            self.app.open_mock_setup(ask_resume=False)
+        self.dismiss("discard")
 
     def action_later(self) -> None:
-        self.dismiss()
-        if self.then_setup:
-            self.app.open_mock_setup(ask_resume=False)
+        self.dismiss("later")

@@ -6,22 +6,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
+from trainer.scenarios.scoring import Debrief
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import join, literal, score_style
 
 DIFFICULTY_STYLE = {"easy": "green", "medium": "yellow", "hard": "red"}
 
 
-class ScenarioPickerScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "Back")]
+class ScenarioPickerScreen(TrainerScreen[None]):
+    """The first screen of the Scenarios mode."""
 
-    def __init__(self, scenarios: dict, errors: list):
+    BINDINGS = [Binding("escape", "app.go_home", "Back")]
+
+    def __init__(self) -> None:
         super().__init__()
-        self.scenarios = scenarios
-        self.errors = errors
+        self.scenarios = self.app.service.scenarios()
+        self.errors = self.app.service.scenario_errors()
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -44,6 +47,8 @@ class ScenarioPickerScreen(Screen):
         self.refresh_list()
         for error in self.errors:
             self.notify(str(error), title="Scenario skipped", severity="warning", markup=False)
+        if not self.scenarios:
+            self.notify("No scenarios could be loaded.", severity="error")
 
     def on_screen_resume(self) -> None:
         self.refresh_list()
@@ -75,6 +80,8 @@ class ScenarioPickerScreen(Screen):
         options.focus()
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id not in self.scenarios:
+            return
         scenario = self.scenarios[event.option.id]
         best, played = self.app.store.scenario_bests().get(scenario.id, (None, 0))
         played_text = f"Best {best}/100 over {played} play(s)." if played else "Not played yet."
@@ -85,4 +92,14 @@ class ScenarioPickerScreen(Screen):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         from trainer.tui.screens.incident import IncidentScreen
 
-        self.app.push_screen(IncidentScreen(self.scenarios[event.option.id]))
+        if event.option.id is None:
+            return
+        run = self.app.service.start_scenario(event.option.id)
+        self.app.push_screen(IncidentScreen(run), self._played)
+
+    def _played(self, debrief: Debrief | None) -> None:
+        from trainer.tui.screens.debrief import DebriefScreen
+
+        if debrief is not None:
+            scenario = self.scenarios[debrief.scenario_id]
+            self.app.push_screen(DebriefScreen(scenario, debrief))

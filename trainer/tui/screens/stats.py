@@ -9,22 +9,24 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Sparkline, Static
 
 from trainer.store.db import local_day
 from trainer.study.progress import Progress, compute
 from trainer.study.quiz import QuizOptions
+from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, join, literal, score_style
 from trainer.tui.widgets.heatmap import heatmap
 
 CHART_DAYS = 30
 
 
-class StatsScreen(Screen):
+class StatsScreen(TrainerScreen[None]):
+    """The first screen of the Stats mode: computed afresh each time it is shown."""
+
     BINDINGS = [
         Binding("w", "quiz_missed", "Quiz most-missed"),
-        Binding("escape", "app.pop_screen", "Back"),
+        Binding("escape", "app.go_home", "Back"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -47,6 +49,13 @@ class StatsScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.refresh_progress()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted:
+            self.refresh_progress()
+
+    def refresh_progress(self) -> None:
         self.progress = compute(self.app.store, self.app.bank, self.app.clock)
         self.render_progress(self.progress)
 
@@ -121,10 +130,10 @@ class StatsScreen(Screen):
         if progress.drills:
             results.append("\nQuery drills ", style="bold")
             results.append("(attempts, average score)\n", style="dim")
-            for kind, (count, average) in progress.drills.items():
+            for kind, (count, drill_average) in progress.drills.items():
                 results.append_text(
                     join(
-                        Text(f"{average:>5.0f}/100 ", style=score_style(average)),
+                        Text(f"{drill_average:>5.0f}/100 ", style=score_style(drill_average)),
                         literal(f" x{count}  {kind}\n"),
                     )
                 )
