@@ -163,9 +163,14 @@ if __name__ == "__main__":
     from trainer.grading.concepts import grade as grade_answer
 
     data = Path(__file__).resolve().parent / "data"
-    # The sealed set is measured only when named: it must never steer a change.
-    names = [a for a in sys.argv[1:] if not a.startswith("-")] or sorted(
-        p.name for p in data.glob("graded_answers*.yaml") if "sealed" not in p.name
+    # Development sets by default; --all adds the measured-only ones (never the sealed set,
+    # which is measured only when named: it must never steer a change).
+    development = ["graded_answers.yaml", "graded_answers_claims.yaml"]
+    named = [a for a in sys.argv[1:] if not a.startswith("-")]
+    names = named or (
+        sorted(p.name for p in data.glob("graded_answers*.yaml") if "sealed" not in p.name)
+        if "--all" in sys.argv
+        else development
     )
     loaded = load_bank(include_user_packs=False)
     for name in names:

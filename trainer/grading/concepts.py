@@ -133,11 +133,19 @@ class GradeResult(NamedTuple):
         }
 
 
+# Rubric phrases led by one of these ("rather than two phase commit", "avoid hot keys") keep
+# that word first: "2PC rather than sagas" says the opposite.
+_LEADING_TRIGGERS = frozenset(
+    "not avoid skip instead rather stop disable prevent block never no without".split()
+)
+
+
 class _Phrase(NamedTuple):
     text: str
     stems: tuple[str, ...]
     need: int  # how many of the stems must be present (all, except for derived points)
     exact: bool = False  # joined forms ("autoscaling" from "auto scaling") never match fuzzily
+    leading: bool = False  # the first word must come first (a trigger: "avoid hot keys")
 
 
 class _Point(NamedTuple):
@@ -150,20 +158,27 @@ class _Answer:
     """An answer's terms, indexed for phrase look-ups (exact, fuzzy and joined words)."""
 
     def __init__(
-        self, text: str, aliases: Aliases, found_words: list[tuple[str, int, int]] | None = None
+        self,
+        text: str,
+        aliases: Aliases,
+        found_words: list[tuple[str, int, int]] | None = None,
+        stance: Stance | None = None,
     ):
         self.text = text
         self.terms = terms(text, aliases, found_words)
         self.positions: dict[str, list[tuple[int, int, int]]] = {}  # stem -> (pos, start, end)
-        # A sentence break puts a gap in the positions, so a phrase never spans two sentences.
+        # A sentence break puts a gap in the positions, so a phrase never spans two sentences
+        # (the stance's sentences: a line wrapped inside a sentence is not a break).
         self.spots: list[int] = []
         spot = 0
+        sentence_of = stance.sentence_at if stance is not None else None
         for i, term in enumerate(self.terms):
             gap_start = self.terms[i - 1].end if i else 0
-            if (
-                i
-                and (term.start - gap_start > 1 or text[gap_start] != " ")
-                and (_SENTENCE_BREAK.search(text, gap_start, term.start))
+            if i and (
+                sentence_of(term.start) != sentence_of(self.terms[i - 1].start)
+                if sentence_of is not None
+                else (term.start - gap_start > 1 or text[gap_start] != " ")
+                and _SENTENCE_BREAK.search(text, gap_start, term.start)
             ):
                 spot += EXTRA_WINDOW + 8
             self.spots.append(spot)
@@ -200,23 +215,29 @@ class _Answer:
     def match(self, phrase: _Phrase) -> tuple[int, int] | None:
         """The first character span where the phrase occurs, or None."""
         found = self.match_all(phrase, limit=1)
-        return found[0] if found else None
+        return found[0][0] if found else None
 
-    def match_all(self, phrase: _Phrase, limit: int = MAX_OCCURRENCES) -> list[tuple[int, int]]:
-        """Every place the phrase occurs (non-overlapping character spans, in text order)."""
+    def match_all(
+        self, phrase: _Phrase, limit: int = MAX_OCCURRENCES
+    ) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
+        """Every place the phrase occurs: (character span, starts of the matched words),
+        non-overlapping, in text order."""
         hits = [self.find(s, not phrase.exact) for s in phrase.stems]
         if phrase.need < len(phrase.stems):  # derived: enough of the words, anywhere
             present = [h[0] for h in hits if h]
             if len(present) < phrase.need:
                 return []
-            return [(min(p[1] for p in present), max(p[2] for p in present))]
+            span = min(p[1] for p in present), max(p[2] for p in present)
+            return [(span, tuple(sorted(p[1] for p in present)))]
         if not all(hits):
             return []
         if len(hits) == 1:
-            return [(h[1], h[2]) for h in hits[0][:limit]]
+            return [((h[1], h[2]), (h[1],)) for h in hits[0][:limit]]
         window = len(hits) + EXTRA_WINDOW
-        hits.sort(key=len)
-        spans: list[tuple[int, int]] = []
+        order = sorted(range(len(hits)), key=lambda k: len(hits[k]))
+        leading = order.index(0)  # where the phrase's first word lands among `chosen`
+        hits = [hits[k] for k in order]
+        found: list[tuple[tuple[int, int], tuple[int, ...]]] = []
         for anchor in hits[0]:
             near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
             if not all(near):
@@ -225,13 +246,15 @@ class _Answer:
                 chosen = (anchor, *combo)
                 spots = {c[0] for c in chosen}
                 if len(spots) == len(chosen) and max(spots) - min(spots) < window:
+                    if phrase.leading and chosen[leading][0] != min(spots):
+                        continue
                     span = min(c[1] for c in chosen), max(c[2] for c in chosen)
-                    if not any(a < span[1] and span[0] < b for a, b in spans):
-                        spans.append(span)
+                    if not any(a < span[1] and span[0] < b for (a, b), _ in found):
+                        found.append((span, tuple(sorted(c[1] for c in chosen))))
                     break
-            if len(spans) >= limit:
+            if len(found) >= limit:
                 break
-        return sorted(spans)
+        return sorted(found)
 
 
 def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Phrase | None:
@@ -239,7 +262,8 @@ def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Ph
     if not stems:
         return None
     need = len(stems) if need_share >= 1 else max(1, round(len(stems) * need_share + 0.01))
-    return _Phrase(text, stems, need)
+    leading = len(stems) > 1 and stems[0] in _LEADING_TRIGGERS
+    return _Phrase(text, stems, need, leading=leading)
 
 
 def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[_Point, ...]:
@@ -344,6 +368,7 @@ class _Mention(NamedTuple):
     phrase: str
     stance: str  # affirmed | negated | qualified
     unit: int
+    words: int = 1  # how many words of the phrase it matched
 
 
 def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResult:
@@ -357,35 +382,39 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
         missed = tuple(PointResult(p.text, p.weight, False) for p in points)
         return GradeResult(card.id, 0, missed, (), derived, (*notes, NOT_ENGLISH_NOTE))
     found_words = words(folded.text)
-    parsed = _Answer(folded.text, aliases, found_words)
     stance = Stance(folded.text, found_words)
+    parsed = _Answer(folded.text, aliases, found_words, stance)
 
     def mentions_of(phrases: tuple[_Phrase, ...]) -> list[_Mention]:
         found = []
         for phrase in phrases:
-            for span in parsed.match_all(phrase):
+            for span, starts in parsed.match_all(phrase):
+                stance_of = stance.polarity(span[0], span[1], starts)
                 found.append(
-                    _Mention(span, phrase.text, stance.polarity(*span), stance.unit_at(span[0]))
+                    _Mention(span, phrase.text, stance_of, stance.unit_at(span[0]), len(starts))
                 )
         return sorted(found)
 
-    by_point = [mentions_of(point.phrases) for point in points]
-    credited = [_decide(mentions) for mentions in by_point]
-    quality = _explained(stance, [m for m in credited if m is not None], by_point)
+    by_point = [_standing(mentions_of(point.phrases)) for point in points]
+    quality = _explained(stance, by_point)
 
     results = []
-    for point, mentions, mention in zip(points, by_point, credited, strict=True):
-        if mention is None:
-            argued = any(m.stance == "negated" and not _own_negation(m, mentions) for m in mentions)
-            results.append(
-                PointResult(
-                    point.text, point.weight, False, status="argued-against" if argued else "missed"
-                )
-            )
+    for point, (affirmed, negated) in zip(points, by_point, strict=True):
+        if not affirmed:
+            status = "argued-against" if negated else "missed"
+            results.append(PointResult(point.text, point.weight, False, status=status))
             continue
-        full = derived or quality[mention.span]
-        if _mixed(mentions):
-            full = False  # said and unsaid: an interviewer hears a contradiction
+        # What the candidate ends up claiming wins; said and unsaid is a contradiction an
+        # interviewer hears, so it earns part of the weight at most.
+        last_negated = max((m.span[0] for m in negated), default=-1)
+        final = [m for m in affirmed if m.span[0] > last_negated]
+        if negated and not final and _retracted(stance, affirmed, negated):
+            notes.append(ARGUED_NOTE.format(point=point.text))
+            results.append(PointResult(point.text, point.weight, False, status="argued-against"))
+            continue
+        mention = max(final or affirmed, key=lambda m: (quality[m.span], -m.span[0]))
+        full = derived or (quality[mention.span] and not negated)
+        if negated:
             notes.append(MIXED_NOTE.format(point=point.text))
         span = _widen(answer, folded.span(*mention.span))
         results.append(
@@ -418,30 +447,24 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
     )
 
 
-def _own_negation(m: _Mention, mentions: list[_Mention]) -> bool:
-    """A negated mention inside a longer affirmed one is that phrase's own ("stop the retry
-    storm" holds "retry storm")."""
-    return any(
-        a.stance != "negated" and a.span[0] <= m.span[0] and m.span[1] <= a.span[1]
-        for a in mentions
-    )
+def _retracted(stance: Stance, affirmed: list[_Mention], negated: list[_Mention]) -> bool:
+    """The last word against the point comes in a later sentence than every word for it:
+    "Retry with backoff. Actually no, backoff is pointless." takes the claim back."""
+    last = max(negated, key=lambda m: m.span[0])
+    return all(stance.sentence_at(m.span[0]) < stance.sentence_at(last.span[0]) for m in affirmed)
 
 
-def _mixed(mentions: list[_Mention]) -> bool:
-    stances = {
-        m.stance for m in mentions if m.stance != "negated" or not _own_negation(m, mentions)
-    }
-    return "negated" in stances and "affirmed" in stances
-
-
-def _decide(mentions: list[_Mention]) -> _Mention | None:
-    """The mention that credits a point: an affirmed one after the last argued against (what
-    the candidate ends up claiming wins), or None."""
+def _standing(mentions: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:
+    """A point's mentions for it and against it. A negation inside a longer affirmed mention
+    is that phrase's own ("stop the retry storm" holds "retry storm") and is dropped."""
     affirmed = [m for m in mentions if m.stance != "negated"]
-    negated = [m for m in mentions if m.stance == "negated" and not _own_negation(m, mentions)]
-    last_negated = max((m.span[0] for m in negated), default=-1)
-    affirmed = [m for m in affirmed if m.span[0] > last_negated]
-    return affirmed[0] if affirmed else None
+    negated = [
+        m
+        for m in mentions
+        if m.stance == "negated"
+        and not any(a.span[0] <= m.span[0] and m.span[1] <= a.span[1] for a in affirmed)
+    ]
+    return affirmed, negated
 
 
 def _repeats(word: str, said: set[str], roots: set[str]) -> bool:
@@ -452,25 +475,27 @@ def _repeats(word: str, said: set[str], roots: set[str]) -> bool:
 
 
 def _explained(
-    stance: Stance, credited: list[_Mention], by_point: list[list[_Mention]]
+    stance: Stance, by_point: list[tuple[list[_Mention], list[_Mention]]]
 ) -> dict[tuple[int, int], bool]:
-    """Whether each credited mention says more than the bare term: its unit (sentence, line)
+    """Whether each affirmed mention says more than the bare term: its unit (sentence, line)
     holds more informative words, besides the rubric terms, than points it names (as many
-    will do when one of them is an action verb: "raise WCU")."""
+    will do when one of them is an action verb: "raise WCU"); a phrase of three words or more
+    is specific in itself and counts its extra words."""
+    mentions = [m for affirmed, _ in by_point for m in affirmed]
     points_in_unit: dict[int, int] = {}
-    for mention in credited:
-        points_in_unit[mention.unit] = points_in_unit.get(mention.unit, 0) + 1
-    info = unit_information(stance, set(points_in_unit))
+    for affirmed, _ in by_point:
+        for unit_id in {m.unit for m in affirmed}:
+            points_in_unit[unit_id] = points_in_unit.get(unit_id, 0) + 1
     spans_in_unit: dict[int, list[tuple[int, int]]] = {}
-    for mentions in by_point:
-        for m in mentions:
-            spans_in_unit.setdefault(m.unit, []).append(m.span)
+    for m in mentions:
+        spans_in_unit.setdefault(m.unit, []).append(m.span)
+    info = unit_information(stance, set(points_in_unit))
     tokens_in_unit: dict[int, list] = {}
     for i, token in enumerate(stance.tokens):
         if stance.unit[i] in points_in_unit:
             tokens_in_unit.setdefault(stance.unit[i], []).append(token)
-    explained = {}
-    for unit_id, needed in points_in_unit.items():
+    said_in_unit: dict[int, tuple[int, bool]] = {}
+    for unit_id in points_in_unit:
         unit = info[unit_id]
         spans = spans_in_unit.get(unit_id, [])
         in_unit = tokens_in_unit.get(unit_id, [])
@@ -500,5 +525,11 @@ def _explained(
                 verbs = True
             elif token.start not in inside and not _repeats(word, said, said_roots):
                 extra.add(word[:5])
-        explained[unit_id] = len(extra) > needed or (verbs and len(extra) >= needed)
-    return {m.span: explained[m.unit] for m in credited}
+        said_in_unit[unit_id] = (len(extra), verbs)
+    out = {}
+    for m in mentions:
+        count, verbs = said_in_unit[m.unit]
+        count += max(0, m.words - 2)
+        needed = points_in_unit[m.unit]
+        out[m.span] = count > needed or (verbs and count >= needed)
+    return out

@@ -23,7 +23,7 @@ from trainer.grading.text import STOP_WORDS, stem, words
 NEGATORS = frozenset("not never no nor neither without none".split())
 PRE_TRIGGERS = NEGATORS | frozenset(
     "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
-    "against disable disabling ignore ignoring".split()
+    "disable disabling ignore ignoring".split()
 )
 # Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
 # every request" negates the eviction only.
@@ -39,6 +39,15 @@ PRE_PHRASES = (
     ("get", "rid", "of"),
     ("do", "away", "with"),
     ("no", "need"),
+    ("argue", "against"),
+    ("advise", "against"),
+    ("recommend", "against"),
+    ("decide", "against"),
+    ("decided", "against"),
+    ("warn", "against"),
+    # "don't just restart the pods: isolate them" rejects the restart
+    ("do", "not", "just"),
+    ("would", "not", "just"),
 )
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 LIGHT_VERBS = frozenset("bother worry care need want try go".split())
@@ -60,16 +69,25 @@ PSEUDO = (
     ("not", "least"),
     ("without", "exception"),
     ("never", "again"),
+    ("no", "blame"),
+)
+# "not only X" keeps X; "wouldn't only monitor" does not: these pseudo-triggers count only
+# where no auxiliary stands before them.
+AUXILIARIES = frozenset(
+    "do does did would should will can could must is are was were be have has had need shall "
+    "may might".split()
 )
 # After a term, in its clause: "restarting the pods does not help", "DAX is overkill".
 POST_WORDS = frozenset(
     "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
-    "counterproductive irrelevant insufficient myth mistake antipattern".split()
+    "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
+    "brittle overengineering overengineered overkill".split()
 )
 POST_AFTER_NOT = frozenset(
     "help helps helping fix fixes needed necessary required enough worth relevant related "
     "matter matters recommended advisable solve solves answer solution problem issue cause "
-    "culprit bottleneck useful reliable real concern important meaningful".split()
+    "culprit bottleneck useful reliable real concern important meaningful achievable "
+    "realistic feasible scale scales".split()
 )
 POST_PHRASES = (
     ("waste", "of"),
@@ -101,6 +119,12 @@ POST_PHRASES = (
     ("add", "complexity"),
     ("adds", "complexity"),
     ("more", "complexity"),
+    ("just", "noise"),
+    ("is", "noise"),
+    ("are", "noise"),
+    ("pure", "noise"),
+    ("just", "adds", "cost"),
+    ("just", "add", "cost"),
 )
 # Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
 NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
@@ -117,13 +141,18 @@ QUALIFIERS = frozenset("alone only just itself own solely".split())
 INSUFFICIENT = frozenset("enough insufficient slow".split())
 
 # Content words a pre-trigger reaches (NegEx uses five): "never, under any load, add DAX".
-SCOPE_WORDS = 5
+SCOPE_WORDS = 6
 # Clause boundaries for negation scope.
 BOUNDARY_WORDS = frozenset(
     "but however although though whereas so then because since while otherwise except "
     "unless yet therefore thus hence".split()
 )
-PRONOUNS = frozenset("i we you they he she it let lets i'd we'd one".split())
+PRONOUNS = frozenset(
+    "i we you they he she it let lets one anyone everyone someone anybody everybody somebody "
+    "nobody".split()
+)
+# Objects that point back: "..., so I avoid it", "I'd turn them off".
+OBJECT_PRONOUNS = frozenset("it them that this those these".split())
 DETERMINERS = frozenset("the a an our their its this that these those".split())
 SUBORDINATORS = frozenset("if when once whenever until after before".split())
 # Verbs a candidate uses to say what they would do; a comma followed by one starts a new
@@ -173,7 +202,11 @@ _PSEUDO = _by_first_word(PSEUDO)
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
 
-_UNIT_BREAK = re.compile(r"[.!?](?:\s|$)|[;\n]")
+_UNIT_BREAK = re.compile(r"[.!?]\s|[;\n]")
+# A line break inside a sentence of prose (an answer wrapped at ~80 columns) is a space; one
+# after a short line, before a bullet or as a blank line ends the sentence.
+_SOFT_WRAP = re.compile(r"^[ \t]*\n[ \t]*$")
+WRAPPED_LINE = 40  # characters: a line at least this long was wrapped, not ended
 _SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _QUESTION = re.compile(r"\?")
 
@@ -213,6 +246,8 @@ class Stance:
         for i, token in enumerate(self.tokens):
             if i:
                 gap = self._gap(i)
+                if gap != " " and "\n" in gap and self._soft_wrap(i, gap):
+                    gap = " "
                 if gap == " ":
                     if self._breaks_clause(i, gap, in_if):
                         clause += 1
@@ -222,12 +257,26 @@ class Stance:
                     unit += 1
                     clause += 1
                     in_if = False
-                elif _SCOPE_BREAK.search(gap) or self._breaks_clause(i, gap, in_if):
+                elif (
+                    _SCOPE_BREAK.search(gap) and not self._introduces(i, gap)
+                ) or self._breaks_clause(i, gap, in_if):
                     clause += 1
                     in_if = False
             if token.word in SUBORDINATORS and (i == 0 or self.clause[i - 1] != clause):
                 in_if = True
             self.sentence[i], self.unit[i], self.clause[i] = sentence, unit, clause
+
+    def _soft_wrap(self, i: int, gap: str) -> bool:
+        """A single line break in the middle of a sentence of a long (wrapped) line."""
+        if not _SOFT_WRAP.match(gap):
+            return False
+        previous = self.tokens[i - 1]
+        line_start = self.text.rfind("\n", 0, previous.start) + 1
+        return previous.end - line_start >= WRAPPED_LINE
+
+    def _introduces(self, i: int, gap: str) -> bool:
+        """ "What I avoid: caching prices" - a colon right after a trigger keeps its scope."""
+        return gap.strip() == ":" and self.tokens[i - 1].word in PRE_TRIGGERS
 
     def _breaks_clause(self, i: int, gap: str, in_if: bool) -> bool:
         word = self.tokens[i].word
@@ -237,7 +286,11 @@ class Stance:
             following = self.tokens[i + 1].word
             if following in PRONOUNS or following in PRE_TRIGGERS or following == "then":
                 return True
-            if "," in gap and following in DETERMINERS:
+            if word == "and" and stem(following) in ACTION_VERBS:
+                # "disable escalation and apply the seccomp profile" (but "wouldn't raise the
+                # RCU or switch to on-demand" keeps both under the negation)
+                return True
+            if "," in gap and (following in DETERMINERS or following in AUXILIARIES):
                 return True  # ", and the pods get OOMKilled": a new subject
         return "," in gap and (in_if or self._opens_clause(i))
 
@@ -258,6 +311,16 @@ class Stance:
             or stem(word) in ACTION_VERBS
         )
 
+    def _list_continues(self, i: int) -> bool:
+        """After a comma in "no A, B or C": the list goes on while an "or" is still ahead in
+        the clause before the next comma."""
+        for k in range(i, len(self.tokens)):
+            if self.clause[k] != self.clause[i] or (k > i and "," in self._gap(k)):
+                return False
+            if self.tokens[k].word in ("or", "nor"):
+                return True
+        return False
+
     # -- negation ------------------------------------------------------------------------
     def _phrase_at(self, i: int, table: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
         """The longest phrase of the table that starts at token i, within one clause; ()."""
@@ -274,37 +337,45 @@ class Stance:
         negating = False
         window = 0  # content words left in the current trigger's scope
         since_trigger = 99  # words since the last trigger: "never skip" cancels, a list doesn't
-        noun_scope = False  # the trigger was "no", "without", "instead of": up to a comma
+        noun_scope = False  # "no", "without", "instead of", a contrastive "not": one phrase
         clause = -1
         i = 0
         n = len(self.tokens)
         while i < n:
+            word = self.tokens[i].word
             new_clause = self.clause[i] != clause
             if new_clause:
                 clause, negating, window, since_trigger = self.clause[i], False, 0, 99
-            elif noun_scope and i and "," in self._gap(i):
+            elif noun_scope and negating and self._ends_noun_scope(i):
                 negating, window, noun_scope = False, 0, False
             self.negated[i] = negating and window > 0
-            pseudo = self._phrase_at(i, _PSEUDO)
+            after_auxiliary = i > 0 and self.tokens[i - 1].word in AUXILIARIES
+            pseudo = () if after_auxiliary else self._phrase_at(i, _PSEUDO)
             if pseudo:
                 i += len(pseudo)
                 since_trigger += len(pseudo)
                 continue
             multi = self._phrase_at(i, _PRE)
-            length = len(multi) if multi else (1 if self.tokens[i].word in PRE_TRIGGERS else 0)
+            length = len(multi) if multi else (1 if word in PRE_TRIGGERS else 0)
+            if not length and word in ("turn", "switch", "turning", "switching"):
+                length = self._split_off(i)
             if length:
                 for k in range(length):
                     self.trigger[i + k] = True
                     self.negated[i + k] = negating and window > 0
+                if self._points_back(i, length):
+                    i += length
+                    continue
                 cancels = negating and window > 0 and since_trigger <= 2
                 negating = not cancels
                 window = SCOPE_WORDS
                 since_trigger = 0
-                noun_scope = (multi or (self.tokens[i].word,))[0] in NOUN_TRIGGERS
+                first = (multi or (word,))[0]
+                contrastive = first == "not" and not after_auxiliary  # "p99 not the average"
+                noun_scope = first in NOUN_TRIGGERS or contrastive
                 i += length
                 continue
             since_trigger += 1
-            word = self.tokens[i].word
             if word in ("and", "or", "nor") and i and self.negated[i - 1] and not new_clause:
                 negating, window = True, SCOPE_WORDS  # "no standby cluster or DNS failover"
             elif window > 0 and word not in STOP_WORDS and word not in LIGHT_VERBS:
@@ -312,6 +383,45 @@ class Stance:
                 if window == 0:
                     negating = False
             i += 1
+
+    def _ends_noun_scope(self, i: int) -> bool:
+        """A comma that does not go on with a list ("no A, B or C"), or a new subject ("instead
+        of queueing I'd retry")."""
+        if self.tokens[i].word in PRONOUNS:
+            return True
+        return "," in self._gap(i) and not self._list_continues(i)
+
+    def _split_off(self, i: int) -> int:
+        """ "turn them off": a trigger around its object; its length, or 0."""
+        fits = (
+            i + 2 < len(self.tokens)
+            and self.tokens[i + 1].word in OBJECT_PRONOUNS
+            and self.tokens[i + 2].word == "off"
+            and self.clause[i + 2] == self.clause[i]
+        )
+        return 3 if fits else 0
+
+    def _points_back(self, i: int, length: int) -> bool:
+        """A trigger whose object is a pronoun ("so I avoid it", "I'd turn them off") judges
+        what was said before: negate the previous clause; True when it did."""
+        if self.tokens[i + length - 1].word in OBJECT_PRONOUNS:
+            end = i + length  # "turn them off" holds its pronoun
+        else:
+            end = i + length + 1
+            if end > len(self.tokens) or self.tokens[end - 1].word not in OBJECT_PRONOUNS:
+                return False
+            if end < len(self.tokens) and self.clause[end] == self.clause[i]:
+                return False  # "avoid that kind of scan": the object goes on
+        first = self._clause_first(i)
+        if first == 0:
+            return False
+        previous = self._clause_first(first - 1)
+        if self.sentence[first] - self.sentence[previous] > 1:
+            return False
+        for k in range(previous, first):
+            if not self.trigger[k]:
+                self.negated[k] = True
+        return True
 
     def _post_negation(self) -> None:
         n = len(self.tokens)
@@ -350,7 +460,7 @@ class Stance:
             if qualify:
                 self.qualified[k] = True
             else:
-                self.negated[k] = not self.negated[k]
+                self.negated[k] = True  # a verdict after a rejection does not undo it
 
     def _clause_first(self, i: int) -> int:
         clause = self.clause[i]
@@ -388,14 +498,29 @@ class Stance:
 
         return min(bisect_left(self._starts, position), len(self.tokens) - 1)
 
-    def polarity(self, start: int, end: int) -> str:
-        """'affirmed', 'negated' or 'qualified' for a span of the text (its first word)."""
+    def polarity(self, start: int, end: int, word_starts: tuple[int, ...] = ()) -> str:
+        """'affirmed', 'negated' or 'qualified' for a span of the text: read at its first word,
+        and at each of its matched words that a trigger inside the span, not itself one of the
+        matched words, negates ("isolate the pod instead of deleting it" rejects the deleting
+        even where "pod" comes first)."""
         if not self.tokens:
             return "affirmed"
         i = self._index(start)
         if self.qualified[i]:
             return "qualified"
-        return "negated" if self.negated[i] else "affirmed"
+        if self.negated[i]:
+            return "negated"
+        matched = {self._index(w) for w in word_starts}
+        for w in sorted(matched):
+            if w <= i or self.clause[w] != self.clause[i]:
+                continue
+            between = range(i + 1, w)
+            if self.negated[w] and any(self.trigger[k] and k not in matched for k in between):
+                return "negated"
+        return "affirmed"
+
+    def sentence_at(self, position: int) -> int:
+        return self.sentence[self._index(position)] if self.tokens else 0
 
     def unit_at(self, position: int) -> int:
         return self.unit[self._index(position)] if self.tokens else 0

@@ -34,7 +34,14 @@ def stem(word: str) -> str:
     return cached
 
 
+# Plurals of short terms that are not words of their own: "IDs", "IPs", "AZs", "429s".
+_SHORT_PLURALS = frozenset("ids ips azs pvs vms sgs dbs cpus gpus slos slis pdbs acls".split())
+_NUMBER_PLURAL = re.compile(r"\d+[a-z]*s")
+
+
 def _strip_suffix(word: str) -> str:
+    if word in _SHORT_PLURALS or (word[-1:] == "s" and _NUMBER_PLURAL.fullmatch(word)):
+        return word[:-1]
     if len(word) <= SHORT or not word.isalpha():
         return word
     for suffix, minimum in (("ies", 5), ("ing", 6), ("ed", 5), ("es", 6), ("s", 4), ("e", 5)):
@@ -69,6 +76,8 @@ def similar(a: str, b: str) -> bool:
     short, long = sorted((a, b), key=len)
     if long.endswith(short) and long[: len(long) - len(short)] in _OPPOSITE_PREFIXES:
         return False
+    if a[:2] != b[:2]:
+        return False  # typos rarely start a word: "deduplication" is not "replication"
     shortest = min(len(a), len(b))
     if shortest < 5:
         return False
