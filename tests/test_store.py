@@ -186,3 +186,17 @@ def test_local_day_boundaries_follow_local_time(tmp_path, monkeypatch):
     finally:
         os.environ.pop("TZ", None)
         time.tzset()
+
+
+def test_replacing_an_attempt_keeps_the_counters_true(tmp_path):
+    store = Store.open(tmp_path)
+    when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    store.record_attempt("drill:write:x", "drill-write", "first", 90, [], [], when=when)
+    second = store.record_attempt("drill:write:x", "drill-write", "up", 20, [], [], when=when)
+    store.replace_attempt(second, "rate(x[5m])", 60, 2)
+    attempt = store.attempts("drill:write:x")[1]
+    assert (attempt.answer, attempt.score, attempt.rating) == ("rate(x[5m])", 60, 2)
+    assert store.card_scores()["drill:write:x"] == (2, 150, 90, 60)
+    assert store.days()[0][1:3] == (2, 150)
+    with pytest.raises(KeyError):
+        store.replace_attempt(999, "x", 0, 1)
