@@ -178,7 +178,9 @@ def _diffs(ref: Command, got: Command) -> list[_Diff]:
         if name in CHOOSES_METRIC:
             out.append(_Diff(f"That asks for another metric: the task needs {shown}.", True))
         elif name == "--dimensions":
-            out.append(_Diff(f"Other dimensions: the task needs {shown}.", True))
+            # Another table is a near miss; another kind of dimension finds no data at all.
+            same_names = _dimension_names(want) == _dimension_names(have)
+            out.append(_Diff(f"Other dimensions: the task needs {shown}.", not same_names))
         else:
             out.append(_Diff(f"The task asks for {shown}, not `{name} {' '.join(have)}`.", False))
     if "--dimensions" in got.options and "--dimensions" not in ref.options:
@@ -215,6 +217,12 @@ def _same_values(name: str, want: tuple[str, ...], have: tuple[str, ...]) -> boo
 def _dimensions(values: tuple[str, ...]) -> frozenset[frozenset[str]]:
     """`Name=TableName,Value=x` items as sets, so the order of keys and items is free."""
     return frozenset(frozenset(v.split(",")) for v in values)
+
+
+def _dimension_names(values: tuple[str, ...]) -> set[str]:
+    return {
+        part.split("=", 1)[1] for v in values for part in v.split(",") if part.startswith("Name=")
+    }
 
 
 def _curl_diffs(ref: Command, got: Command) -> list[_Diff]:

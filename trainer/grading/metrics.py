@@ -102,14 +102,25 @@ def _threshold_outcome(wanted: tuple[str | None, float, str], given: list[Thresh
     if not given:
         return "missing"
     same_way = [t for t in given if not (t.direction and direction and t.direction != direction)]
-    matches = [t for t in same_way if any(same_value(v, value) for v in _readings(t, unit))]
+    matches = [t for t in same_way if _same_threshold(t, direction, value, unit)]
     if matches:
-        # Other numbers beside it are fine unless they are other thresholds the same way.
-        others = [t for t in same_way if t not in matches and t.direction]
+        # Other numbers beside it are fine unless they are other thresholds the same way, in
+        # the same dimension ("> 0 over 1 minute" has a window, not a second threshold).
+        others = [t for t in same_way if t not in matches and t.direction and _readings(t, unit)]
         return "value" if others else "right"
     if len(same_way) < len(given):
         return "reversed"  # "< 100 ms": the alert would fire while all is well
     return "value"
+
+
+def _same_threshold(threshold: Threshold, direction: str | None, value: float, unit: str) -> bool:
+    """The same value, or for a count the same boundary: `>= 1` is `> 0`."""
+    readings = _readings(threshold, unit)
+    if any(same_value(v, value) for v in readings):
+        return True
+    step = 1 if direction == "up" else -1
+    counting = threshold.quantity.dimension is None and float(value).is_integer()
+    return counting and threshold.inclusive and any(same_value(v, value + step) for v in readings)
 
 
 def _readings(threshold: Threshold, unit: str) -> list[float]:

@@ -22,7 +22,7 @@ def grade_number(answer: str, question: str, value: float, unit: str, tolerance:
     if not found:
         return Graded("invalid", 0, ("Type a number (units are optional).",))
     candidates = _candidates(answer, question, found)
-    readings = [in_unit(q, unit) for q in candidates]
+    readings = [_readings(q, unit) for q in candidates]
     shown = f"{value:g} {unit}".strip()
     if not any(readings):
         return Graded("wrong", 0, (f"Wrong unit: the answer is in {unit or 'plain numbers'}.",))
@@ -35,6 +35,17 @@ def grade_number(answer: str, question: str, value: float, unit: str, tolerance:
     if _close(best, value, unit):
         return Graded("partial", 50, (f"Close: {shown} (you said {best:g}).",))
     return Graded("wrong", 0, (f"It is {shown}.",))
+
+
+def _readings(quantity: Quantity, unit: str) -> list[float]:
+    """What a number may mean in the drill's unit: 0.001 is also 0.1 %; 2,250,000 is 2.25 $M."""
+    values = in_unit(quantity, unit)
+    if quantity.dimension is None:
+        if unit == "%" and 0 < quantity.raw <= 1:
+            values = [*values, quantity.raw * 100]
+        if "M" in unit or "million" in unit.lower():
+            values = [*values, quantity.value / 1e6]
+    return values
 
 
 def _candidates(answer: str, question: str, found: list[Quantity]) -> list[Quantity]:

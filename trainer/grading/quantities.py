@@ -66,6 +66,9 @@ _WORD_NUMBERS = {
     "sixty": 60,
     "ninety": 90,
     "hundred": 100,
+    "double": 2,
+    "twice": 2,
+    "triple": 3,
 }
 # "immediately" answers a response-time question with zero minutes.
 _ZERO_TIME = re.compile(r"\b(immediate(ly)?|instant(ly)?|right away|at once)\b", re.I)
@@ -113,6 +116,7 @@ DOWN_WORDS = (
     "drops to",
     "falls to",
 )
+INCLUSIVE_WORDS = frozenset({">=", "≥", "<=", "≤", "at least", "at most"})
 # "alert on any throttling", "non-zero": a threshold of > 0.
 _ANY = re.compile(r"\b(any|non-?zero|nonzero|anything above zero|at all)\b", re.I)
 
@@ -128,10 +132,12 @@ class Quantity(NamedTuple):
 
 
 class Threshold(NamedTuple):
-    """An alert threshold: direction ("up", "down" or None), value and dimension."""
+    """An alert threshold: direction ("up", "down" or None), value and dimension, and whether
+    the value itself is included (>=, "at least")."""
 
     direction: str | None
     quantity: Quantity
+    inclusive: bool = False
 
 
 def unit_of(unit: str) -> tuple[str | None, float]:
@@ -194,7 +200,8 @@ def thresholds(text: str) -> list[Threshold]:
     low = text.lower()
     for quantity in quantities(text):
         before = low[max(0, quantity.start - 24) : quantity.start].rstrip()
-        found.append(Threshold(_direction(before), quantity))
+        direction, inclusive = _direction(before)
+        found.append(Threshold(direction, quantity, inclusive))
     match = _ANY.search(text)
     if match is not None:
         found = [Threshold("up", t.quantity) if t.quantity.value == 0 else t for t in found]
@@ -203,16 +210,17 @@ def thresholds(text: str) -> list[Threshold]:
     return found
 
 
-def _direction(before: str) -> str | None:
-    """The direction of the comparison written just before a number, if any."""
-    best, where = None, -1
+def _direction(before: str) -> tuple[str | None, bool]:
+    """The direction of the comparison written just before a number, if any, and whether it
+    includes the value."""
+    best, where, word_found = None, -1, ""
     for words, direction in ((UP_WORDS, "up"), (DOWN_WORDS, "down")):
         for word in words:
             at = before.rfind(word)
             end = at + len(word)
             if at >= 0 and before[end:].strip(" :=-") in ("", "than", "of") and end > where:
-                best, where = direction, end
-    return best
+                best, where, word_found = direction, end, word
+    return best, word_found in INCLUSIVE_WORDS
 
 
 def parse_threshold(text: str) -> tuple[str | None, float, str] | None:

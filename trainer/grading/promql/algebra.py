@@ -18,6 +18,7 @@ from trainer.grading.promql.canonical import (
     Agg,
     Binary,
     Call,
+    Matrix,
     Node,
     Number,
     Scale,
@@ -76,13 +77,21 @@ def _poly(node: Node) -> _Poly:
         return _multiply(polys[0], _inverse(polys[1]))
     if isinstance(node, Agg):
         return _poly_agg(node)
+    if isinstance(node, Call) and node.func == "increase" and isinstance(node.args[0], Matrix):
+        # increase(x[r]) is rate(x[r]) times r seconds, extrapolation included.
+        rate = _atom(_normal_atom(Call("rate", node.args)))
+        return _times_constant(rate, Fraction(node.args[0].range))
     return _atom(_normal_atom(node))
 
 
 def _normal_atom(node: Node) -> Node:
     """A non-arithmetic node with its operands in algebraic form."""
     if isinstance(node, Call):
-        return Call(node.func, tuple(algebraic(a) for a in node.args))
+        args = tuple(algebraic(a) for a in node.args)
+        scaled_buckets = len(args) == 2 and isinstance(args[1], Scale) and args[1].factor > 0
+        if node.func == "histogram_quantile" and scaled_buckets:
+            args = (args[0], args[1].expr)  # scaling every bucket leaves the quantile alone
+        return Call(node.func, args)
     if isinstance(node, Binary):
         operands = tuple(algebraic(o) for o in node.operands)
         if node.op in COMPARISONS and len(operands) == 2 and "bool" not in node.modifier:
@@ -113,18 +122,20 @@ def _normal_comparison(op: str, lhs: Node, rhs: Node, modifier: str) -> Node:
 
 
 def _poly_agg(node: Agg) -> _Poly:
-    """avg, min and max of `c + k * x` are `c + k * avg(x)` (min and max swap when k < 0)."""
+    """Constants leave an aggregation where the result allows: sum(k * x) is k * sum(x), and
+    avg, min and max of `c + k * x` are `c + k * avg(x)` (min and max swap when k < 0)."""
     param = algebraic(node.param) if node.param is not None else None
     inner = _poly(node.expr)
     variable = {m: c for m, c in inner.terms.items() if m}
-    if node.op in ("avg", "min", "max") and param is None and len(variable) == 1:
+    constant = inner.terms.get((), Fraction(0))
+    affine = node.op in ("avg", "min", "max") or (node.op == "sum" and not constant)
+    if affine and param is None and len(variable) == 1:
         ((monomial, k),) = variable.items()
         op = node.op
-        if k < 0 and op != "avg":
+        if k < 0 and op in ("min", "max"):
             op = "min" if op == "max" else "max"
         base = _to_tree(_Poly({monomial: Fraction(1)}, inner.atoms))
         agg = Agg(op, base, None, node.grouping, node.labels)
-        constant = inner.terms.get((), Fraction(0))
         return _add(_constant(constant), _times_constant(_atom(agg), k))
     return _atom(Agg(node.op, _to_tree(inner), param, node.grouping, node.labels))
 

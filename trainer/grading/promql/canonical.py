@@ -497,6 +497,8 @@ def _fold(op: str, lhs: Node, rhs: Node) -> Node | None:
             return None
         values = {"+": lf + rf, "-": lf - rf, "*": lf * rf}
         return Number(float(values[op] if op in values else lf / rf))
+    if lf is not None and rf is not None and op == "^" and rf.denominator == 1 and 0 < rf <= 8:
+        return Number(float(lf ** int(rf)))  # 1024^2
     if op == "*" and lf is not None:
         return scaled(rhs, lf)
     if op == "*" and rf is not None:

@@ -26,6 +26,7 @@ from trainer.grading.promql.parse_errors import QueryError, explain
 
 PARTIAL_LIMIT = 70  # a total penalty above this is no longer a near miss
 MAX_HINTS = 3
+REARRANGED_MARGIN = 10
 VERDICT_RANK = {"correct": 3, "partial": 2, "wrong": 1, "invalid": 0}
 
 
@@ -138,11 +139,12 @@ def _known(known: WrongAnswer, ref: _Reference, att: Node, options: Options) -> 
 
 
 def _explain(ref: _Reference, att: Node, att_alg: Node, options: Options) -> Diffs:
-    """The cheaper of two explanations: as written, or after algebraic rearrangement."""
+    """The explanation as written, unless the algebraic rearrangement is clearly simpler
+    (its hints speak of the rearranged query, so they must earn their place)."""
     differ = Differ(options)
     as_written = differ.diff(ref.tree, att)
     rearranged = differ.diff(ref.algebraic, att_alg)
-    return min((as_written, rearranged), key=cost)
+    return rearranged if cost(rearranged) + REARRANGED_MARGIN < cost(as_written) else as_written
 
 
 def _grade(ref: _Reference, att: Node, att_alg: Node, options: Options) -> tuple[QueryVerdict, int]:
