@@ -54,20 +54,26 @@ def read_query(reader: NodeReader, node: Node, field: str, source: str) -> Query
         else []
     )
     single = _flag_value(reader, keys.get("single_series"), f"{field}.single_series")
-    if len(values) < len(REQUIRED) or None in values.values():
+    item_id, group, measures, query = (values.get(k) for k in ("id", "group", "measures", "query"))
+    if item_id is None or group is None or kind is None or measures is None or query is None:
         return None
+    known_wrong = [w for w in wrong if isinstance(w, KnownWrong)]
     if kind == "promql":
-        _check_promql(reader, keys, field, values["query"], accepted, wrong)
-    _check_overlap(reader, keys, field, values["query"], accepted, wrong)
+        _check_promql(reader, keys, field, query, accepted, known_wrong)
+    _check_overlap(reader, keys, field, query, accepted, known_wrong)
     return Query(
-        **values,
+        item_id,
+        group,
+        kind,
+        measures,
+        query,
         threshold=threshold,
         note=note,
         source=source,
         accepted=accepted,
-        wrong=tuple(wrong),
-        rubric=tuple(rubric),
-        red_flags=tuple(flags),
+        wrong=tuple(known_wrong),
+        rubric=tuple(p for p in rubric if isinstance(p, RubricPoint)),
+        red_flags=tuple(f for f in flags if isinstance(f, RedFlag)),
         single_series=single,
     )
 

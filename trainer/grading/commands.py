@@ -40,7 +40,7 @@ CURL_VALUES = {
     "--user": "--user",
 }
 # Options get-metric-statistics cannot run without (any one of a tuple will do).
-REQUIRED = {
+REQUIRED: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {
     ("aws", "cloudwatch", "get-metric-statistics"): (
         ("--namespace",),
         ("--metric-name",),

@@ -11,7 +11,7 @@ import re
 from typing import NamedTuple
 
 # Units by dimension, as multiples of the dimension's base (seconds, percent, a count).
-_UNITS = {
+_UNITS: dict[str, dict[str, float]] = {
     "time": {
         "ms": 0.001,
         "msec": 0.001,
@@ -165,9 +165,9 @@ def quantities(text: str) -> list[Quantity]:
             found.append(_quantity(raw, match.group("unit") or "", match.start(), match.end()))
     for match in _A_UNIT.finditer(text):
         found.append(_quantity(1.0, match.group("unit"), match.start(), match.end()))
-    if not found and _ZERO_TIME.search(text):
-        match = _ZERO_TIME.search(text)
-        found.append(Quantity(0.0, "time", 0.0, match.start(), match.end()))
+    zero = _ZERO_TIME.search(text)
+    if not found and zero is not None:
+        found.append(Quantity(0.0, "time", 0.0, zero.start(), zero.end()))
     return sorted(found, key=lambda q: q.start)
 
 

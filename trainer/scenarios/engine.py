@@ -4,9 +4,12 @@ further actions, move the signals now or later, or do harm."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from trainer.scenarios.models import Action, Effect, Scenario
+
+if TYPE_CHECKING:
+    from trainer.grading.promql import QueryError
 
 
 class ActionError(ValueError):
@@ -162,7 +165,7 @@ class Lookup(NamedTuple):
     kind: str
     action: Action | None = None
     message: str = ""
-    error: object = None  # a promql QueryError for an invalid query
+    error: QueryError | None = None  # why an invalid query does not parse
 
 
 def lookup(simulation: Simulation, typed: str) -> Lookup:

@@ -88,9 +88,9 @@ def _normal_atom(node: Node) -> Node:
     """A non-arithmetic node with its operands in algebraic form."""
     if isinstance(node, Call):
         args = tuple(algebraic(a) for a in node.args)
-        scaled_buckets = len(args) == 2 and isinstance(args[1], Scale) and args[1].factor > 0
-        if node.func == "histogram_quantile" and scaled_buckets:
-            args = (args[0], args[1].expr)  # scaling every bucket leaves the quantile alone
+        buckets = args[-1] if len(args) == 2 else None
+        if node.func == "histogram_quantile" and isinstance(buckets, Scale) and buckets.factor > 0:
+            args = (args[0], buckets.expr)  # scaling every bucket leaves the quantile alone
         return Call(node.func, args)
     if isinstance(node, Binary):
         operands = tuple(algebraic(o) for o in node.operands)

@@ -282,9 +282,10 @@ def build(expr: Any) -> Node:
         return String(expr.val)
     if isinstance(expr, pp.SubqueryExpr):
         step = expr.step.total_seconds() if expr.step is not None else None
+        span = expr.range.total_seconds() if expr.range is not None else 0.0
         return Subquery(
             build(expr.expr),
-            expr.range.total_seconds(),
+            span,
             step,
             _seconds(expr.offset),
             _at(expr.at),
@@ -374,7 +375,7 @@ def _aggregate(expr: Any) -> Node:
     """Canonical aggregation; constant factors move outside; grouping by a pinned label goes."""
     op = str(expr.op)
     mod = expr.modifier
-    grouping, labels = "", ()
+    grouping, labels = "", tuple[str, ...]()
     if mod is not None and (mod.type == pp.AggModifierType.Without or mod.labels):
         grouping = "by" if mod.type == pp.AggModifierType.By else "without"
         labels = tuple(sorted(set(mod.labels)))

@@ -146,7 +146,7 @@ class Differ:
         if isinstance(ref, Scale) or isinstance(att, Scale):
             rfac, rcore = unscale(ref)
             afac, acore = unscale(att)
-            scaling = ()
+            scaling: Diffs = ()
             if rfac != afac and not self.options.scale_free:
                 scaling = (scale_diff(rfac, afac),)
             yield scaling + self.diff(rcore, acore, ctx)
@@ -294,7 +294,7 @@ class Differ:
             straight = self.diff(refs[0], atts[0]) + self.diff(refs[1], atts[1])
             op = att.op if att.op == ref.op else ref.op
             hint = f"The operands of `{op}` are the wrong way round."
-            swapped = (Diff("order", P_SWAPPED, hint, True),)
+            swapped: Diffs = (Diff("order", P_SWAPPED, hint, True),)
             swapped += self.diff(refs[0], atts[1]) + self.diff(refs[1], atts[0])
             return min((straight, swapped), key=cost)
         if len(refs) == len(atts) <= 4:

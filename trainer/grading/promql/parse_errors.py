@@ -289,7 +289,7 @@ def _unquoted_value(query: str, position: int | None) -> str:
     before = _MATCHER_BEFORE.search(query[:position])
     if before is None or query[:position].count("{") <= query[:position].count("}"):
         return ""
-    value = re.match(r"[^,}\s]*", query[position:]).group()
+    value = re.match(r"[^,}\s]*", query[position:]).group()  # type: ignore[union-attr]
     return f'{before.group(1)}{before.group(2)}"{value}"' if value else ""
 
 

@@ -158,8 +158,8 @@ def _grade(ref: _Reference, att: Node, att_alg: Node, options: Options) -> tuple
     penalty = cost(diffs)
     ranked = sorted(diffs, key=lambda d: (not d.fatal, -d.penalty))  # stable on ties
     if any(d.category == "structure" for d in diffs):
-        hints = (general_hint(ref.tree),)
-        return QueryVerdict("wrong", similarity(ref.tree, att), hints, None), penalty
+        general = (general_hint(ref.tree),)
+        return QueryVerdict("wrong", similarity(ref.tree, att), general, None), penalty
     hints = tuple(dict.fromkeys(d.hint for d in ranked))[:MAX_HINTS]
     if any(d.fatal for d in diffs) or penalty > PARTIAL_LIMIT:
         return QueryVerdict("wrong", similarity(ref.tree, att), hints, None), penalty
@@ -176,7 +176,8 @@ def _meaning_flip(ref: _Reference, att_alg: Node) -> str | None:
         )
     ref_constant, ref_rest = constant_part(ref.algebraic)
     att_constant, att_rest = constant_part(att_alg)
-    flipped = ref_rest is not None and att_rest is not None and ref_constant == -att_constant
-    if flipped and negated(att_rest).text == ref_rest.text:
+    if ref_rest is None or att_rest is None or ref_constant != -att_constant:
+        return None
+    if negated(att_rest).text == ref_rest.text:
         return "The operands of `-` are the wrong way round: your result has the opposite sign."
     return None

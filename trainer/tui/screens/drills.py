@@ -68,6 +68,7 @@ class DrillScreen(Screen):
         self.show()
 
     def show(self) -> None:
+        assert self.session is not None
         drill = self.session.current
         number = list(KINDS).index(self.kind) + 1
         answered = len(self.session.results)
@@ -86,6 +87,7 @@ class DrillScreen(Screen):
         area.focus()
 
     def action_submit(self) -> None:
+        assert self.session is not None
         area = self.query_one("#answer", AnswerArea)
         attempt = area.text.strip()
         if not attempt:
@@ -96,6 +98,7 @@ class DrillScreen(Screen):
         self.query_one("#drill-result", Static).update(self._result(result, attempt, practice))
 
     def _result(self, result: DrillResult, attempt: str, practice: bool) -> Text:
+        assert self.session is not None
         drill = self.session.current
         out = join(
             Text(f"{result.verdict.upper()} ", style=VERDICT_STYLE[result.verdict]),
@@ -117,6 +120,7 @@ class DrillScreen(Screen):
         return out
 
     def action_reveal(self) -> None:
+        assert self.session is not None
         drill = self.session.reveal()
         out = join(Text("The answer", style="bold"), Text(" (counted as a miss)\n", style="dim"))
         out.append_text(_reference(drill))
@@ -124,6 +128,7 @@ class DrillScreen(Screen):
         self.query_one("#drill-result", Static).update(out)
 
     def action_next(self) -> None:
+        assert self.session is not None
         self.session.next()
         self.show()
 
@@ -131,6 +136,7 @@ class DrillScreen(Screen):
         self.start(kind)
 
     def action_leave(self) -> None:
+        assert self.session is not None
         self.session.finish()
         self.app.go_home()
 
