@@ -281,11 +281,13 @@ def test_model_answer_to_another_question_scores_low(bank):
 
 
 def test_own_model_answers_score_well(bank):
-    """A learner who reproduces the model answer is credited (cards whose guide text is wrong
-    or thin excepted: their reviewer notes explain why)."""
-    scores = {c.id: grade(c, c.answer).score for c in bank.cards.values()}
-    good = [cid for cid, score in scores.items() if score >= 50]
-    assert len(good) >= 25, scores
+    """A learner who reproduces the guide's model answer is credited for every point it makes;
+    the guide often lists terms without the how or why (its security answers most of all), and
+    those earn part of their points, as an interviewer would mark them."""
+    scores = sorted(grade(c, c.answer).score for c in bank.cards.values())
+    assert scores[0] >= 30, scores
+    assert scores[len(scores) // 2] >= 55, scores
+    assert sum(score >= 50 for score in scores) >= 20, scores
 
 
 def test_punctuation_inside_terms_is_not_a_sentence_break():

@@ -258,3 +258,46 @@ def test_control_characters_are_stripped_at_load(tmp_path):
     )
     bank = load_text(tmp_path, text)
     assert bank.errors == [] and bank.card("net01").question == "What does a 502  mean?"
+
+
+QUERY = """\
+queries:
+  - id: q-one
+    group: g
+    kind: promql
+    measures: Something per pod
+    query: 'rate(x[5m])'
+    accepted: ['sum by (pod) (rate(x[5m]))']
+    wrong:
+      - answer: 'x'
+        hint: A counter needs rate().
+"""
+
+
+def test_query_item_with_accepted_and_wrong_answers(tmp_path):
+    bank = load_text(tmp_path, QUERY)
+    assert bank.errors == []
+    query = bank.queries["q-one"]
+    assert query.accepted == ("sum by (pod) (rate(x[5m]))",)
+    assert query.wrong[0].hint == "A counter needs rate()." and query.wrong[0].verdict == "wrong"
+
+
+def test_query_item_errors_name_file_line_and_field(tmp_path):
+    cases = [
+        (QUERY.replace("    accepted:", "    colour: red\n    accepted:"), 7, "unknown key"),
+        (
+            QUERY.replace("sum by (pod) (rate(x[5m]))", "sum(rate(x[5m])"),
+            7,
+            "expected valid PromQL",
+        ),
+        (
+            QUERY.replace("        hint:", "        verdict: maybe\n        hint:"),
+            10,
+            "expected one of",
+        ),
+        (QUERY.replace("      - answer: 'x'", "      - answer: 'rate(x[5m])'"), 9, "also accepted"),
+    ]
+    for text, line, message in cases:
+        error = only_error(load_text(tmp_path, text))
+        assert error.line == line and message in error.message, str(error)
+        assert str(error).startswith(f"{tmp_path / 'pack.yaml'}:{line}:")

@@ -13,10 +13,20 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from trainer.grading.promql import QueryError, QueryVerdict, compare, normalize
+from trainer.grading.promql import (
+    Options,
+    QueryError,
+    QueryVerdict,
+    WrongAnswer,
+    compare,
+    line_and_column,
+    normalize,
+)
 
 CASES_FILE = Path(__file__).parent / "data" / "promql_cases.yaml"
-CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+ALL_CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
+# Cases with a reference test the comparator alone; cases with an `id` test a drill (test_drills).
+CASES = [c for c in ALL_CASES if "reference" in c]
 
 POD_CPU = (
     'rate(container_cpu_usage_seconds_total{namespace="default", pod=~"cloudmart.*"}[5m]) * 100'
@@ -349,3 +359,153 @@ def test_compare_is_fast() -> None:
     for reference, attempt in pairs:
         compare(reference, attempt)
     assert (time.perf_counter() - start) / len(pairs) < 0.02
+
+
+# --- Algebra, accepted answers, options ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("(a - b) / a", "1 - b / a"),
+        ("(t - f) / t * 100", "(1 - f / t) * 100"),
+        ("100 - f / t * 100", "(1 - f / t) * 100"),
+        ("avg by (i) (1 - rate(x[5m]))", "1 - avg by (i) (rate(x[5m]))"),
+        ("max(1 - x)", "1 - min(x)"),
+        ('a{f="x"} / b', 'a{f="x"} / b{f="x"}'),
+        ("100 * a / b > 0.1", "a / b > 0.001"),
+        ("0 < x", "x > 0"),
+    ],
+)
+def test_algebraic_rewrites_are_equal(a: str, b: str) -> None:
+    assert compare(a, b).verdict == "correct"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ('x{s=~"5.."}', 'x{s=~"5.*"}'),  # not a status label: 5.* also matches 5000
+        ("sum(a / b)", "sum(a) / sum(b)"),
+        ("rate(x[5m])", "increase(x[5m])"),
+        ('rate(x{s=~"5.."}[5m]) / rate(x[5m])', 'sum(rate(x{s=~"5.."}[5m])) / sum(rate(x[5m]))'),
+    ],
+)
+def test_rewrites_that_change_the_result_are_not_equal(a: str, b: str) -> None:
+    assert compare(a, b).verdict != "correct"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ('x{a=~"^b$"}', 'x{a="b"}'),
+        ('x{a!~"p|q"}', 'x{a!="q", a!="p"}'),
+        ('x{a=~"q|p"}', 'x{a=~"p|q"}'),
+        ('x{status=~"5.*"}', 'x{status=~"5.."}'),
+        ('sum by (ns, pod) (x{ns="d"})', 'sum by (pod) (x{ns="d"})'),
+    ],
+)
+def test_matcher_and_grouping_simplifications(a: str, b: str) -> None:
+    assert normalize(a) == normalize(b)
+
+
+def test_accepted_answers_and_known_wrong_ones() -> None:
+    reference = "rate(x[5m])"
+    accepted = ["sum by (pod) (rate(x[5m]))"]
+    wrong = [WrongAnswer("sum(rate(x[5m]))", "One number for everything.", "partial")]
+    assert compare(reference, "sum by (pod) (rate(x[300s]))", accepted).verdict == "correct"
+    near = compare(reference, "sum(rate(x[5m]))", accepted, wrong)
+    assert near.verdict == "partial" and near.hints == ("One number for everything.",)
+
+
+def test_a_refinement_filter_may_exclude_other_values() -> None:
+    reference = "rate(x[5m])"
+    accepted = ['rate(x{container!=""}[5m])']
+    for attempt in ('rate(x{container!="POD"}[5m])', 'rate(x{container!~"POD|"}[5m])'):
+        assert compare(reference, attempt, accepted).verdict == "correct", attempt
+    assert compare(reference, 'rate(x{container="POD"}[5m])', accepted).verdict != "correct"
+
+
+def test_a_single_series_prompt_keeps_the_grouping_strict() -> None:
+    reference = "histogram_quantile(0.95, sum by (le) (rate(x_bucket[5m])))"
+    attempt = "histogram_quantile(0.95, sum by (le, route) (rate(x_bucket[5m])))"
+    assert compare(reference, attempt).verdict == "correct"
+    strict = compare(reference, attempt, options=Options(one_series=True))
+    assert strict.verdict == "partial" and "route" in strict.hints[0]
+
+
+def test_scenario_options_accept_narrower_matchers_and_any_unit() -> None:
+    reference = (
+        'container_memory_usage_bytes{namespace="default", pod=~"cloudmart.*"} / 1024 / 1024'
+    )
+    look_up = Options(narrower_ok=True, scale_free=True)
+    for attempt in (
+        'container_memory_usage_bytes{namespace="default", pod=~"cloudmart-backend.*"}',
+        'container_memory_usage_bytes{namespace="default", pod="cloudmart-backend-6f8b"} / 1e6',
+        'container_memory_usage_bytes{namespace="default", pod=~"cloudmart.*", container!=""}',
+    ):
+        assert compare(reference, attempt, options=look_up).verdict == "correct", attempt
+    wider = compare(reference, 'container_memory_usage_bytes{pod=~"cloudmart.*"}', options=look_up)
+    assert wider.verdict == "partial" and 'namespace="default"' in wider.hints[0]
+    other = compare(
+        reference,
+        'container_memory_usage_bytes{namespace="default", pod=~"api.*"}',
+        options=look_up,
+    )
+    assert other.verdict != "correct"
+
+
+def test_a_swapped_ratio_gets_one_clear_hint() -> None:
+    reference = 'sum(rate(r{s=~"5.."}[5m])) / sum(rate(r[5m]))'
+    result = compare(reference, 'sum(rate(r[5m])) / sum(rate(r{s=~"5.."}[5m]))')
+    assert result.verdict == "wrong" and result.hints == (
+        "The operands of `/` are the wrong way round.",
+    )
+
+
+# --- Limits and parse errors ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "(" * 1500 + "up" + ")" * 1500,
+        "sum(" * 300 + "up" + ")" * 300,
+        "-" * 2000 + "up",
+        " + ".join(["up"] * 3000),
+    ],
+)
+def test_deep_nesting_is_invalid_with_a_clear_message(attempt: str) -> None:
+    result = compare("up", attempt)
+    assert result.verdict == "invalid" and result.error is not None
+    assert "limit is" in result.error.message and "\n" not in result.error.message
+    with pytest.raises(ValueError, match="limit is"):
+        normalize(attempt)
+
+
+def test_real_queries_stay_under_the_limits() -> None:
+    for query in GUIDE_QUERIES:
+        normalize(query)  # no limit error
+    sixty = " + ".join(f"rate(m{i}[5m])" for i in range(60))
+    assert compare(sixty, sixty).verdict == "correct"
+
+
+def test_multi_line_error_position_and_hint_name_the_line() -> None:
+    attempt = 'sum by (pod) (\n  rate(x{namespace="default"[5m])\n)'
+    result = compare("up", attempt)
+    assert result.error is not None and result.error.position is not None
+    assert line_and_column(attempt, result.error.position) == (2, 29)
+    assert attempt[result.error.position] == "["
+    assert "line 2, column 29" in result.hints[0]
+
+
+def test_parse_error_messages_depend_on_one_module() -> None:
+    """Only parse_errors reads promql-parser's message texts (a parser upgrade touches one file)."""
+    fragments = ("unclosed", "end of input", "unexpected right", "set twice", "unknown function")
+    package = Path(__file__).parent.parent / "trainer" / "grading" / "promql"
+    for module in package.glob("*.py"):
+        text = module.read_text(encoding="utf-8").lower()
+        found = [f for f in fragments if f'"{f}' in text or f'{f}"' in text or f" {f} " in text]
+        if module.name == "parse_errors.py":
+            assert found == list(fragments), found
+        else:
+            assert not found, (module.name, found)

@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import write
 
-from trainer.scenarios.engine import ActionError, Simulation, play
+from trainer.scenarios.engine import ActionError, Simulation, lookup, play
 from trainer.scenarios.loader import load_scenario, load_scenarios
 from trainer.scenarios.report import reflow, sparkline
 from trainer.scenarios.scoring import HARM_CAP, play_and_score, score
@@ -331,3 +331,87 @@ def test_relief_does_not_push_a_healthy_signal_further(tiny):
     assert sim.values["errors"] == 0.5
     sim._apply(Effect(add=(("errors", 20.0),)))  # a relapse still applies
     assert sim.values["errors"] == 20.5
+
+
+# --- Typed PromQL look-ups -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    scenarios, errors = load_scenarios()
+    assert not errors
+    return scenarios
+
+
+def test_typed_query_matches_a_narrower_or_equivalent_look_up(builtin):
+    leak = builtin["nodejs-memory-leak"]
+    backend = '{namespace="default", pod=~"cloudmart-backend.*"}'
+    for typed in (
+        f"container_memory_usage_bytes{backend} / 1024 / 1024",
+        'container_memory_working_set_bytes{namespace="default", pod=~"cloudmart-backend.*"}',
+        'container_memory_working_set_bytes{pod=~"cloudmart.*", namespace="default"} / 1048576',
+    ):
+        found = lookup(Simulation(leak), typed)
+        assert (found.kind, found.action.id) == ("run", "memory-promql"), (typed, found)
+
+
+def test_a_query_already_run_shows_its_result_again(builtin):
+    simulation = Simulation(builtin["nodejs-memory-leak"])
+    for action in ("get-pods", "describe-pod", "memory-promql"):
+        simulation.take(action)
+    minute = simulation.minute
+    typed = 'container_memory_usage_bytes{namespace="default", pod=~"cloudmart.*"} / 1024 / 1024'
+    found = lookup(simulation, typed)
+    assert (found.kind, found.action.id) == ("rerun", "memory-promql")
+    assert simulation.minute == minute  # looking again takes no time
+
+
+def test_a_query_moved_out_of_command_now_matches(builtin):
+    simulation = Simulation(builtin["nodejs-memory-leak"])
+    available = {a.id for a in simulation.available()}
+    typed = (
+        "increase(kube_pod_container_status_restarts_total"
+        '{namespace="default", pod=~"cloudmart.*"}[1h])'
+    )
+    found = lookup(simulation, typed)
+    assert found.action is not None and found.action.id == "rollout-history"
+    assert found.kind == ("run" if "rollout-history" in available else "locked")
+
+
+def test_wider_near_and_broken_queries(builtin):
+    simulation = Simulation(builtin["nodejs-memory-leak"])
+    wider = lookup(simulation, "container_memory_usage_bytes / 1024 / 1024")
+    assert wider.kind == "near" and 'namespace="default"' in wider.message
+    assert lookup(simulation, "sum(rate(nonexistent_metric[5m]))").kind == "none"
+    broken = lookup(simulation, "sum(rate(x[5m])")
+    assert broken.kind == "invalid" and broken.error is not None
+    assert lookup(simulation, "(" * 1500 + "up" + ")" * 1500).kind == "invalid"
+
+
+def test_a_look_up_may_list_several_queries(tmp_path):
+    path = write(
+        tmp_path / "tiny.yaml",
+        TINY.replace(
+            "      evidence: errors began with the 23:40 deploy",
+            "      evidence: errors began with the 23:40 deploy\n"
+            "      promql: ['rate(a[5m])', 'rate(b[5m])']",
+        ),
+    )
+    scenario, errors = load_scenario(path)
+    assert not errors
+    assert scenario.action("look").queries == ("rate(a[5m])", "rate(b[5m])")
+    assert lookup(Simulation(scenario), "rate(b[300s])").kind == "run"
+
+
+def test_validation_flags_promql_kept_under_command(tmp_path):
+    path = write(
+        tmp_path / "tiny.yaml",
+        TINY.replace(
+            "      evidence: errors began with the 23:40 deploy",
+            "      evidence: errors began with the 23:40 deploy\n"
+            "      command: 'grafana && PromQL rate(x[5m])'",
+        ),
+    )
+    scenario, _ = load_scenario(path)
+    errors = check(scenario)
+    assert any("promql" in e.message.lower() and e.field.endswith(".command") for e in errors)

@@ -224,3 +224,17 @@ def test_a_constraint_error_is_not_mistaken_for_the_disk(tmp_path):
     with pytest.raises(sqlite3.IntegrityError):
         store.record_attempt("q01", "quiz", None, 10, [], [])  # NOT NULL: a bug, not the disk
     assert not store.db.in_transaction and store.totals() == (0, 0)
+
+
+def test_replacing_an_attempt_keeps_the_counters_true(tmp_path):
+    store = Store.open(tmp_path)
+    when = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+    store.record_attempt("drill:write:x", "drill-write", "first", 90, [], [], when=when)
+    second = store.record_attempt("drill:write:x", "drill-write", "up", 20, [], [], when=when)
+    store.replace_attempt(second, "rate(x[5m])", 60, 2)
+    attempt = store.attempts("drill:write:x")[1]
+    assert (attempt.answer, attempt.score, attempt.rating) == ("rate(x[5m])", 60, 2)
+    assert store.card_scores()["drill:write:x"] == (2, 150, 90, 60)
+    assert store.days()[0][1:3] == (2, 150)
+    with pytest.raises(KeyError):
+        store.replace_attempt(999, "x", 0, 1)

@@ -121,11 +121,13 @@ ACTION_KINDS: dict[str, ActionKind] = {
 
 
 class DrillKind(NamedTuple):
-    """A kind of query drill: its label and the key that switches to it (F1, F2, ...)."""
+    """A kind of query drill: its label, the query items it covers, and the key that switches
+    to it (F1, F2, ... in declaration order)."""
 
     id: str
     title: str  # short: the footer
     description: str  # the header of the drill screen
+    item_kinds: tuple[str, ...] = ()  # query kinds it drills (numbers have their own bank)
 
     @property
     def label(self) -> str:
@@ -135,9 +137,19 @@ class DrillKind(NamedTuple):
 DRILL_KINDS: dict[str, DrillKind] = {
     kind.id: kind
     for kind in (
-        DrillKind("write", "Write it", "the PromQL for a symptom"),
-        DrillKind("read", "Read it", "what a query measures"),
-        DrillKind("metric", "Which metric", "name it and its alert threshold"),
+        DrillKind(
+            "write",
+            "Write",
+            "the query or command for a symptom",
+            ("promql", "cloudwatch-cli", "shell"),
+        ),
+        DrillKind("read", "Read", "what a query measures", ("promql", "custom-metric")),
+        DrillKind(
+            "metric",
+            "Metric",
+            "name it and its alert threshold",
+            ("cloudwatch-metric", "custom-metric"),
+        ),
         DrillKind("number", "Numbers", "SLOs, budgets and thresholds"),
     )
 }

@@ -22,6 +22,7 @@ from trainer import __version__, paths
 from trainer.content.models import (
     Bank,
     Card,
+    KnownWrong,
     LoadError,
     Note,
     NumberCard,
@@ -36,7 +37,7 @@ try:  # the C module itself: `hashlib` would also load OpenSSL (~2 ms, a twentie
 except ImportError:  # another Python implementation
     from hashlib import blake2b
 
-FORMAT = 1
+FORMAT = 2  # a new shape of content: older caches are misses
 PREFIX, SUFFIX = "bank-", ".json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The payload is ASCII JSON (ensure_ascii), so a control character the loader would have
@@ -214,7 +215,21 @@ def _card(value) -> Card:
 
 
 def _query(value) -> Query:
-    query_id, group, kind, measures, query, threshold, note, source = _fields(value, 8)
+    (
+        query_id,
+        group,
+        kind,
+        measures,
+        query,
+        threshold,
+        note,
+        source,
+        accepted,
+        wrong,
+        rubric,
+        flags,
+        single_series,
+    ) = _fields(value, 13)
     return Query(
         _text(query_id),
         _text(group),
@@ -224,7 +239,23 @@ def _query(value) -> Query:
         _optional_text(threshold),
         _optional_text(note),
         _text(source),
+        _texts(accepted),
+        tuple(_known_wrong(w) for w in _list(wrong)),
+        tuple(_point(p) for p in _list(rubric)),
+        tuple(_flag(f) for f in _list(flags)),
+        _flag_bool(single_series),
     )
+
+
+def _known_wrong(value) -> KnownWrong:
+    answer, hint, verdict = _fields(value, 3)
+    return KnownWrong(_text(answer), _text(hint), _text(verdict))
+
+
+def _flag_bool(value) -> bool:
+    if type(value) is not bool:
+        raise _Invalid("expected true or false")
+    return value
 
 
 def _number_card(value) -> NumberCard:

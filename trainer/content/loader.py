@@ -26,10 +26,10 @@ from trainer.content.models import (
     RedFlag,
     RubricPoint,
 )
+from trainer.content.queries import read_query
 from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
 
 SECTIONS = ("pack", "cards", "queries", "numbers", "notes", "aliases")
-QUERY_KINDS = ("promql", "cloudwatch-cli", "cloudwatch-metric", "custom-metric", "shell")
 MAX_RUBRIC_POINTS = 12
 
 
@@ -174,34 +174,7 @@ class _FileReader(NodeReader):
         return RedFlag(claim, phrases)
 
     def _query(self, node: Node, field: str) -> Query | None:
-        keys = self.mapping(
-            node, field, ("id", "group", "kind", "measures", "query"), ("threshold", "note")
-        )
-        if keys is None:
-            return None
-        values = {
-            name: self.string(keys[name], f"{field}.{name}", ID_PATTERN if name == "id" else None)
-            for name in ("id", "group", "kind", "measures", "query")
-            if name in keys
-        }
-        kind = values.get("kind")
-        if kind is not None and kind not in QUERY_KINDS:
-            self.error(
-                keys["kind"],
-                f"{field}.kind",
-                f"expected one of {', '.join(QUERY_KINDS)}; got {kind!r}",
-            )
-            return None
-        threshold = self.optional_string(keys.get("threshold"), f"{field}.threshold")
-        note = self.optional_string(keys.get("note"), f"{field}.note")
-        query_id, group, measures, query = (
-            values.get(n) for n in ("id", "group", "measures", "query")
-        )
-        if query_id is None or group is None or kind is None or measures is None or query is None:
-            return None
-        return Query(
-            query_id, group, kind, measures, query, threshold, note, source=self._position(node)
-        )
+        return read_query(self, node, field, self._position(node))
 
     def _number(self, node: Node, field: str) -> NumberCard | None:
         keys = self.mapping(

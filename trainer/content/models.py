@@ -43,7 +43,18 @@ class Card(NamedTuple):
     source: str = ""
 
 
+class KnownWrong(NamedTuple):
+    """A wrong (or half-right) answer to a query drill, and the hint whoever gives it gets."""
+
+    answer: str
+    hint: str
+    verdict: str = "wrong"  # wrong | partial
+
+
 class Query(NamedTuple):
+    """A monitoring query or metric: the reference answer, the other answers accepted (the
+    refinements its note recommends), known wrong ones, and a rubric for reading it back."""
+
     id: str
     group: str
     kind: str
@@ -52,6 +63,11 @@ class Query(NamedTuple):
     threshold: str | None = None
     note: str | None = None
     source: str = ""
+    accepted: tuple[str, ...] = ()
+    wrong: tuple[KnownWrong, ...] = ()
+    rubric: tuple[RubricPoint, ...] = ()
+    red_flags: tuple[RedFlag, ...] = ()
+    single_series: bool = False  # the prompt asks for one series (no per-group breakdown)
 
 
 class NumberCard(NamedTuple):

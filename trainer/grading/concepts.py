@@ -371,8 +371,12 @@ class _Mention(NamedTuple):
     words: int = 1  # how many words of the phrase it matched
 
 
-def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResult:
-    """Score an answer 0-100 against the card's rubric (or its model answer's points)."""
+def grade(
+    card: Card, answer: str, aliases: Aliases | None = None, explained: bool = True
+) -> GradeResult:
+    """Score an answer 0-100 against the card's rubric (or its model answer's points).
+    With `explained=False` a bare mention earns the whole point: for answers that are rightly
+    a short description (what a query measures), not an interview answer."""
     check_answer(answer)
     aliases = aliases if aliases is not None else default_aliases()
     points, flags, derived = _compiled(card, aliases)
@@ -413,7 +417,7 @@ def grade(card: Card, answer: str, aliases: Aliases | None = None) -> GradeResul
             results.append(PointResult(point.text, point.weight, False, status="argued-against"))
             continue
         mention = max(final or affirmed, key=lambda m: (quality[m.span], -m.span[0]))
-        full = derived or (quality[mention.span] and not negated)
+        full = (derived or not explained or quality[mention.span]) and not negated
         if negated:
             notes.append(MIXED_NOTE.format(point=point.text))
         span = _widen(answer, folded.span(*mention.span))

@@ -4,8 +4,12 @@ further actions, move the signals now or later, or do harm."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from trainer.scenarios.models import Action, Effect, Scenario
+
+if TYPE_CHECKING:
+    from trainer.grading.promql import QueryError
 
 
 class ActionError(ValueError):
@@ -148,6 +152,49 @@ class Simulation:
     @property
     def harmful_taken(self) -> list[Action]:
         return [self.scenario.action(a) for a in self.taken if self.scenario.action(a).harmful]
+
+
+class Lookup(NamedTuple):
+    """What a typed PromQL query does in the incident.
+
+    kind: "run" (it answers an available look-up: take it), "rerun" (a look-up already taken:
+    show its result again), "locked" (a look-up that other evidence unlocks first), "invalid"
+    (it does not parse), "near" (close to a look-up: a hint), "none" (nothing answers it).
+    """
+
+    kind: str
+    action: Action | None = None
+    message: str = ""
+    error: QueryError | None = None  # why an invalid query does not parse
+
+
+def lookup(simulation: Simulation, typed: str) -> Lookup:
+    """Match a typed query against every look-up of the scenario: it matches when it is
+    equivalent to any of a look-up's accepted queries, with label matchers as narrow or
+    narrower (`pod=~"cloudmart-backend.*"` for the backend pods) and in any unit."""
+    from trainer.grading.promql import Options, compare
+
+    actions = [a for a in simulation.scenario.actions if a.queries]
+    if not actions:
+        return Lookup("none", message="This incident has no PromQL look-ups: pick an action.")
+    options = Options(narrower_ok=True, scale_free=True)
+    graded = [(compare(a.queries[0], typed, a.queries[1:], options=options), a) for a in actions]
+    available = {a.id for a in simulation.available()}
+    matches = [a for verdict, a in graded if verdict.verdict == "correct"]
+    for action in sorted(matches, key=lambda a: a.id not in available):
+        if action.id in available:
+            return Lookup("run", action)
+        if action.id in simulation.taken:
+            return Lookup("rerun", action)
+        return Lookup("locked", action, "That look-up is not open yet: other evidence leads to it.")
+    best, action = max(graded, key=lambda pair: pair[0].score)
+    if best.verdict == "invalid":
+        return Lookup("invalid", message=best.error.message if best.error else "", error=best.error)
+    if best.score >= 30 and best.hints:
+        return Lookup("near", action, best.hints[0])
+    return Lookup(
+        "none", message="No look-up here answers that query; check the metric and labels."
+    )
 
 
 def play(scenario: Scenario, actions: list[str]) -> Simulation:

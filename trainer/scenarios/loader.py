@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from yaml.nodes import MappingNode, Node
+from yaml.nodes import MappingNode, Node, SequenceNode
 
 from trainer.content.loader import read_point, read_text, yaml_files
 from trainer.content.models import LoadError
@@ -193,6 +193,7 @@ class _ScenarioReader(NodeReader):
             if "effects" in keys
             else []
         )
+        queries = self._queries(keys.get("promql"), f"{field}.promql")
         if action_id is None or label is None or kind is None:
             return None
         if minutes is None or evidence is None:
@@ -210,9 +211,19 @@ class _ScenarioReader(NodeReader):
             else (),
             effects=tuple(effects),
             harm=self.optional_string(keys.get("harm"), f"{field}.harm"),
-            promql=self.optional_string(keys.get("promql"), f"{field}.promql"),
+            promql=queries[0] if queries else None,
             line=node.start_mark.line + 1,
+            promql_accepted=queries[1:],
         )
+
+    def _queries(self, node: Node | None, field: str) -> tuple[str, ...]:
+        """`promql:` is one query or a list of equally right ones (the first is shown)."""
+        if node is None:
+            return ()
+        if isinstance(node, SequenceNode):
+            return self.strings(node, field, minimum=1)
+        value = self.optional_string(node, field)
+        return (value,) if value else ()
 
     def _series(self, node: Node, field: str) -> Series | None:
         keys = self.mapping(node, field, ("name", "points"))

@@ -50,8 +50,14 @@ class Action(NamedTuple):
     requires: tuple[str, ...] = ()
     effects: tuple[Effect, ...] = ()
     harm: str | None = None
-    promql: str | None = None
+    promql: str | None = None  # the look-up's query, shown as the example of it
     line: int = 0
+    promql_accepted: tuple[str, ...] = ()  # other queries that answer the same look-up
+
+    @property
+    def queries(self) -> tuple[str, ...]:
+        """Every query that runs this look-up when typed."""
+        return (self.promql, *self.promql_accepted) if self.promql else ()
 
     @property
     def harmful(self) -> bool:

@@ -19,13 +19,20 @@ def check(scenario: Scenario) -> list[LoadError]:
 
     for index, action in enumerate(scenario.actions):
         field = f"scenario.actions[{index}]"
-        if action.promql:
+        for query in action.queries:
             from trainer.grading.promql import normalize
 
             try:
-                normalize(action.promql)
+                normalize(query)
             except ValueError as exc:
                 error(action.line, f"{field}.promql", f"not valid PromQL: {exc}")
+        if action.command and "promql" in action.command.lower() and not action.promql:
+            error(
+                action.line,
+                f"{field}.command",
+                "mentions PromQL, but a query typed in the incident only matches `promql:`; "
+                "move the query there",
+            )
         for required in action.requires:
             if required not in actions:
                 error(action.line, f"{field}.requires", f"unknown action {required!r}")

@@ -403,6 +403,39 @@ class Store:
         for point in missed:
             count_point(db, card_id, point, True, created)
 
+    def replace_attempt(self, attempt_id: int, answer: str, score: int, rating: int | None) -> None:
+        """Replace the answer, score and rating of a stored attempt, keeping the day and card
+        counters true (a drill checked again in one session stays one attempt). Point
+        counters are left alone: drills record no rubric points."""
+        with self._tx() as db:
+            row = db.execute(
+                "SELECT card_id, score, created_at FROM attempts WHERE id = ?", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise KeyError(f"no attempt {attempt_id}")
+            card_id, old_score, created = row
+            db.execute(
+                "UPDATE attempts SET answer = ?, score = ?, rating = ? WHERE id = ?",
+                (answer, score, rating, attempt_id),
+            )
+            day = local_day(datetime.fromisoformat(created))
+            db.execute(
+                "UPDATE days SET score_sum = score_sum + ? WHERE day = ?", (score - old_score, day)
+            )
+            totals = db.execute(
+                "SELECT count(*), sum(score), max(score) FROM attempts WHERE card_id = ?",
+                (card_id,),
+            ).fetchone()
+            last = db.execute(
+                "SELECT score, created_at FROM attempts WHERE card_id = ? ORDER BY id DESC LIMIT 1",
+                (card_id,),
+            ).fetchone()
+            db.execute(
+                "UPDATE card_scores SET attempts = ?, score_sum = ?, best_score = ?, "
+                "last_score = ?, last_at = ? WHERE card_id = ?",
+                (*totals, *last, card_id),
+            )
+
     def set_attempt_rating(self, attempt_id: int, rating: int) -> None:
         with self._tx() as db:
             db.execute("UPDATE attempts SET rating = ? WHERE id = ?", (rating, attempt_id))

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from trainer.scenarios.models import Scenario
     from trainer.scenarios.scoring import Debrief
     from trainer.study.drill_session import DrillSession
-    from trainer.study.drills import DrillResult
+    from trainer.study.drills import Drill, DrillResult
     from trainer.study.flashcards import FlashcardSession
     from trainer.study.mock import MockAnswer, MockConfig, MockSession
     from trainer.study.quiz import Answered, QuizOptions, QuizSession
@@ -170,6 +170,10 @@ class StudyService:
         """Check (and store) an attempt at the current drill; the drill session keeps a
         re-check of the same drill to one stored attempt."""
         return session.submit(attempt)
+
+    def reveal_drill(self, session: DrillSession) -> Drill:
+        """Show the current drill's answer (stored as a miss when asked before any attempt)."""
+        return session.reveal()
 
     def next_drill(self, session: DrillSession) -> None:
         session.next()

@@ -50,7 +50,9 @@ class FeedbackScreen(TrainerScreen[str]):
         return join(
             Text(f"{result.score:>3}/100 ", style=score_style(result.score)),
             bar(result.score / 100, style=score_style(result.score)),
-            literal(f"   {card.id} · {len(result.matched)} of {len(result.points)} points"),
+            literal(
+                f"   {card.id} · {len(result.matched)} of {len(result.points)} points credited"
+            ),
             Text("\n"),
             literal(card.question, "bold"),
         )
@@ -68,28 +70,43 @@ class FeedbackScreen(TrainerScreen[str]):
     def _points(self) -> Text:
         result = self.answered.result
         out = Text()
+        # Notes of "you argued ..." are shown by the lists below, point by point.
         for note in result.notes:
-            out.append_text(literal(f"ⓘ {note}\n", "italic"))
-        if result.matched:
+            if not note.startswith("You argued"):
+                out.append_text(literal(f"ⓘ {note}\n", "italic"))
+        full = [p for p in result.points if p.status == "full"]
+        partial = [p for p in result.points if p.status == "partial"]
+        against = [p for p in result.points if p.status == "argued-against"]
+        missed = [p for p in result.points if p.status == "missed"]
+        if full:
             out.append("Covered\n", style="bold green")
-            for point in result.matched:
+            for point in full:
                 out.append_text(join(Text("  ✓ ", style="green"), literal(point.text), "\n"))
-        if result.missed:
+        if partial:
+            out.append("Named, not explained (part of the points)\n", style="bold yellow")
+            for point in partial:
+                out.append_text(self._point_line("  ◐ ", "yellow", point))
+        if against:
+            out.append("You argued against\n", style="bold red")
+            for point in against:
+                out.append_text(self._point_line("  ⊘ ", "red", point))
+        if missed:
             out.append("Missed\n", style="bold yellow")
-            for point in result.missed:
-                weight = "●" * point.weight
-                out.append_text(
-                    join(
-                        Text("  ✗ ", style="yellow"),
-                        literal(point.text),
-                        Text(f" {weight}\n", style="dim"),
-                    )
-                )
+            for point in missed:
+                out.append_text(self._point_line("  ✗ ", "yellow", point))
         if result.red_flags:
             out.append("Red flags\n", style="bold red")
             for flag in result.red_flags:
                 out.append_text(join(Text("  ! ", style="red"), literal(flag.claim), "\n"))
         return out
+
+    @staticmethod
+    def _point_line(mark: str, style: str, point) -> Text:
+        return join(
+            Text(mark, style=style),
+            literal(point.text),
+            Text(f" {'●' * point.weight}\n", style="dim"),
+        )
 
     def _model(self) -> Text:
         card = self.answered.card

@@ -154,46 +154,51 @@ class IncidentScreen(TrainerScreen[Debrief]):
     def action_type_query(self) -> None:
         from trainer.tui.screens.query_prompt import QueryPromptScreen
 
-        self.app.push_screen(QueryPromptScreen(), self.run_query)
+        typeable = [a.label for a in self.simulation.available() if a.promql]
+        ran = [
+            a.promql
+            for a in self.simulation.scenario.actions
+            if a.promql and a.id in self.simulation.taken
+        ]
+        self.app.push_screen(QueryPromptScreen(typeable, ran[-1] if ran else None), self.run_query)
 
     def run_query(self, typed: str | None) -> None:
-        """Run a typed query: the look-up whose PromQL it equals reveals its evidence; a near
-        miss gets the same hint as in the drills."""
-        from trainer.grading.promql import compare
+        """Run a typed query: the look-up it answers reveals its evidence (again, if it was run
+        already); a near miss gets the same hint as in the drills."""
+        from trainer.scenarios.engine import lookup
 
         if not typed or not typed.strip():
             return
-        candidates = [(a.promql, a) for a in self.simulation.available() if a.promql]
-        if not candidates:
-            self._log(literal("No PromQL look-up is available right now.", "yellow"))
-            return
-        verdicts = sorted(
-            ((compare(query, typed), a) for query, a in candidates),
-            key=lambda pair: -pair[0].score,
-        )
-        best, action = verdicts[0]
-        if best.verdict == "correct":
-            self._log(join(Text("Query matches: ", style="bold green"), literal(action.label)))
-            self._show_step(self.app.service.take_action(self.run, action.id))
-            self._refresh()
-            return
-        if best.verdict == "invalid" and best.error is not None:
-            where = (
-                f" at column {best.error.position + 1}" if best.error.position is not None else ""
+        found = lookup(self.simulation, typed)
+        if found.kind == "run" and found.action is not None:
+            self._log(
+                join(Text("Query matches: ", style="bold green"), literal(found.action.label))
             )
+            self._show_step(self.app.service.take_action(self.run, found.action.id))
+            self._refresh()
+        elif found.kind == "rerun" and found.action is not None:
+            step = next(s for s in self.simulation.steps if s.action.id == found.action.id)
+            self._log(join(Text("Ran again: ", style="bold green"), literal(found.action.label)))
+            self._show_step(step)
+        elif found.kind == "invalid":
+            where = ""
+            if found.error is not None and found.error.position is not None:
+                from trainer.grading.promql import line_and_column
+
+                line, column = line_and_column(typed, found.error.position)
+                where = (
+                    f" at line {line}, column {column}" if "\n" in typed else f" at column {column}"
+                )
             self._log(
                 join(
                     Text("Query does not parse", style="bold red"),
-                    literal(f"{where}: {best.error.message}\n{typed}", "red"),
+                    literal(f"{where}: {found.message}\n{typed}", "red"),
                 )
             )
-            return
-        hint = (
-            best.hints[0]
-            if best.hints and best.score >= 30
-            else ("No look-up here answers that query; check the metric and labels.")
-        )
-        self._log(join(Text("No match. ", style="bold yellow"), literal(hint)))
+        elif found.kind in ("near", "locked"):
+            self._log(join(Text("No match. ", style="bold yellow"), literal(found.message)))
+        else:
+            self._log(join(Text("No match. ", style="bold yellow"), literal(found.message)))
 
     def action_hint(self) -> None:
         hint = self.app.service.hint(self.run)
