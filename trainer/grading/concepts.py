@@ -502,3 +502,22 @@ def _explained(
                 extra.add(word[:5])
         explained[unit_id] = len(extra) > needed or (verbs and len(extra) >= needed)
     return {m.span: explained[m.unit] for m in credited}
+
+
+def occurrences(
+    phrases: tuple[str, ...] | list[str], text: str, aliases: Aliases | None = None
+) -> list[tuple[str, tuple[int, int]]]:
+    """Where rubric phrases occur in a text, whatever their stance, matched as the grader
+    matches them: (phrase, character span) in text order. For content checks, such as a
+    scenario label that names the answer before any evidence."""
+    if not text.strip():
+        return []
+    aliases = aliases if aliases is not None else default_aliases()
+    folded = normalize(text)
+    parsed = _Answer(folded.text, aliases)
+    point = _compile_points((RubricPoint("", 1, tuple(phrases)),), aliases)[0]
+    found = []
+    for phrase in point.phrases:
+        for span in parsed.match_all(phrase, limit=1):
+            found.append((phrase.text, folded.span(*span)))
+    return sorted(found, key=lambda hit: hit[1])
