@@ -4,7 +4,7 @@
 `PRAGMA user_version`. Version 1 stored attempts, reviews and sessions; version 2 added the
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
 and backfills them from version 1's attempts; version 3 stores scenario results; version 4
-mock interviews and their answers.
+mock interviews and their answers; version 5 scenario runs in progress (resumable).
 """
 
 from __future__ import annotations
@@ -163,6 +163,22 @@ CREATE TABLE mock_answers (
 """
 
 
+# A run's state is the JSON of trainer.scenarios.session.ScenarioRun.to_state(): saved after
+# every step, so a run left or crashed resumes with its notes and typed texts.
+SCHEMA_SCENARIO_RUNS = """
+CREATE TABLE scenario_runs (
+    id INTEGER PRIMARY KEY,
+    scenario_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    state TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    result_id INTEGER REFERENCES scenario_results(id)
+);
+CREATE INDEX scenario_runs_status ON scenario_runs(status);
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -187,6 +203,10 @@ def _to_v4(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_V4)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4]
+def _to_scenario_runs(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_SCENARIO_RUNS)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_scenario_runs]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point
