@@ -85,7 +85,7 @@ def check_step(sim: Simulation, step: Step, raw_evidence: str, converted: bool) 
                 assert not 0 < ahead <= 12 * 60, (where, f"{match[0]} is later than {sim.clock()}")
 
 
-def walk(scenario, seed: int, name: str, choose) -> None:
+def walk(scenario, seed: int, name: str, choose) -> set[str]:
     sim = Simulation(scenario, seed)
     converted = not sim.scenario.unconverted
     for _ in range(len(scenario.actions) + 4):
@@ -99,6 +99,7 @@ def walk(scenario, seed: int, name: str, choose) -> None:
         check_step(sim, step, raw, converted)
     sim.finish()
     assert sim.finished, name
+    return set(sim.taken)
 
 
 def test_every_scenario_loads():
@@ -108,9 +109,11 @@ def test_every_scenario_loads():
 @pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))
 def test_evidence_follows_the_state(scenario_id):
     scenario = SCENARIOS[scenario_id]
+    seen: set[str] = set()
     for seed in SEEDS:
         for name, choose in orders(scenario, seed):
-            walk(scenario, seed, name, choose)
+            seen |= walk(scenario, seed, name, choose)
+    assert seen == {a.id for a in scenario.actions}  # every action was shown at least once
 
 
 @pytest.mark.parametrize("scenario_id", sorted(SCENARIOS))

@@ -29,7 +29,9 @@ NUMBER = re.compile(r"(?<![\w.\-/:#])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(?!\w|\.\d)
 DATE = re.compile(r"(?<!\d)(\d{4}-\d{2}-\d{2})(?!\d)")
 DATE_BEFORE = re.compile(r"(\d{4}-\d{2}-\d{2})[T ]$")
 SMALL_INTEGER = 20  # page values below this, if whole, are too common to flag as stale
-LEAKING_ROLES = ("mechanism",)  # evidence phrases name the tools that show it: labels may
+# Mechanism phrases may appear nowhere before the reveal; evidence phrases (often the tools
+# that show it: "contributor insights") may name an action, but no output before the reveal.
+LEAKING_ROLES = ("mechanism",)
 
 
 class _Report:
@@ -504,14 +506,15 @@ def _content(template: Scenario, resolved: Scenario, report: _Report, where: str
     from trainer.grading.concepts import occurrences
 
     variant = resolved.variant_values
-    phrases = [
-        phrase
-        for p in resolved.root_cause.rubric
-        if p.role in LEAKING_ROLES
-        for phrase in p.point.phrases
-    ]
+
+    def phrases_of(roles: tuple[str, ...]) -> list[str]:
+        return [ph for p in resolved.root_cause.rubric if p.role in roles for ph in p.point.phrases]
+
+    in_names = phrases_of(LEAKING_ROLES)
+    in_outputs = phrases_of(LEAKING_ROLES + ("evidence",))
     for line, field, text in before_reveal(template):
-        hits = occurrences(phrases, literal(text, variant))
+        named = field.endswith((".label", ".command"))
+        hits = occurrences(in_names if named else in_outputs, literal(text, variant))
         if hits:
             said = ", ".join(sorted({f"{phrase!r}" for phrase, _ in hits}))
             report.content(
