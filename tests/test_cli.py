@@ -143,7 +143,9 @@ def test_non_tui_commands_do_not_import_textual():
     code = (
         "import sys, io, contextlib\n"
         "from trainer import cli\n"
-        "for argv in (['list'], ['validate'], ['scenario', 'list'], ['query', 'list']):\n"
+        "for argv in (['list'], ['validate'], ['scenario', 'list'], ['query', 'list'],\n"
+        "             ['scenario', 'show', 'error-rate-50'],\n"
+        "             ['scenario', 'play', 'error-rate-50', '--model-path']):\n"
         "    with contextlib.redirect_stdout(io.StringIO()):\n"
         "        cli.main(argv)\n"
         "import trainer.content.loader, trainer.content.cache, trainer.grading.concepts\n"
@@ -153,7 +155,8 @@ def test_non_tui_commands_do_not_import_textual():
         "import trainer.study.drills, trainer.study.drill_session\n"
         "import trainer.scenarios.engine, trainer.scenarios.scoring, trainer.scenarios.validate\n"
         "import trainer.scenarios.report, trainer.store.salvage, trainer.safe_text\n"
-        "import trainer.crash, trainer.private_files\n"
+        "import trainer.crash, trainer.private_files, trainer.scenarios.session\n"
+        "import trainer.scenarios.templates, trainer.scenarios.loader\n"
         "print('textual' in sys.modules)\n"
     )
     result = subprocess.run(

@@ -226,12 +226,14 @@ async def test_scenario_played_to_debrief(app, data_dir):
         app.screen.query_one("#writeup").text = scenario.model_writeup
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, DebriefScreen)
-        assert app.screen.debrief.score >= 90
+        # Until the TUI types the diagnosis and the status updates (issue 11, TUI part), the
+        # picker is the paid multiple-choice hint and updates are posted without words.
+        assert app.screen.debrief.score >= 70 and app.screen.debrief.choices_used
         await pilot.press("escape")
         summary = rendered(app.screen.query_one("#scenario-summary"))
         assert "Best" in summary
     bests = Store.open(data_dir).scenario_bests()
-    assert bests["error-rate-50"][0] >= 90
+    assert bests["error-rate-50"][0] >= 70
 
 
 async def test_two_question_mock_with_timeout_and_report(app, data_dir, clock, tmp_path):

@@ -290,6 +290,16 @@ def load_files(paths: Iterable[Path], bank: Bank | None = None) -> Bank:
     return bank
 
 
+def is_scenario_file(path: Path) -> bool:
+    """A file with a top-level `scenario:` key (pack folders hold both kinds; scenarios are
+    loaded by trainer.scenarios.loader)."""
+    try:
+        with path.open(encoding="utf-8") as handle:
+            return any(line.startswith("scenario:") for line in handle)
+    except (OSError, UnicodeDecodeError):
+        return False
+
+
 def _pack_files(folder: Path, bank: Bank) -> list[Path]:
     if not folder.exists():
         if folder.is_symlink():
@@ -299,7 +309,7 @@ def _pack_files(folder: Path, bank: Bank) -> list[Path]:
     if not folder.is_dir():
         bank.errors.append(LoadError(str(folder), 0, 0, "", "not a folder of YAML files"))
         return []
-    return yaml_files(folder)
+    return [p for p in yaml_files(folder) if not is_scenario_file(p)]
 
 
 def _stat_error(path: Path) -> OSError:

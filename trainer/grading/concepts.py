@@ -537,3 +537,22 @@ def _explained(
         needed = points_in_unit[m.unit]
         out[m.span] = count > needed or (verbs and count >= needed)
     return out
+
+
+def occurrences(
+    phrases: tuple[str, ...] | list[str], text: str, aliases: Aliases | None = None
+) -> list[tuple[str, tuple[int, int]]]:
+    """Where rubric phrases occur in a text, whatever their stance, matched as the grader
+    matches them: (phrase, character span) in text order. For content checks, such as a
+    scenario label that names the answer before any evidence."""
+    if not text.strip():
+        return []
+    aliases = aliases if aliases is not None else default_aliases()
+    folded = normalize(text)
+    parsed = _Answer(folded.text, aliases)
+    point = _compile_points((RubricPoint("", 1, tuple(phrases)),), aliases)[0]
+    found = []
+    for phrase in point.phrases:
+        for span, _ in parsed.match_all(phrase, limit=1):
+            found.append((phrase.text, folded.span(*span)))
+    return sorted(found, key=lambda hit: hit[1])

@@ -46,6 +46,11 @@ def format_debrief(scenario: Scenario, debrief: Debrief) -> str:
     for item in debrief.items:
         out_of = f"/{item.out_of}" if item.out_of else ""
         lines.append(f"  {item.points:6.1f}{out_of:<4} {item.name}: {item.detail}")
+    if debrief.error_budget_used is not None:
+        lines += ["", f"Error budget burned: {debrief.error_budget_used:.0f}% of the month's"]
+    if debrief.root_cause:
+        lines += ["", "Your diagnosis: " + debrief.root_cause.strip()]
+    lines += ["The model's:    " + " ".join(scenario.root_cause.model.split())]
     if debrief.harmful:
         lines += ["", "Harm done:"]
         lines += [f"  ! {label}: {harm.strip()}" for label, harm in debrief.harmful]

@@ -517,6 +517,76 @@ class Store:
         ).fetchall()
         return {r[0]: (r[1], r[2]) for r in rows}
 
+    # -- scenario runs in progress ---------------------------------------------------------
+    def save_scenario_run(
+        self, run_id: int | None, scenario_id: str, state: dict, when: datetime | None = None
+    ) -> int:
+        """Insert a running scenario's state, or replace it (by id); the run's id."""
+        moment = iso(when or now_utc())
+        with self._tx() as db:
+            if run_id is not None:
+                updated = db.execute(
+                    "UPDATE scenario_runs SET state = ?, updated_at = ? WHERE id = ? "
+                    "AND status = 'running'",
+                    (json.dumps(state), moment, run_id),
+                )
+                if updated.rowcount:
+                    return run_id
+            cursor = db.execute(
+                "INSERT INTO scenario_runs(scenario_id, status, state, started_at, updated_at) "
+                "VALUES (?, 'running', ?, ?, ?)",
+                (scenario_id, json.dumps(state), moment, moment),
+            )
+            return cursor.lastrowid
+
+    def end_scenario_run(
+        self,
+        run_id: int,
+        status: str,
+        result_id: int | None = None,
+        when: datetime | None = None,
+    ) -> None:
+        """Close a run: `finished` (scored; `result_id` its scenario_results row) or
+        `abandoned` (left on purpose)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE scenario_runs SET status = ?, result_id = ?, updated_at = ? WHERE id = ?",
+                (status, result_id, iso(when or now_utc()), run_id),
+            )
+
+    def scenario_run(self, run_id: int) -> dict | None:
+        rows = self._scenario_runs("WHERE id = ?", (run_id,))
+        return rows[0] if rows else None
+
+    def unfinished_scenario_runs(self) -> list[dict]:
+        """Runs left running (quit, Esc without finishing, a crash), newest first."""
+        return self._scenario_runs("WHERE status = 'running' ORDER BY updated_at DESC, id DESC")
+
+    def _scenario_runs(self, where: str, args: tuple = ()) -> list[dict]:
+        rows = self.db.execute(
+            "SELECT id, scenario_id, status, state, started_at, updated_at, result_id "
+            f"FROM scenario_runs {where}",
+            args,
+        ).fetchall()
+        out = []
+        for row in rows:
+            try:
+                state = json.loads(row[3])
+            except ValueError:
+                state = None  # a damaged row: shown, not restorable
+            out.append(
+                {
+                    "id": row[0],
+                    "scenario_id": row[1],
+                    "status": row[2],
+                    "state": state,
+                    "started_at": row[4],
+                    "updated_at": row[5],
+                    "result_id": row[6],
+                }
+            )
+        return out
+
     # -- mock interviews -------------------------------------------------------------------
     def start_mock(self, config: dict, when: datetime | None = None) -> int:
         with self._tx() as db:

@@ -5,7 +5,7 @@
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
 and backfills them from version 1's attempts; version 3 stores scenario results; version 4
 mock interviews and their answers; version 5 drafts (what is being typed, kept until it is
-submitted or discarded).
+submitted or discarded); version 6 scenario runs in progress (resumable).
 """
 
 from __future__ import annotations
@@ -173,6 +173,22 @@ CREATE TABLE drafts (
 """
 
 
+# A run's state is the JSON of trainer.scenarios.session.ScenarioRun.to_state(): saved after
+# every step, so a run left or crashed resumes with its notes and typed texts.
+SCHEMA_SCENARIO_RUNS = """
+CREATE TABLE scenario_runs (
+    id INTEGER PRIMARY KEY,
+    scenario_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    state TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    result_id INTEGER REFERENCES scenario_results(id)
+);
+CREATE INDEX scenario_runs_status ON scenario_runs(status);
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -201,6 +217,10 @@ def _to_v5(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_V5)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5]
+def _to_v6(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_SCENARIO_RUNS)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

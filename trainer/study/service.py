@@ -332,12 +332,31 @@ class StudyService:
         root_cause: str | None,
         writeup: str = "",
         hints: int = 0,
+        seed: int | None = None,
+        updates: list[str] | tuple[str, ...] = (),
+        choices: bool = False,
     ) -> Debrief:
         """Play a scenario non-interactively and score it, storing nothing (`scenario play`;
-        ActionError on a step that cannot be taken)."""
+        ActionError on a step that cannot be taken). `root_cause` is the typed diagnosis."""
         from trainer.scenarios.scoring import play_and_score
 
-        return play_and_score(scenario, actions, root_cause, writeup, hints=max(0, hints))
+        return play_and_score(
+            scenario,
+            actions,
+            root_cause,
+            writeup,
+            hints=max(0, hints),
+            seed=seed,
+            updates=updates,
+            choices=choices,
+        )
+
+    @staticmethod
+    def play_model(scenario: Scenario, seed: int | None = None) -> Debrief:
+        """The scenario's own model path, diagnosis, updates and write-up, scored."""
+        from trainer.scenarios.scoring import play_model
+
+        return play_model(scenario, seed)
 
     # -- closing ---------------------------------------------------------------------------
     def _forget(self, session: object) -> None:
