@@ -807,8 +807,10 @@ def test_an_over_long_scenario_write_up_is_refused(tmp_path):
         "scenario",
         "play",
         "dynamodb-throttling",
+        "--actions",
+        "grafana-overview",
         "--root-cause",
-        "bad-release",
+        "a bad release",
         "--writeup-file",
         str(writeup),
     )

@@ -768,8 +768,8 @@ def test_a_look_up_may_list_several_queries(tmp_path):
     path = write(
         tmp_path / "tiny.yaml",
         TINY.replace(
-            "      evidence: errors began with the 23:40 deploy",
-            "      evidence: errors began with the 23:40 deploy\n"
+            '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"',
+            '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"\n'
             "      promql: ['rate(a[5m])', 'rate(b[5m])']",
         ),
     )
@@ -783,8 +783,8 @@ def test_validation_flags_promql_kept_under_command(tmp_path):
     path = write(
         tmp_path / "tiny.yaml",
         TINY.replace(
-            "      evidence: errors began with the 23:40 deploy",
-            "      evidence: errors began with the 23:40 deploy\n"
+            '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"',
+            '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"\n'
             "      command: 'grafana && PromQL rate(x[5m])'",
         ),
     )

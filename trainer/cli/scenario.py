@@ -193,6 +193,7 @@ def _play(scenario, seed: int | None, args: argparse.Namespace) -> int:
     from trainer.scenarios.report import format_debrief
     from trainer.study.service import StudyService
 
+    hints = _hints(scenario, args.hints)  # checked first: a bad number is an error either way
     if args.model_path:
         given = [
             flag
@@ -202,6 +203,7 @@ def _play(scenario, seed: int | None, args: argparse.Namespace) -> int:
                 ("--update", args.update),
                 ("--writeup-file", args.writeup_file),
                 ("--choices", args.choices),
+                ("--hints", hints),
             )
             if value
         ]
@@ -213,7 +215,6 @@ def _play(scenario, seed: int | None, args: argparse.Namespace) -> int:
         debrief = StudyService.play_model(scenario)
     else:
         actions = _actions(scenario, args.actions)
-        hints = _hints(scenario, args.hints)
         writeup = ""
         if args.writeup_file is not None:
             writeup = _read_writeup(args.writeup_file)

@@ -68,7 +68,8 @@ def _fill(value, fill):
         return fill(value)
     if isinstance(value, tuple):
         items = [_fill(item, fill) for item in value]
-        return type(value)._make(items) if hasattr(value, "_fields") else tuple(items)
+        # A NamedTuple is rebuilt as its own type; a plain tuple as a tuple.
+        return type(value)(*items) if hasattr(value, "_fields") else tuple(items)
     return value
 
 

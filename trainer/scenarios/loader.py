@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
@@ -241,6 +242,7 @@ class _ScenarioReader(NodeReader):
             if any(s.id == signal_id for s in signals):
                 self.error(key_node, field, "duplicate signal")
                 continue
+            assert label is not None and unit is not None and start is not None  # checked above
             signal = Signal(
                 signal_id,
                 label,
@@ -310,12 +312,16 @@ class _ScenarioReader(NodeReader):
         resets = self.strings(keys["resets"], f"{field}.resets") if "resets" in keys else ()
         if action_id is None:
             return None
-        if any(v is None for v in values):
-            # Kept with its id so references to it still resolve: `validate` reports the field
-            # errors once, not again as unknown actions; the file does not load for play.
-            values = (action_id, values[1] or "", values[2] or "diagnose", values[3] or 0, "")
+        # An action with a field in error is kept with its id so references to it still resolve:
+        # `validate` reports the field errors once, not again as unknown actions; the file does
+        # not load for play.
+        _, label, kind, minutes, evidence = values
         return Action(
-            *values,
+            action_id,
+            label or "",
+            kind or "diagnose",
+            minutes or 0,
+            evidence if evidence is not None and None not in values else "",
             command=command,
             series=tuple(series),
             requires=requires,
@@ -369,9 +375,10 @@ class _ScenarioReader(NodeReader):
         step = self.integer(keys["step"], f"{field}.step", 1, 60) if "step" in keys else 1
         if "step" in keys and "signal" not in keys:
             self.error(keys["step"], f"{field}.step", "step is for a live series: add `signal`")
-        if name is None or None in points or step is None:
+        numbers = [p for p in points if p is not None]
+        if name is None or len(numbers) < len(points) or step is None:
             return None
-        return Series(name, tuple(points), signal, step)
+        return Series(name, tuple(numbers), signal, step)
 
     def _changes(self, node: Node, field: str) -> tuple[tuple[str, float], ...]:
         if not isinstance(node, MappingNode):
@@ -577,7 +584,7 @@ class _ScenarioReader(NodeReader):
                 f"expected a mapping of name: minutes before the page; got {describe(node)}",
             )
             return ()
-        out = []
+        out: list[tuple[str, int]] = []
         for key_node, value in node.value:
             name = self.string(key_node, "scenario.moments", SIGNAL_ID)
             minutes = self.integer(value, f"scenario.moments.{name}", 0, 400 * MAX_MINUTES)
@@ -656,11 +663,12 @@ class _ScenarioReader(NodeReader):
         """Duplicate ids (actions, key steps and injects share one namespace, since `requires`
         may name any of them), and the file name matching the id."""
         seen: dict[str, str] = {}
-        for what, items, key in (
+        groups: tuple[tuple[str, tuple[Any, ...], str], ...] = (
             ("action", scenario.actions, "actions"),
             ("key step", scenario.key_steps, "key_steps"),
             ("inject", scenario.injects, "injects"),
-        ):
+        )
+        for what, items, key in groups:
             for index, item in enumerate(items):
                 if item.id in seen:
                     self.error(

@@ -537,7 +537,7 @@ class Store:
                 "VALUES (?, 'running', ?, ?, ?)",
                 (scenario_id, json.dumps(state), moment, moment),
             )
-            return cursor.lastrowid
+            return inserted_id(cursor)
 
     def end_scenario_run(
         self,
