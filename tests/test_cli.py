@@ -104,7 +104,7 @@ def test_list_json_and_category():
     result = run("list", "--json")
     cards = json.loads(result.stdout)
     assert [c["id"] for c in cards] == [f"q{n:02d}" for n in range(1, 31)]
-    assert set(cards[0]) == {"id", "category", "question"}
+    assert set(cards[0]) == {"id", "deck", "category", "question"}
     security = run("list", "--category", "security-compliance").stdout.splitlines()
     assert len(security) == 6 and all("security-compliance" in line for line in security)
 
@@ -163,3 +163,19 @@ def test_non_tui_commands_do_not_import_textual():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
     )
     assert result.stdout.strip() == "False", result.stderr
+
+
+def test_list_names_each_cards_deck_and_filters_by_deck(tmp_path):
+    write(
+        tmp_path / "pack" / "mine.yaml",
+        "pack:\n  name: mine\ncards:\n  - id: mine1\n    category: incident-response\n"
+        "    question: What is toil?\n    answer: Manual, repetitive work.\n",
+    )
+    listed = json.loads(run("--bank", str(tmp_path / "pack"), "list", "--json").stdout)
+    assert {c["deck"] for c in listed} == {"guide", "mine"}
+    only = json.loads(
+        run("--bank", str(tmp_path / "pack"), "list", "--deck", "mine", "--json").stdout
+    )
+    assert [c["id"] for c in only] == ["mine1"]
+    unknown = run("list", "--deck", "nope")
+    assert unknown.returncode == 2 and "unknown deck 'nope'" in unknown.stderr

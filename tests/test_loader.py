@@ -301,3 +301,23 @@ def test_query_item_errors_name_file_line_and_field(tmp_path):
         error = only_error(load_text(tmp_path, text))
         assert error.line == line and message in error.message, str(error)
         assert str(error).startswith(f"{tmp_path / 'pack.yaml'}:{line}:")
+
+
+def test_cards_belong_to_the_deck_their_pack_names(tmp_path):
+    from trainer.content.loader import load_bank
+
+    folder = tmp_path / "packs"
+    write(
+        folder / "named.yaml",
+        "pack:\n  name: my-deck\ncards:\n  - id: mine1\n    category: incident-response\n"
+        "    question: What is toil?\n    answer: Manual, repetitive work.\n",
+    )
+    write(
+        folder / "plain.yaml",
+        "cards:\n  - id: mine2\n    category: incident-response\n"
+        "    question: What is an SLO?\n    answer: A target for an SLI.\n",
+    )
+    bank = load_bank(pack_dirs=[folder], include_user_packs=False)
+    assert bank.cards["q01"].deck == "guide"
+    assert (bank.cards["mine1"].deck, bank.cards["mine2"].deck) == ("my-deck", "plain")
+    assert bank.decks() == ["guide", "my-deck", "plain"]

@@ -15,6 +15,7 @@ def add_parser(commands) -> None:
         NAME, help="list the cards", description="List the cards of the bank."
     )
     list_cmd.add_argument("--category", help="only this category")
+    list_cmd.add_argument("--deck", help="only this deck (guide, or a pack's name)")
     list_cmd.add_argument("--json", action="store_true", help="print a JSON list")
     add_bank_options(list_cmd)
 
@@ -28,11 +29,18 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             f"list: unknown category {args.category!r}; expected one of {', '.join(known)}"
         )
-    cards = bank.cards_in(args.category)
+    if args.deck and args.deck not in bank.decks():
+        raise CliError(
+            f"list: unknown deck {args.deck!r}; expected one of {', '.join(bank.decks())}"
+        )
+    cards = [c for c in bank.cards_in(args.category) if not args.deck or c.deck == args.deck]
     if args.json:
         print(
             json.dumps(
-                [{"id": c.id, "category": c.category, "question": c.question} for c in cards],
+                [
+                    {"id": c.id, "deck": c.deck, "category": c.category, "question": c.question}
+                    for c in cards
+                ],
                 ensure_ascii=False,
                 indent=1,
             )

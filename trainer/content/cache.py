@@ -37,7 +37,7 @@ try:  # the C module itself: `hashlib` would also load OpenSSL (~2 ms, a twentie
 except ImportError:  # another Python implementation
     from hashlib import blake2b
 
-FORMAT = 2  # a new shape of content: older caches are misses
+FORMAT = 3  # a new shape of content: older caches are misses
 PREFIX, SUFFIX = "bank-", ".json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The payload is ASCII JSON (ensure_ascii), so a control character the loader would have
@@ -200,7 +200,9 @@ def _flag(value) -> RedFlag:
 
 
 def _card(value) -> Card:
-    card_id, category, question, answer, tags, rubric, flags, note, source = _fields(value, 9)
+    card_id, category, question, answer, tags, rubric, flags, note, source, deck = _fields(
+        value, 10
+    )
     return Card(
         _text(card_id),
         _text(category),
@@ -211,6 +213,7 @@ def _card(value) -> Card:
         tuple(_flag(f) for f in _list(flags)),
         _optional_text(note),
         _text(source),
+        _text(deck),
     )
 
 

@@ -36,10 +36,13 @@ MAX_RUBRIC_POINTS = 12
 class _FileReader(NodeReader):
     """Reads one content file into the bank, checking ids against what is already there."""
 
-    def __init__(self, path: str, errors: list[LoadError], bank: Bank, text: str = ""):
+    def __init__(
+        self, path: str, errors: list[LoadError], bank: Bank, text: str = "", deck: str = "guide"
+    ):
         super().__init__(path, errors, text)
         self.bank = bank
         self.categories: set[str] = set(CATEGORIES)
+        self.deck = deck
 
     def read(self, root: Node | None) -> None:
         if root is None:
@@ -90,7 +93,9 @@ class _FileReader(NodeReader):
         if keys is None:
             return
         if "name" in keys:
-            self.string(keys["name"], "pack.name")
+            name = self.string(keys["name"], "pack.name")
+            if name:
+                self.deck = name  # the deck its cards belong to
         if "description" in keys:
             self.string(keys["description"], "pack.description")
         if "categories" in keys:
@@ -158,6 +163,7 @@ class _FileReader(NodeReader):
             tuple(flags),
             note,
             self._position(node),
+            self.deck,
         )
 
     def _point(self, node: Node, field: str) -> RubricPoint | None:
@@ -262,12 +268,14 @@ def _read_problem(path: Path, exc: OSError) -> str:
     return f"cannot read file: {exc.strerror or exc}"
 
 
-def load_file(path: Path, bank: Bank) -> list[LoadError]:
-    """Add one file's content to the bank; return the file's errors (all of them)."""
+def load_file(path: Path, bank: Bank, deck: str = "guide") -> list[LoadError]:
+    """Add one file's content to the bank; return the file's errors (all of them). Its cards
+    belong to the deck its `pack.name` names, else to `deck`."""
     errors: list[LoadError] = []
     text = read_text(path, errors)
     if text is not None:
-        _FileReader(str(path), errors, bank, text).read(compose(text, str(path), errors))
+        reader = _FileReader(str(path), errors, bank, text, deck)
+        reader.read(compose(text, str(path), errors))
     bank.files.append(str(path))
     bank.errors.extend(errors)
     return errors
@@ -330,7 +338,8 @@ def load_pack(files: list[Path], bank: Bank) -> None:
             notes=dict(bank.notes),
             aliases=dict(bank.aliases),
         )
-        errors = load_file(path, trial)
+        # A user file without `pack.name` is a deck of its own, named after the file.
+        errors = load_file(path, trial, deck=path.stem)
         bank.files.append(str(path))
         if errors:
             bank.errors.extend(errors)

@@ -41,6 +41,7 @@ class Card(NamedTuple):
     red_flags: tuple[RedFlag, ...] = ()
     reviewer_note: str | None = None
     source: str = ""
+    deck: str = "guide"  # the deck it belongs to: its file's `pack.name`
 
 
 class KnownWrong(NamedTuple):
@@ -125,3 +126,7 @@ class Bank:
 
     def cards_in(self, category: str | None = None) -> list[Card]:
         return [c for c in self.cards.values() if category is None or c.category == category]
+
+    def decks(self) -> list[str]:
+        """The decks of the loaded cards, in load order (the guide's first)."""
+        return list(dict.fromkeys(c.deck for c in self.cards.values()))
