@@ -59,10 +59,16 @@ def test_grade_json(bank):
 
 
 def test_grade_text_output():
-    result = run("grade", "--card", "q02", stdin="turn on auto scaling and exponential backoff")
+    answer = (
+        "Retry the throttled writes with exponential backoff and jitter so clients stop "
+        "hammering the table. Never bother with DAX. Contributor insights, hot key."
+    )
+    result = run("grade", "--card", "q02", stdin=answer)
     assert result.returncode == 0
     assert result.stdout.startswith("q02: ") and "/100" in result.stdout
-    assert "\n  + " in result.stdout and "\n  - " in result.stdout
+    marks = {line.strip()[:1] for line in result.stdout.splitlines()[1:] if "] " in line}
+    assert marks == {"+", "~", "x", "-"}, result.stdout
+    assert "~ named, not explained" in result.stdout
 
 
 def test_grade_jsonl_keeps_order_and_reports_bad_lines():

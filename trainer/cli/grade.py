@@ -30,19 +30,24 @@ def add_parser(commands) -> None:
     add_bank_options(grade)
 
 
+MARKS = {"full": "+", "partial": "~", "argued-against": "x", "missed": "-"}
+LEGEND = "+ credited   ~ named, not explained (part credit)   x argued against   - missed"
+
+
 def print_result(result, as_json: bool) -> None:
     if as_json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
         return
     print(f"{result.card_id}: {result.score}/100")
     for note in result.notes:
-        print(f"  note: {note}")
+        if not note.startswith("You argued"):  # shown point by point below
+            print(f"  note: {note}")
     for point in result.points:
-        mark = "+" if point.matched else "-"
         said = f'  (you said "{point.phrase}")' if point.matched and point.phrase else ""
-        print(f"  {mark} [{point.weight}] {point.text}{said}")
+        print(f"  {MARKS[point.status]} [{point.weight}] {point.text}{said}")
     for flag in result.red_flags:
         print(f"  ! red flag: {flag.claim}")
+    print(f"  ({LEGEND})")
 
 
 def run(args: argparse.Namespace) -> int:

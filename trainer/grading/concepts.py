@@ -441,8 +441,9 @@ def grade(
 
     total = sum(p.weight for p in results) or 1
     earned = sum(p.weight * p.credit for p in results)
-    bare = sum(p.weight for p in results if p.status == "partial")
-    if bare and bare * 2 >= sum(p.weight for p in results if p.matched):
+    bare = [p for p in results if p.status == "partial"]
+    bare_weight = sum(p.weight for p in bare)
+    if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
     notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
     score = round(100 * earned / total) - RED_FLAG_PENALTY * len(hits)

@@ -81,13 +81,14 @@ AUXILIARIES = frozenset(
 POST_WORDS = frozenset(
     "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
     "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
-    "brittle overengineering overengineered overkill".split()
+    "brittle overengineering overengineered overkill premature overcomplicate "
+    "overcomplicates overcomplicated paperwork busywork".split()
 )
 POST_AFTER_NOT = frozenset(
     "help helps helping fix fixes needed necessary required enough worth relevant related "
     "matter matters recommended advisable solve solves answer solution problem issue cause "
     "culprit bottleneck useful reliable real concern important meaningful achievable "
-    "realistic feasible scale scales".split()
+    "realistic feasible scale scales tell tells".split()
 )
 POST_PHRASES = (
     ("waste", "of"),
@@ -123,8 +124,18 @@ POST_PHRASES = (
     ("is", "noise"),
     ("are", "noise"),
     ("pure", "noise"),
-    ("just", "adds", "cost"),
-    ("just", "add", "cost"),
+    ("throwing", "money"),
+    ("throw", "money"),
+    ("nobody", "reads"),
+    ("be", "ignored"),
+)
+# "just" + one of these is a verdict: "exponential backoff just hides the problem".
+JUST_VERBS = frozenset(stem(w) for w in "hides slows wastes breaks burns throws".split())
+# "... just adds <cost>": a verdict when what it adds is a cost.
+JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes".split())
+COST_NOUNS = frozenset(
+    "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
+    "work".split()
 )
 # Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
 NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
@@ -448,7 +459,7 @@ class Stance:
             previous_first = self._clause_first(first - 1)
             same_sentence = self.sentence[first - 1] == self.sentence[first]
             asked = bool(_QUESTION.search(self._gap(first)))
-            if same_sentence or asked or first - previous_first <= 4:
+            if (scope and same_sentence) or asked or first - previous_first <= 4:
                 scope = range(previous_first, j)
         in_clause = {self.tokens[k].word for k in range(first, j + length)}
         qualify = bool(QUALIFIERS & in_clause) and bool(
@@ -472,6 +483,8 @@ class Stance:
         word = self.tokens[j].word
         if word in POST_WORDS:
             return 1
+        if word == "just" and j + 1 < len(self.tokens):
+            return self._dismissal_after_just(j)
         if word in NEGATIVE_ADVERBS and j + 1 < len(self.tokens):
             k = j + 1
             while k + 1 < len(self.tokens) and self.tokens[k].word in (
@@ -490,6 +503,20 @@ class Stance:
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
                 return k - j + 1
         return len(self._phrase_at(j, _POST))
+
+    def _dismissal_after_just(self, j: int) -> int:
+        """ "X just hides the problem", "it just adds cost": a verdict after "just"; its length
+        or 0 ("just add a cache" is advice, not a verdict)."""
+        following = stem(self.tokens[j + 1].word)
+        if following in JUST_VERBS:
+            return 2
+        if following in JUST_ADDS:
+            for k in range(j + 2, min(j + 5, len(self.tokens))):
+                if self.clause[k] != self.clause[j]:
+                    break
+                if self.tokens[k].word in COST_NOUNS:
+                    return k - j + 1
+        return 0
 
     # -- questions asked of a span -------------------------------------------------------
     def _index(self, position: int) -> int:
