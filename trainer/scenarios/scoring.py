@@ -188,12 +188,14 @@ def grade_text(
     points: tuple[ScenarioPoint, ...] = (),
     happened: Callable[[str], bool] | None = None,
     hedges: tuple[str, ...] = (),
+    explained: bool = True,
 ) -> GradeResult | None:
     """Grade a typed text; a point whose `needs_action` never happened is not credited, an
     unverified-cause flag in a hedged sentence ("we suspect ...") is dropped. None when the
-    text cannot be graded (empty, too long)."""
+    text cannot be graded (empty, too long). `explained=False` for a status update: terse is
+    right there, a bare statement of impact is the whole point."""
     try:
-        result = grade(card, text)
+        result = grade(card, text, explained=explained)
     except AnswerError:
         return None
     needs = {p.point.text: p.needs_action for p in points}
@@ -461,7 +463,10 @@ def _communication(simulation: Simulation) -> tuple[Item, list[UpdateGrade]]:
         result = None
         if update.text and update.text.strip():
             result = grade_text(
-                update_card(scenario, update.cause_revealed), update.text, hedges=hedges
+                update_card(scenario, update.cause_revealed),
+                update.text,
+                hedges=hedges,
+                explained=False,
             )
         updates.append(
             UpdateGrade(update.minute, simulation.clock(update.minute), update.text, result)
