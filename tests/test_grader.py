@@ -308,3 +308,29 @@ def test_punctuation_inside_terms_is_not_a_sentence_break():
 
 def test_phrases_do_not_span_sentences():
     assert "Raise capacity now" not in matched("We should increase. Provisioned capacity is fine.")
+
+
+def test_naming_what_was_missing_then_adding_it_is_full_credit():
+    result = grade(
+        THROTTLING,
+        "There was no DAX in front of the table, so hot reads hit it directly. "
+        "We put DAX in front of the reads so they stop hitting the table.",
+    )
+    point = next(p for p in result.points if p.text == "Cache reads with DAX")
+    assert point.status == "full"
+
+
+def test_a_negation_inside_another_points_claim_is_that_points():
+    card = Card(
+        "u1",
+        "incident-response",
+        "Write the status update",
+        "model",
+        rubric=(
+            RubricPoint("Impact", 3, ("customers", "affected")),
+            RubricPoint("Scope", 2, ("not affected", "unaffected")),
+        ),
+    )
+    text = "Checkout customers see errors; search customers are not affected."
+    result = grade(card, text, explained=False)
+    assert {p.text: p.status for p in result.points} == {"Impact": "full", "Scope": "full"}

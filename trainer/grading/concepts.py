@@ -399,7 +399,7 @@ def grade(
                 )
         return sorted(found)
 
-    by_point = [_standing(mentions_of(point.phrases)) for point in points]
+    by_point = _others_own([_standing(mentions_of(point.phrases)) for point in points])
     quality = _explained(stance, by_point)
 
     results = []
@@ -408,8 +408,9 @@ def grade(
             status = "argued-against" if negated else "missed"
             results.append(PointResult(point.text, point.weight, False, status=status))
             continue
-        # What the candidate ends up claiming wins; said and unsaid is a contradiction an
-        # interviewer hears, so it earns part of the weight at most.
+        # What the candidate ends up claiming wins: "there was no circuit breaker, so we added
+        # one" affirms it; a claim taken back in a later sentence is argued against; said and
+        # unsaid in one breath is a contradiction that earns part of the weight at most.
         last_negated = max((m.span[0] for m in negated), default=-1)
         final = [m for m in affirmed if m.span[0] > last_negated]
         if negated and not final and _retracted(stance, affirmed, negated):
@@ -417,8 +418,9 @@ def grade(
             results.append(PointResult(point.text, point.weight, False, status="argued-against"))
             continue
         mention = max(final or affirmed, key=lambda m: (quality[m.span], -m.span[0]))
-        full = (derived or not explained or quality[mention.span]) and not negated
-        if negated:
+        contradicted = bool(negated) and not final
+        full = (derived or not explained or quality[mention.span]) and not contradicted
+        if contradicted:
             notes.append(MIXED_NOTE.format(point=point.text))
         span = _widen(answer, folded.span(*mention.span))
         results.append(
@@ -450,6 +452,24 @@ def grade(
     return GradeResult(
         card.id, max(0, min(100, score)), tuple(results), tuple(hits), derived, tuple(notes)
     )
+
+
+def _others_own(
+    by_point: list[tuple[list[_Mention], list[_Mention]]],
+) -> list[tuple[list[_Mention], list[_Mention]]]:
+    """A negated mention inside another point's affirmed mention belongs to that point: in
+    "customers were not affected" the scope point is affirmed, and the impact point is not
+    argued against."""
+    affirmed_spans = [(i, m.span) for i, (affirmed, _) in enumerate(by_point) for m in affirmed]
+    out = []
+    for i, (affirmed, negated) in enumerate(by_point):
+        kept = [
+            m
+            for m in negated
+            if not any(j != i and a <= m.span[0] and m.span[1] <= b for j, (a, b) in affirmed_spans)
+        ]
+        out.append((affirmed, kept))
+    return out
 
 
 def _retracted(stance: Stance, affirmed: list[_Mention], negated: list[_Mention]) -> bool:
