@@ -29,7 +29,7 @@ def test_help_on_every_command(command):
 def test_validate_builtin_bank():
     result = run("validate")
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.startswith("valid: 30 cards")
+    assert result.stdout.startswith("valid: 52 cards")  # the guide's 30 and the 2026 loop's 22
 
 
 def test_validate_reports_every_error_with_position(tmp_path):
@@ -109,16 +109,19 @@ def test_bad_input_gives_one_line_error(args, stdin, message):
 def test_list_json_and_category():
     result = run("list", "--json")
     cards = json.loads(result.stdout)
-    assert [c["id"] for c in cards] == [f"q{n:02d}" for n in range(1, 31)]
+    guide = [c["id"] for c in cards if c["deck"] == "guide"]
+    assert guide == [f"q{n:02d}" for n in range(1, 31)]  # the guide's 30, unchanged, first
+    assert len(cards) - len(guide) >= 20 and all(c["deck"] == "sre-loop-2026" for c in cards[30:])
     assert set(cards[0]) == {"id", "deck", "category", "question"}
-    security = run("list", "--category", "security-compliance").stdout.splitlines()
-    assert len(security) == 6 and all("security-compliance" in line for line in security)
+    security = run("list", "--category", "security-compliance", "--deck", "guide")
+    lines = security.stdout.splitlines()
+    assert len(lines) == 6 and all("security-compliance" in line for line in lines)
 
 
 def test_broken_user_pack_is_a_warning_not_a_failure(tmp_path):
     write(tmp_path / "home" / "packs" / "broken.yaml", "cards: [\n")
     result = run("list", home=tmp_path / "home")
-    assert result.returncode == 0 and len(result.stdout.splitlines()) == 30
+    assert result.returncode == 0 and len(result.stdout.splitlines()) == 52
     assert "broken.yaml:2:1" in result.stderr and "skipped" in result.stderr
 
 
@@ -178,7 +181,7 @@ def test_list_names_each_cards_deck_and_filters_by_deck(tmp_path):
         "    question: What is toil?\n    answer: Manual, repetitive work.\n",
     )
     listed = json.loads(run("--bank", str(tmp_path / "pack"), "list", "--json").stdout)
-    assert {c["deck"] for c in listed} == {"guide", "mine"}
+    assert {c["deck"] for c in listed} == {"guide", "sre-loop-2026", "mine"}
     only = json.loads(
         run("--bank", str(tmp_path / "pack"), "list", "--deck", "mine", "--json").stdout
     )

@@ -320,4 +320,4 @@ def test_cards_belong_to_the_deck_their_pack_names(tmp_path):
     bank = load_bank(pack_dirs=[folder], include_user_packs=False)
     assert bank.cards["q01"].deck == "guide"
     assert (bank.cards["mine1"].deck, bank.cards["mine2"].deck) == ("my-deck", "plain")
-    assert bank.decks() == ["guide", "my-deck", "plain"]
+    assert bank.decks() == ["guide", "sre-loop-2026", "my-deck", "plain"]

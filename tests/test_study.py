@@ -142,13 +142,13 @@ def test_quiz_refuses_empty_answer_without_recording(bank, store, scheduler):
 def test_choose_cards_orders(bank, store):
     store.record_attempt("q03", "quiz", "a", 10, [], [])
     store.record_attempt("q01", "quiz", "a", 90, [], [])
-    weakest = choose_cards(bank, store, QuizOptions(order="weakest", count=30))
+    weakest = choose_cards(bank, store, QuizOptions(order="weakest", count=60))
     assert weakest[-1].id == "q01" and weakest.index(bank.card("q03")) < weakest.index(
         bank.card("q01")
     )
     tagged = choose_cards(bank, store, QuizOptions(tags=("dynamodb",), count=30))
     assert tagged and all("dynamodb" in c.tags for c in tagged)
-    shuffled = choose_cards(bank, store, QuizOptions(order="random", seed=4, count=30))
+    shuffled = choose_cards(bank, store, QuizOptions(order="random", seed=4, count=60))
     assert sorted(c.id for c in shuffled) == sorted(bank.cards)
     picked = choose_cards(bank, store, QuizOptions(card_ids=("q07", "q02"), count=5))
     assert [c.id for c in picked] == ["q07", "q02"]

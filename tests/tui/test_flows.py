@@ -36,7 +36,7 @@ async def test_home_shows_modes_and_today(app):
     async with app.run_test() as pilot:
         assert isinstance(app.screen, HomeScreen)
         today = rendered(app.screen.query_one("#today"))
-        assert "New left     10 of 10/day" in today and "Bank         30 cards" in today
+        assert "New left     10 of 10/day" in today and "Bank         52 cards" in today
         modes = app.screen.query_one("#modes")
         assert modes.option_count == 8
         for key in "qfcsmdtn":

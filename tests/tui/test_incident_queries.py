@@ -48,7 +48,7 @@ async def test_narrower_query_runs_the_look_up_and_again_shows_it_again(app):
         assert screen.simulation.minute == minute
         await pilot.press("slash")
         example = rendered(app.screen.query_one("#promql-example"))
-        assert "container_memory_usage_bytes" in example  # a query that ran here
+        assert "container_memory_working_set_bytes" in example  # a query that ran here
         await pilot.press("escape")
 
 

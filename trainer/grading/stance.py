@@ -23,7 +23,7 @@ from trainer.grading.text import STOP_WORDS, stem, words
 NEGATORS = frozenset("not never no nor neither without none".split())
 PRE_TRIGGERS = NEGATORS | frozenset(
     "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
-    "disable disabling ignore ignoring".split()
+    "disable disabling ignore ignoring nobody".split()
 )
 # Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
 # every request" negates the eviction only.
@@ -241,6 +241,7 @@ class Stance:
         self.negated = [False] * n  # in the scope of an odd number of triggers
         self.qualified = [False] * n  # "X alone is not enough": neither for nor against
         self.trigger = [False] * n  # the token is (part of) a negation trigger
+        self.trigger_start = list(range(n))  # where the trigger a token belongs to starts
         self._segment()
         self._pre_negation()
         self._post_negation()
@@ -373,6 +374,7 @@ class Stance:
             if length:
                 for k in range(length):
                     self.trigger[i + k] = True
+                    self.trigger_start[i + k] = i
                     self.negated[i + k] = negating and window > 0
                 if self._points_back(i, length):
                     i += length
@@ -485,6 +487,14 @@ class Stance:
             return 1
         if word == "just" and j + 1 < len(self.tokens):
             return self._dismissal_after_just(j)
+        if (
+            word in ("not", "never")
+            and 0 < j < len(self.tokens) - 2
+            and self.tokens[j - 1].word in ("is", "are", "was", "were")
+            and self.tokens[j + 1].word in ("a", "an")
+            and self.clause[j + 2] == self.clause[j]
+        ):
+            return 3  # "'be more careful' is never an action item": X is denied being a Y
         if word in NEGATIVE_ADVERBS and j + 1 < len(self.tokens):
             k = j + 1
             while k + 1 < len(self.tokens) and self.tokens[k].word in (
@@ -535,7 +545,9 @@ class Stance:
         i = self._index(start)
         if self.qualified[i]:
             return "qualified"
-        if self.negated[i]:
+        if self.negated[i] or (self.trigger[i] and self.trigger_start[i] < i):
+            # the span begins inside a trigger that began before it: "I wouldn't just raise
+            # max pods" rejects "just raise max pods"
             return "negated"
         matched = {self._index(w) for w in word_starts}
         for w in sorted(matched):
