@@ -104,7 +104,8 @@ def test_list_json_and_category():
     result = run("list", "--json")
     cards = json.loads(result.stdout)
     assert [c["id"] for c in cards] == [f"q{n:02d}" for n in range(1, 31)]
-    assert set(cards[0]) == {"id", "deck", "category", "question"}
+    assert {"id", "deck", "category", "question", "due", "last_score", "lapses"} <= set(cards[0])
+    assert cards[0]["state"] == "new" and cards[0]["last_score"] is None
     security = run("list", "--category", "security-compliance").stdout.splitlines()
     assert len(security) == 6 and all("security-compliance" in line for line in security)
 
