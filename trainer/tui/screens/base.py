@@ -18,6 +18,8 @@ ResultT = TypeVar("ResultT")
 class TypedApp:
     """What every screen of the app shares (mixed into Screen and ModalScreen)."""
 
+    HELP_TITLE = ""  # the screen's name in the help (? or F1)
+
     def write_failed(self, error: StoreWriteError, kept: str = "") -> None:
         """Say, in one line, that a write failed and what was kept."""
         message = f"Not saved: {error}"
