@@ -36,8 +36,8 @@ async def test_home_shows_modes_and_today(app):
     async with app.run_test() as pilot:
         assert isinstance(app.screen, HomeScreen)
         today = rendered(app.screen.query_one("#today"))
-        assert "New cards    10 of 10/day left" in today and "Bank         30 cards" in today
-        assert "a quiz uses none" in today
+        assert "New cards    10 of 10 left today" in today and "Bank         30 cards" in today
+        assert "flashcards only" in today
         modes = app.screen.query_one("#modes")
         assert modes.option_count == 9
         for key in "qfcsmdtbn":
@@ -127,7 +127,7 @@ async def test_progress_survives_restart(app_factory, data_dir, clock):
     again = app_factory()
     async with again.run_test() as pilot:
         today = rendered(again.screen.query_one("#today"))
-        assert "Reviews      1" in today and "New cards    9 of 10/day left" in today
+        assert "Reviews      1" in today and "New cards    9 of 10 left today" in today
         await pilot.press("f")
         assert "q02" in rendered(again.screen.query_one("#flash-progress"))
 
@@ -175,7 +175,7 @@ async def test_stats_reflect_stored_attempts_and_quiz_missed(app, data_dir, cloc
 async def test_new_card_limit_is_configurable(app, data_dir):
     async with app.run_test() as pilot:
         await pilot.press("minus", "minus")
-        assert "New cards    8 of 8/day left" in rendered(app.screen.query_one("#today"))
+        assert "New cards    8 of 8 left today" in rendered(app.screen.query_one("#today"))
     assert Store.open(data_dir).setting("new_per_day") == "8"
 
 

@@ -191,12 +191,16 @@ class TrainerApp(App[int]):
         seen: set[str] = set()
         for active in screen.active_bindings.values():
             binding = active.binding
+            if active.node not in (screen, self):
+                continue  # a widget's own keys (arrows in a list): the same everywhere
             if not binding.description or binding.action in seen or binding.action == "help":
                 continue
-            if binding.action in ("quit", "command_palette"):
-                continue  # said once, at the end of the help
+            action = binding.action.rsplit(".", 1)[-1]
+            if action in ("quit", "command_palette", "focus_next", "focus_previous", "copy_text"):
+                continue  # said once, at the end of the help, or the same everywhere
             seen.add(binding.action)
             keys.append((self.get_key_display(binding), binding.description))
+        keys.extend(getattr(screen, "HELP_KEYS", ()))
         title = getattr(screen, "HELP_TITLE", "") or type(screen).__name__.removesuffix("Screen")
         self.push_screen(HelpScreen(title, keys))
 

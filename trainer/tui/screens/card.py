@@ -17,7 +17,7 @@ from trainer.study.cards import CardDetail
 from trainer.study.quiz import QuizOptions
 from trainer.study.scheduler import RATINGS
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import join, literal, model_answer, score_style
+from trainer.tui.text import hanging, join, literal, model_answer, score_style
 
 PRACTICE_WORDS = {"retry": "practice: a retry", "points": "practice: missed points only"}
 MODE_WORDS = {"quiz": "quiz", "mock": "mock interview"}
@@ -63,6 +63,15 @@ class CardScreen(TrainerScreen[None]):
     def on_screen_resume(self) -> None:
         if self.is_mounted:
             self.show()
+
+    def on_resize(self) -> None:
+        if self.is_mounted:
+            self.show()  # wrapped lines follow the width
+
+    @property
+    def text_width(self) -> int:
+        """Columns for text in the card view (its padding and scroll bar left out)."""
+        return max(40, self.app.size.width - 5)
 
     @property
     def detail(self) -> CardDetail:
@@ -136,6 +145,18 @@ class CardScreen(TrainerScreen[None]):
             )
         else:
             out.append("no answers yet (q quizzes it)")
+        last = detail.last_answer
+        if last is not None:
+            out.append("\n")
+            out.append_text(
+                hanging(
+                    Text("Last      ", style="bold"),
+                    f"{when(last.when)} · {MODE_WORDS.get(last.mode, last.mode)} · "
+                    f"{last.score}/100: {' '.join(last.answer.split()) or '(nothing typed)'}",
+                    self.text_width,
+                )
+            )
+            out.append("          every answer is further down (End)", style="dim")
         return out
 
     def _rubric(self, detail: CardDetail) -> Text:
@@ -144,13 +165,15 @@ class CardScreen(TrainerScreen[None]):
         if card.rubric:
             out.append("What an interviewer listens for ", style="bold")
             out.append("(● weight 1-3; follow-up: asked when it is missed)\n", style="dim")
+            width = self.text_width
             for point in card.rubric:
                 out.append_text(
-                    join(Text(f" {'●' * point.weight:<3} ", style="cyan"), literal(point.text))
+                    hanging(Text(f" {'●' * point.weight:<3} ", style="cyan"), point.text, width)
                 )
                 if point.follow_up:
-                    out.append_text(literal(f"\n     follow-up: {point.follow_up}", "dim italic"))
-                out.append("\n")
+                    out.append_text(
+                        hanging("     follow-up: ", point.follow_up, width, "dim italic")
+                    )
         else:
             out.append(
                 "No rubric: answers are graded on points taken from the model answer.\n",
@@ -160,7 +183,7 @@ class CardScreen(TrainerScreen[None]):
             out.append("Red flags ", style="bold red")
             out.append("(each one stated costs 25)\n", style="dim")
             for flag in card.red_flags:
-                out.append_text(join(Text(" ! ", style="red"), literal(flag.claim), "\n"))
+                out.append_text(hanging(Text(" ! ", style="red"), flag.claim, self.text_width))
         return out
 
     def _history(self, detail: CardDetail) -> Text:
@@ -181,11 +204,24 @@ class CardScreen(TrainerScreen[None]):
             if entry.rating_name:
                 out.append(f"  rated {entry.rating_name}", style="dim")
             out.append("\n")
-            out.append_text(literal(f"   {entry.answer.strip()}\n", "italic"))
-            for point in entry.missed:
-                out.append_text(join(Text("   ✗ ", style="yellow"), literal(point, "dim"), "\n"))
-            for flag in entry.red_flags:
-                out.append_text(join(Text("   ! ", style="red"), literal(flag, "dim"), "\n"))
+            width = self.text_width
+            out.append_text(
+                hanging("   ", entry.answer.strip() or "(nothing typed)", width, "italic")
+            )
+            if entry is detail.answers[0]:  # the last answer in full; older ones in brief
+                for point in entry.missed:
+                    out.append_text(hanging(Text("   ✗ ", style="yellow"), point, width, "dim"))
+                for flag in entry.red_flags:
+                    out.append_text(hanging(Text("   ! ", style="red"), flag, width, "dim"))
+            elif entry.missed or entry.red_flags:
+                out.append_text(
+                    literal(
+                        f"   {len(entry.missed)} point(s) missed"
+                        + (f", {len(entry.red_flags)} red flag(s)" if entry.red_flags else "")
+                        + "\n",
+                        "dim",
+                    )
+                )
         if len(detail.answers) > SHOWN_ANSWERS:
             out.append(
                 f" ... and {len(detail.answers) - SHOWN_ANSWERS} older (sre-trainer export has "

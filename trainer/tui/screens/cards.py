@@ -35,6 +35,10 @@ class CardBrowserScreen(TrainerScreen[None]):
     """The first screen of the Card browser mode."""
 
     HELP_TITLE = "Card browser"
+    HELP_KEYS = (
+        ("⏎", "open the highlighted card"),
+        ("tab", "from the search box to the filters and the list"),
+    )
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("escape", "back", "Home"),
@@ -66,7 +70,7 @@ class CardBrowserScreen(TrainerScreen[None]):
                     id="deck",
                 )
                 yield Select(
-                    [("All categories", ""), *((n, n) for n in names if bank.cards_in(n))],
+                    [("Any category", ""), *((n, n) for n in names if bank.cards_in(n))],
                     value="",
                     allow_blank=False,
                     id="category",

@@ -13,7 +13,15 @@ from trainer.store.db import StoreWriteError
 from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, highlighted_answer, join, literal, model_answer, score_style
+from trainer.tui.text import (
+    bar,
+    hanging,
+    highlighted_answer,
+    join,
+    literal,
+    model_answer,
+    score_style,
+)
 
 
 class FeedbackScreen(TrainerScreen[str]):
@@ -84,7 +92,9 @@ class FeedbackScreen(TrainerScreen[str]):
         if full:
             out.append("Covered\n", style="bold green")
             for point in full:
-                out.append_text(join(Text("  ✓ ", style="green"), literal(point.text), "\n"))
+                out.append_text(
+                    hanging(Text("  ✓ ", style="green"), point.text, self.app.size.width - 5)
+                )
         if partial:
             out.append("Named, not explained (part of the points)\n", style="bold yellow")
             for point in partial:
@@ -100,15 +110,14 @@ class FeedbackScreen(TrainerScreen[str]):
         if result.red_flags:
             out.append("Red flags\n", style="bold red")
             for flag in result.red_flags:
-                out.append_text(join(Text("  ! ", style="red"), literal(flag.claim), "\n"))
+                out.append_text(
+                    hanging(Text("  ! ", style="red"), flag.claim, self.app.size.width - 5)
+                )
         return out
 
-    @staticmethod
-    def _point_line(mark: str, style: str, point) -> Text:
-        return join(
-            Text(mark, style=style),
-            literal(point.text),
-            Text(f" {'●' * point.weight}\n", style="dim"),
+    def _point_line(self, mark: str, style: str, point) -> Text:
+        return hanging(
+            Text(mark, style=style), f"{point.text} {'●' * point.weight}", self.app.size.width - 5
         )
 
     def _model(self) -> Text:

@@ -17,7 +17,7 @@ from trainer.study.cards import CardFilter
 from trainer.study.flashcards import FlashcardSession
 from trainer.study.scheduler import LEECH_LAPSES, RATINGS, describe_interval
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import join, literal, model_answer
+from trainer.tui.text import hanging, join, literal, model_answer
 
 
 class FlashcardScreen(TrainerScreen[None]):
@@ -139,8 +139,10 @@ class FlashcardScreen(TrainerScreen[None]):
             out.append("\n\nWhat an interviewer listens for\n", style="bold")
             for point in card.rubric:
                 out.append_text(
-                    join(
-                        Text(f"  {'●' * point.weight:<3} ", style="cyan"), literal(point.text), "\n"
+                    hanging(
+                        Text(f"  {'●' * point.weight:<3} ", style="cyan"),
+                        point.text,
+                        self.app.size.width - 7,
                     )
                 )
         return out

@@ -3,6 +3,8 @@ mean. Escape, ? or F1 closes it."""
 
 from __future__ import annotations
 
+import textwrap
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,7 @@ from textual.widgets import Static
 from trainer.tui.screens.base import TrainerModal
 from trainer.tui.text import join, literal
 
+MEANING_WIDTH = 62  # the dialog's 72 columns less the symbol's, with room for the scroll bar
 # (symbol, style, meaning): every mark the screens use, explained once.
 SYMBOLS = (
     (
@@ -68,6 +71,9 @@ class HelpScreen(TrainerModal[None]):
         )
         out.append("\nSymbols\n", style="bold")
         for symbol, style, meaning in SYMBOLS:
-            out.append_text(join(Text(f" {symbol:<5} ", style=style), literal(f"{meaning}\n")))
+            lines = textwrap.wrap(meaning, MEANING_WIDTH) or [""]
+            out.append_text(join(Text(f" {symbol:<5} ", style=style), literal(lines[0] + "\n")))
+            for line in lines[1:]:
+                out.append_text(literal(" " * 7 + line + "\n"))
         out.append("\nEscape closes this help.", style="dim")
         return out

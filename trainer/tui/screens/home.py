@@ -20,14 +20,15 @@ from trainer.tui.text import join, literal
 
 class HomeScreen(TrainerScreen[None]):
     HELP_TITLE = "Home"
+    HELP_KEYS = (("↑↓ ⏎", "choose a mode"),)
     BINDINGS = [
         # Every mode has a key (shown in the list); the footer names the most used.
         *(
             Binding(mode.key, f"mode('{mode.id}')", mode.title, show=mode.in_footer)
             for mode in MODES
         ),
-        Binding("plus,equals_sign", "new_limit(1)", "New/day +", show=False),
-        Binding("minus", "new_limit(-1)", "New/day -", show=False),
+        Binding("plus,equals_sign", "new_limit(1)", "One more new flashcard a day", show=False),
+        Binding("minus", "new_limit(-1)", "One fewer new flashcard a day", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -86,8 +87,8 @@ class HomeScreen(TrainerScreen[None]):
         mock_answers = app.store.mock_answer_count()
         lines = Text()
         lines.append(f"Due today    {due}\n", style="bold" if due else "")
-        lines.append(f"New cards    {fresh} of {app.scheduler.new_per_day}/day left\n")
-        lines.append("             (flashcards; a quiz uses none)\n", style="dim")
+        lines.append(f"New cards    {fresh} of {app.scheduler.new_per_day} left today\n")
+        lines.append("             (flashcards only)\n", style="dim")
         lines.append(f"Streak       {run} day{'s' if run != 1 else ''}\n")
         lines.append(f"Answers      {attempts} quiz, {mock_answers} mock\n")
         lines.append(f"Reviews      {reviews}\n")

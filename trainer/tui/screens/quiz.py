@@ -59,9 +59,9 @@ class QuizScreen(TrainerScreen[None]):
             return
         kind = ""
         if self.session.focus.get(card.id):
-            kind = " · practice of missed points (not scheduled)"
+            kind = " · missed points: practice"
         elif self.session.retrying:
-            kind = " · retry: practice, not scheduled, not in your average"
+            kind = " · retry: practice, not scheduled"
         self.query_one("#quiz-progress", Static).update(
             literal(
                 f"Card {self.session.index + 1} of {len(self.session.cards)} · {card.id} · "

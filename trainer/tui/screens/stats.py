@@ -17,7 +17,7 @@ from trainer.store.db import local_day
 from trainer.study.progress import MockSummary, Progress
 from trainer.study.settings import SettingsError
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, join, literal, score_style
+from trainer.tui.text import bar, hanging, join, literal, score_style
 from trainer.tui.widgets.charts import Column, column_chart
 from trainer.tui.widgets.heatmap import heatmap
 
@@ -33,6 +33,11 @@ class StatsScreen(TrainerScreen[None]):
     """The first screen of the Stats mode: computed afresh each time it is shown."""
 
     HELP_TITLE = "Stats"
+    HELP_KEYS = (
+        ("⏎", "on a most-missed point or a leech: open its card"),
+        ("↑↓", "in the mocks table: that mock's settings and categories"),
+        ("tab", "from table to table"),
+    )
     BINDINGS = [
         Binding("w", "quiz_missed", "Quiz missed points"),
         Binding("b", "browse", "Cards"),
@@ -106,7 +111,7 @@ class StatsScreen(TrainerScreen[None]):
             Text("Mock answers ", style="bold"),
             literal(
                 f"{progress.mock_answers} in {_plural(len(progress.mocks), 'mock')} (counted "
-                f"apart) · practice answers {progress.practice_answers} (not averaged)"
+                f"apart) · practice {progress.practice_answers} (not averaged)"
             ),
         )
         if not (progress.attempts or progress.mock_answers or progress.reviews):
@@ -166,7 +171,7 @@ class StatsScreen(TrainerScreen[None]):
             )
             for m in shown
         ]
-        head.append_text(column_chart(columns, height=5, top=100, width=3, gap=1))
+        head.append_text(column_chart(columns, height=6, top=100, width=3, gap=1))
         self.query_one("#mocks", Static).update(head)
         # Fixed widths: auto widths are measured after the first paint, which shows them cut.
         for label, width in (("ended", 16), ("score", 5), ("kind", 10), ("answered", 8)):
@@ -199,9 +204,13 @@ class StatsScreen(TrainerScreen[None]):
             literal(" · ".join(p for p in parts if p)),
         )
         if mock.categories:
-            text.append("\n  ")
+            text.append("\n")
             text.append_text(
-                literal(" · ".join(f"{k} {v:.0f}" for k, v in mock.categories.items()))
+                hanging(
+                    "  ",
+                    " · ".join(f"{k} {v:.0f}" for k, v in mock.categories.items()),
+                    self.app.size.width - 5,
+                )
             )
         if mock.follow_up_score is not None:
             text.append_text(

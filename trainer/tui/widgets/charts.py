@@ -30,11 +30,12 @@ class Column:
 
 
 def nice_max(value: float) -> int:
-    """A round top for the axis at or above `value` (1, 2, 5, 10, 20, 50...)."""
-    if value <= 1:
-        return 1
+    """A round top for the axis at or above `value`: 2, 4, 10, 20, 40, 100... (even, so the
+    middle tick is a whole number too)."""
+    if value <= 2:
+        return 2
     magnitude = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 5, 10):
+    for step in (1, 2, 4, 10):
         if value <= step * magnitude:
             return int(step * magnitude)
     return int(10 * magnitude)
