@@ -152,6 +152,13 @@ class StatsScreen(TrainerScreen[None]):
         table.display = True
         trend = progress.mock_trend
         head.append(f"({len(mocks)}; ░ practice, not in the trend)", style="dim")
+        month = f"{self.today:%Y-%m}"
+        this_month = [m for m in trend if m.day.startswith(month)]
+        if this_month:
+            mean = sum(m.score for m in this_month) / len(this_month)
+            head.append_text(
+                literal(f" · {self.today:%B}: {_plural(len(this_month), 'mock')}, mean {mean:.0f}")
+            )
         if len(trend) >= 2:
             change = trend[-1].score - trend[-2].score
             head.append_text(
@@ -164,7 +171,7 @@ class StatsScreen(TrainerScreen[None]):
         shown = mocks[-MOCK_COLUMNS:]
         columns = [
             Column(
-                m.score,
+                round(m.score),
                 f"{_local(m.ended_at or m.started_at):%d}\n{_local(m.ended_at or m.started_at):%b}",
                 style=score_style(m.score).replace("bold ", ""),
                 hollow=not m.in_trend,
@@ -191,7 +198,7 @@ class StatsScreen(TrainerScreen[None]):
     def _show_mock(self, mock: MockSummary) -> None:
         settings = mock.settings
         parts = [
-            f"{settings.get('questions') or mock.questions} questions",
+            _plural(settings.get("questions") or mock.questions, "question"),
             f"{(settings.get('seconds_per_question') or 0) // 60} min each"
             if settings.get("seconds_per_question")
             else "",
@@ -205,13 +212,10 @@ class StatsScreen(TrainerScreen[None]):
         )
         if mock.categories:
             text.append("\n")
-            text.append_text(
-                hanging(
-                    "  ",
-                    " · ".join(f"{k} {v:.0f}" for k, v in mock.categories.items()),
-                    self.app.size.width - 5,
-                )
-            )
+            scores = " · ".join(f"{k} {v:.0f}" for k, v in mock.categories.items())
+            line = hanging("  ", scores, self.app.size.width - 5)
+            line.rstrip()  # (in place)
+            text.append_text(line)
         if mock.follow_up_score is not None:
             text.append_text(
                 literal(f"\n  follow-ups: {mock.follow_ups}, mean {mock.follow_up_score:.0f}")
