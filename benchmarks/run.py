@@ -209,7 +209,7 @@ def _seed_attempts(data_dir: Path, count: int) -> None:
                 "created_at) VALUES (?, 'quiz', 'answer', ?, '[]', ?, '[]', ?)",
                 (card, score, json.dumps(missed), created),
             )
-            store._count_attempt(db, card, score, [], missed, created, local_day(when))
+            store._count_attempt(db, card, "quiz", score, [], missed, created, local_day(when))
     store.close()
 
 

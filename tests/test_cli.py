@@ -112,7 +112,8 @@ def test_list_json_and_category():
     guide = [c["id"] for c in cards if c["deck"] == "guide"]
     assert guide == [f"q{n:02d}" for n in range(1, 31)]  # the guide's 30, unchanged, first
     assert len(cards) - len(guide) >= 20 and all(c["deck"] == "sre-loop-2026" for c in cards[30:])
-    assert set(cards[0]) == {"id", "deck", "category", "question"}
+    assert {"id", "deck", "category", "question", "due", "last_score", "lapses"} <= set(cards[0])
+    assert cards[0]["state"] == "new" and cards[0]["last_score"] is None
     security = run("list", "--category", "security-compliance", "--deck", "guide")
     lines = security.stdout.splitlines()
     assert len(lines) == 6 and all("security-compliance" in line for line in lines)

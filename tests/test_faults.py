@@ -707,7 +707,8 @@ def test_formula_like_answers_are_exported_as_text(tmp_path, isolated_home):
     result = run_trainer("export", "--format", "csv", home=isolated_home)
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [row["answer"] for row in rows] == ["'" + answer for answer in formulas]
-    assert all(row["missed"].startswith("'=") for row in rows)
+    # A list is one cell of JSON text: it starts with "[", never like a formula.
+    assert all(json.loads(row["missed"]) == ["=cmd|' /C calc'!A0"] for row in rows)
     output = tmp_path / "attempts.csv"
     run_trainer("export", "--format", "csv", "-o", str(output), home=isolated_home)
     with output.open(newline="", encoding="utf-8") as handle:

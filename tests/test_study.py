@@ -96,21 +96,50 @@ def test_flashcard_session_rate_and_multi_step_undo(bank, store, scheduler):
     assert summary["reviewed"] == 0 and store.last_session()["mode"] == "flashcards"
 
 
-def test_cram_never_touches_the_schedule(bank, store, scheduler):
+def test_cram_never_touches_the_schedule_and_again_requeues(bank, store, scheduler):
     session = FlashcardSession(bank, store, scheduler, cram_cards=list(bank.cards.values())[:2])
-    session.rate(1)
+    session.flip()
+    session.rate(1)  # q01 forgotten: it comes back, as in the flashcards
     session.rate(4)
+    assert session.current.id == "q01" and session.remaining == 1
+    session.rate(3)
     assert session.current is None
     assert store.schedule_rows() == {}
 
 
+def graduate(scheduler, clock, card_id):
+    """Through the learning steps into review (FSRS state Review)."""
+    scheduler.review(card_id, 3)
+    clock.advance(minutes=10)
+    scheduler.review(card_id, 3)
+    assert scheduler.store.schedule_row(card_id)["fsrs"]["state"] == 2
+
+
 def test_leeches_are_flagged(bank, store, scheduler, clock):
-    scheduler.review("q05", 3)
+    graduate(scheduler, clock, "q05")
     for _ in range(LEECH_LAPSES):
         clock.advance(days=30)
-        scheduler.review("q05", 1)
+        scheduler.review("q05", 1)  # a lapse: forgotten after being learned
+        clock.advance(minutes=10)
+        scheduler.review("q05", 3)  # relearned, back in review
     assert scheduler.leeches() == [("q05", LEECH_LAPSES)]
-    assert compute(store, bank, clock).leeches == [("q05", LEECH_LAPSES)]
+    leeches = compute(store, bank, clock).leeches
+    assert [(x.card_id, x.lapses) for x in leeches] == [("q05", LEECH_LAPSES)]
+    assert leeches[0].question == bank.card("q05").question
+
+
+def test_again_during_learning_is_not_a_lapse(bank, store, scheduler, clock):
+    """A new card failed again and again on its first day is being learned, not forgotten:
+    no lapse, no leech (Anki and FSRS count lapses only after graduation)."""
+    for _ in range(LEECH_LAPSES + 2):
+        scheduler.review("q06", 1)
+        clock.advance(minutes=1)
+    assert store.schedule_row("q06")["lapses"] == 0 and scheduler.leeches() == []
+    graduate(scheduler, clock, "q06")
+    clock.advance(days=5)
+    scheduler.review("q06", 1)  # forgotten after graduating: a lapse
+    scheduler.review("q06", 1)  # Again in the relearning step: not another one
+    assert store.schedule_row("q06")["lapses"] == 1
 
 
 def test_quiz_session_stores_attempt_and_feeds_schedule(bank, store, scheduler, clock):

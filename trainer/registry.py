@@ -80,6 +80,14 @@ MODES: tuple[Mode, ...] = (
         session=False,
     ),
     Mode(
+        "cards",
+        "b",
+        "Card browser",
+        "Search cards; each card's answers, scores, due date and your notes",
+        "trainer.tui.screens.cards:CardBrowserScreen",
+        session=False,
+    ),
+    Mode(
         "notes",
         "n",
         "Study notes",

@@ -36,10 +36,11 @@ async def test_home_shows_modes_and_today(app):
     async with app.run_test() as pilot:
         assert isinstance(app.screen, HomeScreen)
         today = rendered(app.screen.query_one("#today"))
-        assert "New left     10 of 10/day" in today and "Bank         52 cards" in today
+        assert "New cards    10 of 10 left today" in today and "Bank         52 cards" in today
+        assert "flashcards only" in today
         modes = app.screen.query_one("#modes")
-        assert modes.option_count == 8
-        for key in "qfcsmdtn":
+        assert modes.option_count == 9
+        for key in "qfcsmdtbn":
             await pilot.press(key)
             assert not isinstance(app.screen, HomeScreen), key
             await pilot.press("escape")
@@ -126,7 +127,7 @@ async def test_progress_survives_restart(app_factory, data_dir, clock):
     again = app_factory()
     async with again.run_test() as pilot:
         today = rendered(again.screen.query_one("#today"))
-        assert "Reviews      1" in today and "New left     9 of 10/day" in today
+        assert "Reviews      1" in today and "New cards    9 of 10 left today" in today
         await pilot.press("f")
         assert "q02" in rendered(again.screen.query_one("#flash-progress"))
 
@@ -138,27 +139,43 @@ async def test_cram_leaves_schedule_alone(app, data_dir):
     assert Store.open(data_dir).schedule_rows() == {}
 
 
-async def test_stats_reflect_stored_attempts_and_quiz_missed(app, data_dir, clock):
+async def test_stats_reflect_stored_attempts_and_quiz_missed(app, data_dir, clock, bank):
+    """w quizzes the cards whose points were missed most (not the best-scored first), shows
+    the points it grades, grades on those only, and ends back on the stats."""
+    heap = bank.card("q07").rubric[1].text
     store = Store.open(data_dir)
-    store.record_attempt("q07", "quiz", "a", 30, [], ["Take heap snapshots"], when=clock())
-    store.record_attempt("q03", "quiz", "b", 70, [], ["Shard or use Thanos"], when=clock())
+    store.record_attempt(
+        "q03", "quiz", "b", 93, [], [bank.card("q03").rubric[2].text], when=clock()
+    )
+    store.record_attempt("q07", "quiz", "a", 30, [], [heap], when=clock())
+    store.record_attempt("q07", "quiz", "a", 10, [], [heap], when=clock())
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("t")
         assert isinstance(app.screen, StatsScreen)
         totals = rendered(app.screen.query_one("#totals"))
-        assert "2 answers" in totals and "average 50/100" in totals
+        assert "Quiz answers 3" in totals and "average 44/100" in totals
         table = app.screen.query_one("#missed")
         assert table.row_count == 2
         assert isinstance(table.get_row_at(0)[3], Text)
+        assert heap in rendered(app.screen.query_one("#missed-detail"))  # the full text
         await pilot.press("w")
         assert isinstance(app.screen, QuizScreen)
         assert [c.id for c in app.screen.session.cards] == ["q07", "q03"]
+        assert heap in rendered(app.screen.query_one("#quiz-focus"))
+        app.screen.query_one("#answer").text = "take heap snapshots over time and diff them"
+        await pilot.press("ctrl+s")
+        assert [p.text for p in app.screen.answered.result.points] == [heap]
+        assert "Practice" in rendered(app.screen.query_one("#rating"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+    assert Store.open(data_dir).schedule_row("q07") is None  # practice: not scheduled
 
 
 async def test_new_card_limit_is_configurable(app, data_dir):
     async with app.run_test() as pilot:
         await pilot.press("minus", "minus")
-        assert "New left     8 of 8/day" in rendered(app.screen.query_one("#today"))
+        assert "New cards    8 of 8 left today" in rendered(app.screen.query_one("#today"))
     assert Store.open(data_dir).setting("new_per_day") == "8"
 
 

@@ -24,6 +24,15 @@ def seed(data_dir, clock):
             [f"missed point of {card}"],
             when=clock() - timedelta(days=day),
         )
+    for day, (score, practice) in enumerate([(72, False), (40, True), (55, False)]):
+        mock_id = store.start_mock({"questions": 3, "practice": practice}, clock())
+        report = {
+            "overall": score,
+            "verdict": "Borderline",
+            "questions": [{"card": "q01", "score": score, "outcome": "answered"}],
+            "categories": {"incident-response": score},
+        }
+        store.end_mock(mock_id, "complete", report, clock() - timedelta(days=3 - day))
     store.close()
 
 
@@ -58,3 +67,37 @@ def test_incident_view(snap_compare, app):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_incident)
+
+
+def test_card_browser_finds_a_card_by_a_word(snap_compare, app_factory, data_dir, clock):
+    seed(data_dir, clock)
+    assert snap_compare(
+        app_factory(), terminal_size=(80, 24), press=["b", "slash", "l", "e", "a", "k"]
+    )
+
+
+def test_card_view_shows_its_history(snap_compare, app_factory, data_dir, clock):
+    store = Store.open(data_dir)
+    store.record_attempt(
+        "q07",
+        "quiz",
+        "Check the heap with a [bold]snapshot[/bold] and compare two of them.",
+        48,
+        ["Take heap snapshots"],
+        ["Confirm it is a leak"],
+        rating=2,
+        when=clock() - timedelta(days=1),
+    )
+    store.set_card_note("q07", "Leak: trend first, then two heap snapshots, diff.", clock())
+    store.close()
+
+    async def open_card(pilot):
+        await pilot.press("b")
+        pilot.app.open_card("q07")
+        await pilot.pause()
+
+    assert snap_compare(app_factory(), terminal_size=(80, 24), run_before=open_card)
+
+
+def test_help(snap_compare, app):
+    assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])

@@ -58,6 +58,13 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"sre-trainer {__version__}")
     add_bank_options(parser, top=True)
     add_data_options(parser, top=True)
+    parser.add_argument(
+        "--deck",
+        metavar="NAME",
+        action="append",
+        default=[],
+        help="the app studies only this deck's cards (repeatable; default: every deck)",
+    )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMANDS:
         if wanted in (None, name):

@@ -18,8 +18,15 @@ def run(args: argparse.Namespace, start: str | None = None) -> int:
     from trainer.tui.app import make_app  # imports Textual (~300 ms): only for the TUI
 
     try:
-        app = make_app(data_dir=args.data_dir, pack_dirs=args.bank, start=start)
+        app = make_app(
+            data_dir=args.data_dir,
+            pack_dirs=args.bank,
+            start=start,
+            decks=tuple(getattr(args, "deck", None) or ()),
+        )
     except StoreError as exc:
         raise CliError(str(exc), status=1) from None
+    except KeyError as exc:  # an unknown --deck
+        raise CliError(f"--deck: {exc.args[0]}") from None
     app.run()
     return app.return_code or 0

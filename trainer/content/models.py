@@ -130,3 +130,21 @@ class Bank:
     def decks(self) -> list[str]:
         """The decks of the loaded cards, in load order (the guide's first)."""
         return list(dict.fromkeys(c.deck for c in self.cards.values()))
+
+    def with_decks(self, decks: tuple[str, ...] | list[str]) -> "Bank":
+        """This bank with only the cards of `decks` (everything else shared): studying some
+        decks only. KeyError naming an unknown deck."""
+        unknown = [d for d in decks if d not in self.decks()]
+        if unknown:
+            raise KeyError(
+                f"unknown deck {unknown[0]!r}; expected one of {', '.join(self.decks())}"
+            )
+        limited = Bank(
+            {cid: c for cid, c in self.cards.items() if c.deck in decks},
+            self.queries,
+            self.numbers,
+            self.notes,
+            self.aliases,
+        )
+        limited.errors, limited.files = self.errors, self.files
+        return limited

@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, NamedTuple
 
 from trainer.private_files import create_private_file, make_private_folder
 from trainer.store.schema import MIGRATIONS, SCHEMA_VERSION, count_point
@@ -99,6 +100,27 @@ class Attempt:
     rating: int | None
     created_at: str
     session_id: int | None
+    practice: str | None = None  # None: counted; 'retry' or 'points': practice, kept apart
+
+
+class DayRow(NamedTuple):
+    """One day's counters. `attempts`/`score_sum` are the answers the average is made of (quiz
+    and drills); mock answers and practice are counted apart."""
+
+    day: str
+    attempts: int
+    score_sum: int
+    reviews: int
+    scenarios: int
+    mock_attempts: int = 0
+    mock_score_sum: int = 0
+    practice: int = 0
+
+    @property
+    def active(self) -> bool:
+        return bool(
+            self.attempts or self.reviews or self.scenarios or self.mock_attempts or self.practice
+        )
 
 
 class Store:
@@ -334,18 +356,37 @@ class Store:
             )
 
     def last_session(self) -> dict | None:
+        """The session of any mode that ended last: a quiz, flashcards, drills, or a finished
+        mock (its summary: the overall score, verdict and questions answered)."""
         row = self.db.execute(
             "SELECT mode, started_at, ended_at, summary FROM sessions WHERE ended_at IS NOT NULL "
             "ORDER BY ended_at DESC, id DESC LIMIT 1"
         ).fetchone()
-        if row is None:
-            return None
-        return {
-            "mode": row[0],
-            "started_at": row[1],
-            "ended_at": row[2],
-            "summary": json.loads(row[3] or "{}"),
-        }
+        session = None
+        if row is not None:
+            session = {
+                "mode": row[0],
+                "started_at": row[1],
+                "ended_at": row[2],
+                "summary": json.loads(row[3] or "{}"),
+            }
+        mocks = self.mock_results(limit=1, newest_first=True)
+        if mocks and (session is None or mocks[0]["ended_at"] >= session["ended_at"]):
+            mock = mocks[0]
+            return {
+                "mode": "mock",
+                "started_at": mock["started_at"],
+                "ended_at": mock["ended_at"],
+                "summary": {
+                    "mode": "mock",
+                    "overall": mock["score"],
+                    "verdict": mock["verdict"],
+                    "answered": mock["answered"],
+                    "questions": mock["questions"],
+                    "practice": mock["practice"],
+                },
+            }
+        return session
 
     # -- attempts --------------------------------------------------------------------------
     def record_attempt(
@@ -360,14 +401,17 @@ class Store:
         rating: int | None = None,
         session_id: int | None = None,
         when: datetime | None = None,
+        practice: str | None = None,
     ) -> int:
-        """Store one graded answer and update the counters, in one committed transaction."""
+        """Store one graded answer and update the counters, in one committed transaction.
+        `practice` ('retry', 'points') keeps it out of the averages, scores and point counts:
+        it is stored and shown, and counts as a day of study."""
         moment = when or now_utc()
         created = iso(moment)
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT INTO attempts(session_id, card_id, mode, answer, score, matched, missed, "
-                "red_flags, rating, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "red_flags, rating, created_at, practice) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     session_id,
                     card_id,
@@ -379,18 +423,35 @@ class Store:
                     json.dumps(list(red_flags)),
                     rating,
                     created,
+                    practice,
                 ),
             )
-            self._count_attempt(db, card_id, score, matched, missed, created, local_day(moment))
+            day = local_day(moment)
+            if practice is not None:
+                db.execute(
+                    "INSERT INTO days(day, practice) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
+                    "practice = practice + 1",
+                    (day,),
+                )
+            else:
+                self._count_attempt(db, card_id, mode, score, matched, missed, created, day)
             return inserted_id(cursor)
 
     @staticmethod
-    def _count_attempt(db, card_id, score, matched, missed, created, day) -> None:
-        db.execute(
-            "INSERT INTO days(day, attempts, score_sum) VALUES (?, 1, ?) ON CONFLICT(day) DO "
-            "UPDATE SET attempts = attempts + 1, score_sum = score_sum + excluded.score_sum",
-            (day, score),
-        )
+    def _count_attempt(db, card_id, mode, score, matched, missed, created, day) -> None:
+        if mode == "mock":
+            db.execute(
+                "INSERT INTO days(day, mock_attempts, mock_score_sum) VALUES (?, 1, ?) ON "
+                "CONFLICT(day) DO UPDATE SET mock_attempts = mock_attempts + 1, "
+                "mock_score_sum = mock_score_sum + excluded.mock_score_sum",
+                (day, score),
+            )
+        else:
+            db.execute(
+                "INSERT INTO days(day, attempts, score_sum) VALUES (?, 1, ?) ON CONFLICT(day) DO "
+                "UPDATE SET attempts = attempts + 1, score_sum = score_sum + excluded.score_sum",
+                (day, score),
+            )
         db.execute(
             "INSERT INTO card_scores(card_id, attempts, score_sum, best_score, last_score, last_at)"
             " VALUES (?, 1, ?, ?, ?, ?) ON CONFLICT(card_id) DO UPDATE SET attempts = attempts + 1,"
@@ -443,7 +504,7 @@ class Store:
     def attempts(self, card_id: str | None = None) -> list[Attempt]:
         sql = (
             "SELECT id, card_id, mode, answer, score, matched, missed, red_flags, rating, "
-            "created_at, session_id FROM attempts"
+            "created_at, session_id, practice FROM attempts"
         )
         params: tuple = ()
         if card_id is not None:
@@ -463,15 +524,36 @@ class Store:
                 r[8],
                 r[9],
                 r[10],
+                r[11],
             )
             for r in rows
         ]
 
     def iter_attempt_rows(self) -> Iterator[tuple]:
+        """(id, created_at, card_id, mode, practice, score, rating, matched, missed, red_flags,
+        answer, session_id) of every attempt, oldest first; the lists as JSON text."""
         yield from self.db.execute(
-            "SELECT a.id, a.created_at, a.card_id, a.mode, a.score, a.rating, a.matched, a.missed,"
-            " a.red_flags, a.answer, a.session_id FROM attempts a ORDER BY a.id"
+            "SELECT id, created_at, card_id, mode, practice, score, rating, matched, missed, "
+            "red_flags, answer, session_id FROM attempts ORDER BY id"
         )
+
+    def iter_review_rows(self) -> Iterator[tuple]:
+        """(id, reviewed_at, card_id, rating, mode, session_id) of every review, oldest first
+        (the mode of the session it was made in, if any)."""
+        yield from self.db.execute(
+            "SELECT r.id, r.reviewed_at, r.card_id, r.rating, s.mode, r.session_id FROM reviews r "
+            "LEFT JOIN sessions s ON s.id = r.session_id ORDER BY r.id"
+        )
+
+    def reviews(self, card_id: str) -> list[dict]:
+        """A card's reviews, oldest first: when, the rating, the mode it was made in, and the
+        interval it gave (the due date it set is in the next review's `previous`)."""
+        rows = self.db.execute(
+            "SELECT r.id, r.reviewed_at, r.rating, s.mode FROM reviews r LEFT JOIN sessions s "
+            "ON s.id = r.session_id WHERE r.card_id = ? ORDER BY r.id",
+            (card_id,),
+        ).fetchall()
+        return [{"id": r[0], "reviewed_at": r[1], "rating": r[2], "mode": r[3]} for r in rows]
 
     # -- scenarios -------------------------------------------------------------------------
     def record_scenario(
@@ -683,6 +765,26 @@ class Store:
         ).fetchall()
         return [{"id": r[0], "ended_at": r[1], "score": json.loads(r[2])["overall"]} for r in rows]
 
+    def mock_results(self, limit: int | None = None, newest_first: bool = False) -> list[dict]:
+        """Finished mocks, oldest first (or newest first), read defensively (older reports lack
+        the newer keys): id, started_at, ended_at, score, verdict, questions, answered,
+        practice, categories (name -> score), settings, time_used, time_allowed, follow_ups,
+        follow_up_score. A report that cannot be read is left out."""
+        sql = (
+            "SELECT id, config, report, started_at, ended_at FROM mocks WHERE status = 'complete' "
+            f"ORDER BY id {'DESC' if newest_first else 'ASC'}"
+        )
+        args: tuple = ()
+        if limit is not None:
+            sql += " LIMIT ?"
+            args = (limit,)
+        out = []
+        for mock_id, config_text, report_text, started_at, ended_at in self.db.execute(sql, args):
+            result = _mock_result(mock_id, config_text, report_text, started_at, ended_at)
+            if result is not None:
+                out.append(result)
+        return out
+
     # -- schedule --------------------------------------------------------------------------
     def schedule_row(self, card_id: str) -> dict | None:
         row = self.db.execute(
@@ -723,8 +825,10 @@ class Store:
         lapse: bool,
         when: datetime,
         session_id: int | None = None,
+        mode: str | None = None,
     ) -> int:
-        """Store a review and the card's new schedule; keep the old one for undo."""
+        """Store a review and the card's new schedule; keep the old one for undo. `mode` (the
+        session's) is kept as what introduced a card reviewed for the first time."""
         stamp, day = iso(when), local_day(when)
         with self._tx() as db:
             # Read under the write lock, so another instance's review cannot slip in between.
@@ -735,10 +839,11 @@ class Store:
                 (card_id, rating, stamp, json.dumps(previous) if previous else None, session_id),
             )
             db.execute(
-                "INSERT INTO schedule(card_id, fsrs, due, introduced_on, lapses, reviews) "
-                "VALUES (?, ?, ?, ?, ?, 1) ON CONFLICT(card_id) DO UPDATE SET fsrs = excluded.fsrs,"
-                " due = excluded.due, lapses = lapses + excluded.lapses, reviews = reviews + 1",
-                (card_id, json.dumps(fsrs_card), due, day, int(lapse)),
+                "INSERT INTO schedule(card_id, fsrs, due, introduced_on, lapses, reviews, "
+                "introduced_by) VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT(card_id) DO UPDATE SET "
+                "fsrs = excluded.fsrs, due = excluded.due, lapses = lapses + excluded.lapses, "
+                "reviews = reviews + 1",
+                (card_id, json.dumps(fsrs_card), due, day, int(lapse), mode),
             )
             db.execute(
                 "INSERT INTO days(day, reviews) VALUES (?, 1) ON CONFLICT(day) DO UPDATE SET "
@@ -771,11 +876,67 @@ class Store:
             return card_id
 
     def introduced_on(self, day: str) -> int:
-        """Flashcards first seen that day (drills are scheduled apart, under `drill:` ids)."""
+        """Cards the flashcards introduced that day: the flashcards' new-card allowance (a quiz
+        that schedules a new card does not use it up; drills are scheduled apart, under
+        `drill:` ids; a card from before version 7 whose first review had no session counts)."""
         return self.db.execute(
-            "SELECT count(*) FROM schedule WHERE introduced_on = ? AND card_id NOT LIKE 'drill:%'",
+            "SELECT count(*) FROM schedule WHERE introduced_on = ? AND card_id NOT LIKE 'drill:%' "
+            "AND (introduced_by IS NULL OR introduced_by = 'flashcards')",
             (day,),
         ).fetchone()[0]
+
+    def reset_card(self, card_id: str) -> bool:
+        """Forget a card's schedule (it is new again; its answers and reviews stay as history).
+        True if it had one."""
+        with self._tx() as db:
+            return db.execute("DELETE FROM schedule WHERE card_id = ?", (card_id,)).rowcount > 0
+
+    # -- the card browser: flags and personal notes ----------------------------------------
+    def card_flags(self) -> dict[str, dict]:
+        """card_id -> {"suspended": bool, "buried_until": ISO time or None}."""
+        rows = self.db.execute("SELECT card_id, suspended, buried_until FROM card_flags")
+        return {r[0]: {"suspended": bool(r[1]), "buried_until": r[2]} for r in rows}
+
+    def set_suspended(self, card_id: str, suspended: bool) -> None:
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO card_flags(card_id, suspended) VALUES (?, ?) ON CONFLICT(card_id) "
+                "DO UPDATE SET suspended = excluded.suspended",
+                (card_id, int(suspended)),
+            )
+
+    def set_buried_until(self, card_id: str, until: datetime | None) -> None:
+        """Keep the card out of the flashcards until `until` (None: unbury)."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO card_flags(card_id, buried_until) VALUES (?, ?) ON CONFLICT(card_id) "
+                "DO UPDATE SET buried_until = excluded.buried_until",
+                (card_id, iso(until) if until else None),
+            )
+
+    def card_notes(self) -> dict[str, dict]:
+        """card_id -> {"text", "updated_at"}: the learner's own words on each card."""
+        rows = self.db.execute("SELECT card_id, text, updated_at FROM card_notes")
+        return {r[0]: {"text": r[1], "updated_at": r[2]} for r in rows}
+
+    def card_note(self, card_id: str) -> str:
+        row = self.db.execute(
+            "SELECT text FROM card_notes WHERE card_id = ?", (card_id,)
+        ).fetchone()
+        return row[0] if row else ""
+
+    def set_card_note(self, card_id: str, text: str, when: datetime | None = None) -> None:
+        """Save the learner's note on a card (blank text deletes it)."""
+        with self._tx() as db:
+            if not text.strip():
+                db.execute("DELETE FROM card_notes WHERE card_id = ?", (card_id,))
+                return
+            db.execute(
+                "INSERT INTO card_notes(card_id, text, updated_at) VALUES (?, ?, ?) "
+                "ON CONFLICT(card_id) DO UPDATE SET text = excluded.text, "
+                "updated_at = excluded.updated_at",
+                (card_id, text, iso(when or now_utc())),
+            )
 
     # -- settings --------------------------------------------------------------------------
     def setting(self, key: str, default: str | None = None) -> str | None:
@@ -791,11 +952,18 @@ class Store:
             )
 
     # -- counters for stats ----------------------------------------------------------------
-    def days(self) -> list[tuple[str, int, int, int, int]]:
-        """(day, attempts, score_sum, reviews, scenarios) for every day with activity, oldest
-        first."""
+    def days(self) -> list[DayRow]:
+        """Every day with activity, oldest first."""
+        rows = self.db.execute(
+            "SELECT day, attempts, score_sum, reviews, scenarios, mock_attempts, mock_score_sum, "
+            "practice FROM days ORDER BY day"
+        ).fetchall()
+        return [DayRow(*row) for row in rows]
+
+    def missed_points(self) -> list[tuple[str, str, int, int, str | None]]:
+        """(card_id, point, missed, seen, last_missed) of every point missed at least once."""
         return self.db.execute(
-            "SELECT day, attempts, score_sum, reviews, scenarios FROM days ORDER BY day"
+            "SELECT card_id, point, missed, seen, last_missed FROM point_misses WHERE missed > 0"
         ).fetchall()
 
     def most_missed(self, limit: int = 10) -> list[tuple[str, str, int, int]]:
@@ -819,12 +987,77 @@ class Store:
             (min_lapses,),
         ).fetchall()
 
+    def mock_answer_count(self) -> int:
+        """Answers given in mock interviews, ever (counted apart from quiz answers)."""
+        return self.db.execute("SELECT coalesce(sum(mock_attempts), 0) FROM days").fetchone()[0]
+
     def totals(self) -> tuple[int, int]:
-        """(attempts, reviews) ever."""
+        """(attempts, reviews) ever: quiz and drill answers (not mock answers, not practice)."""
         row = self.db.execute(
             "SELECT coalesce(sum(attempts), 0), coalesce(sum(reviews), 0) FROM days"
         ).fetchone()
         return row[0], row[1]
+
+
+def _mock_result(
+    mock_id: int, config_text: str, report_text: str | None, started_at: str, ended_at: str | None
+) -> dict | None:
+    """One finished mock as plain data, from its stored config and report (None if the report
+    is unreadable). Keys the report lacks (older versions) come from the config or are None."""
+    try:
+        report = json.loads(report_text or "null")
+        config = json.loads(config_text or "{}")
+    except ValueError:
+        return None
+    if not isinstance(report, dict) or not isinstance(config, dict):
+        return None
+    score = report.get("overall")
+    if not isinstance(score, int | float):
+        return None
+
+    def part(key: str, kind: type) -> Any:
+        value = report.get(key)
+        return value if isinstance(value, kind) else kind()
+
+    questions: list = part("questions", list)
+    questions = [q for q in questions if isinstance(q, dict)]
+    # Answered: typed and submitted, or typed when the time ran out (an empty time-out scores 0).
+    answered = sum(
+        1
+        for q in questions
+        if q.get("outcome") == "answered" or (q.get("outcome") == "timeout" and q.get("score"))
+    )
+    categories: dict = part("categories", dict)
+    follow_ups: list = part("follow_ups", list)
+    report_config: dict = part("config", dict)
+    seconds = sum(
+        q.get("seconds", 0) for q in questions if isinstance(q.get("seconds", 0), int | float)
+    )
+    return {
+        "id": mock_id,
+        "started_at": report.get("started_at") or started_at,
+        "ended_at": report.get("ended_at") or ended_at,
+        "score": score,
+        "verdict": report.get("verdict"),
+        "practice": bool(report.get("practice", config.get("practice", False))),
+        "questions": len(questions),
+        "answered": answered,
+        "categories": {str(k): v for k, v in categories.items() if isinstance(v, int | float)},
+        "settings": {
+            "questions": config.get("questions", report_config.get("questions")),
+            "categories": list(config.get("categories") or ()),
+            "seconds_per_question": config.get(
+                "seconds_per_question", report_config.get("seconds_per_question")
+            ),
+            "total_seconds": report_config.get("total_seconds", config.get("total_seconds")),
+            "scenario": config.get("scenario"),
+            "seed": config.get("seed"),
+        },
+        "time_used": report.get("time_used", round(seconds)),
+        "time_allowed": report.get("time_allowed", report_config.get("total_seconds")),
+        "follow_ups": [f for f in follow_ups if isinstance(f, dict)],
+        "follow_up_score": report.get("follow_up_score"),
+    }
 
 
 def _move_damaged(path: Path, how: str) -> Path:

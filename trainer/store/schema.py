@@ -5,7 +5,11 @@
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
 and backfills them from version 1's attempts; version 3 stores scenario results; version 4
 mock interviews and their answers; version 5 drafts (what is being typed, kept until it is
-submitted or discarded); version 6 scenario runs in progress (resumable).
+submitted or discarded); version 6 scenario runs in progress (resumable); version 7 the
+card browser's state (personal notes, suspended and buried cards), practice answers kept out of
+the averages, mock answers counted apart from quiz answers, which mode introduced a card (the
+flashcards' new-card allowance counts only its own), and lapses counted only after a card
+graduated (recounted from the review history).
 """
 
 from __future__ import annotations
@@ -189,6 +193,66 @@ CREATE INDEX scenario_runs_status ON scenario_runs(status);
 """
 
 
+# Version 7. `attempts.practice`: NULL for an answer that counts, else why it does not ('retry':
+# the same card answered again in a session; 'points': `w`, graded on missed points only).
+# `days` counts mock answers and practice apart, so `attempts`/`score_sum` are the quiz (and
+# drill) answers the average is made of. `schedule.introduced_by`: the mode whose review first
+# scheduled the card.
+SCHEMA_CARD_STATE = """
+CREATE TABLE card_notes (
+    card_id TEXT PRIMARY KEY,
+    text TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE card_flags (
+    card_id TEXT PRIMARY KEY,
+    suspended INTEGER NOT NULL DEFAULT 0,
+    buried_until TEXT
+);
+ALTER TABLE attempts ADD COLUMN practice TEXT;
+ALTER TABLE days ADD COLUMN mock_attempts INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE days ADD COLUMN mock_score_sum INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE days ADD COLUMN practice INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE schedule ADD COLUMN introduced_by TEXT
+"""
+
+REVIEW_STATE = 2  # fsrs State.Review: the card has graduated from its learning steps
+
+
+def _backfill_card_state(db: sqlite3.Connection) -> None:
+    """Move mock answers out of the quiz counters, name the mode that introduced each card,
+    and recount lapses as Again on a graduated card only."""
+    import json
+    from datetime import datetime
+
+    rows = db.execute("SELECT created_at, score FROM attempts WHERE mode = 'mock'").fetchall()
+    for created_at, score in rows:
+        day = datetime.fromisoformat(created_at).astimezone().date().isoformat()
+        db.execute(
+            "UPDATE days SET attempts = max(0, attempts - 1), score_sum = score_sum - ?, "
+            "mock_attempts = mock_attempts + 1, mock_score_sum = mock_score_sum + ? "
+            "WHERE day = ?",
+            (score, score, day),
+        )
+    db.execute(
+        "UPDATE schedule SET introduced_by = (SELECT s.mode FROM reviews r JOIN sessions s "
+        "ON s.id = r.session_id WHERE r.card_id = schedule.card_id ORDER BY r.id LIMIT 1)"
+    )
+    lapses: dict[str, int] = {}
+    for card_id, previous in db.execute(
+        "SELECT card_id, previous FROM reviews WHERE rating = 1 AND previous IS NOT NULL"
+    ):
+        try:
+            state = json.loads(previous)["fsrs"].get("state")
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if state == REVIEW_STATE:
+            lapses[card_id] = lapses.get(card_id, 0) + 1
+    db.execute("UPDATE schedule SET lapses = 0")
+    for card_id, count in lapses.items():
+        db.execute("UPDATE schedule SET lapses = ? WHERE card_id = ?", (count, card_id))
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -221,6 +285,11 @@ def _to_v6(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_SCENARIO_RUNS)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6]
+def _to_card_state(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_CARD_STATE)
+    _backfill_card_state(db)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6, _to_card_state]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

@@ -1,16 +1,32 @@
 """A flashcard session: the due queue plus today's new cards, or a cram run of any cards.
 
-Ratings go to the FSRS schedule at once (cram leaves the schedule untouched); undo walks the
-session's ratings back one at a time.
+Ratings go to the FSRS schedule at once (cram leaves the schedule untouched); Again brings a
+card back before the session ends (cram too). Undo walks the session's ratings back one at a
+time, and puts the screen back exactly as it was before the rating: the same card, the answer
+shown or hidden as it was, the queue without the copy an Again had added.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from trainer.content.models import Bank, Card
 from trainer.store.db import Store
 from trainer.study.scheduler import RATINGS, Scheduler
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One rating of the session and the state it was made in (what undo restores)."""
+
+    position: int
+    card_id: str
+    review_id: int | None  # None in cram
+    rating: int
+    flipped: bool
+    queue_length: int
 
 
 class FlashcardSession:
@@ -20,7 +36,10 @@ class FlashcardSession:
         store: Store,
         scheduler: Scheduler,
         cram_cards: list[Card] | None = None,
+        scope: Iterable[str] | None = None,
     ):
+        """`cram_cards`: a cram run of these cards; else the due and new cards among `scope`
+        (card ids; default every card of the bank)."""
         self.bank = bank
         self.store = store
         self.scheduler = scheduler
@@ -28,11 +47,12 @@ class FlashcardSession:
         if cram_cards is not None:
             self.queue = [c.id for c in cram_cards]
         else:
-            self.queue = scheduler.queue(bank.cards)
+            self.queue = scheduler.queue(bank.cards if scope is None else scope)
         self.position = 0
         self.flipped = False
-        self.history: list[tuple[int, str, int | None, int]] = []  # position, card, review, rating
-        self.session_id: int | None = store.start_session("cram" if self.cram else "flashcards")
+        self.history: list[Rated] = []
+        self.mode = "cram" if self.cram else "flashcards"
+        self.session_id: int | None = store.start_session(self.mode)
         self.counts = dict.fromkeys(RATINGS, 0)
 
     @property
@@ -49,7 +69,8 @@ class FlashcardSession:
         return max(0, len(self.queue) - self.position)
 
     def flip(self) -> None:
-        self.flipped = not self.flipped
+        """Show the answer (it stays shown until the card is rated)."""
+        self.flipped = True
 
     def intervals(self) -> dict[int, timedelta]:
         card = self.current
@@ -59,10 +80,16 @@ class FlashcardSession:
         card = self.current
         if card is None:
             raise IndexError("no card to rate")
-        review_id = None if self.cram else self.scheduler.review(card.id, rating, self.session_id)
-        self.history.append((self.position, card.id, review_id, rating))
+        review_id = (
+            None
+            if self.cram
+            else self.scheduler.review(card.id, rating, self.session_id, mode=self.mode)
+        )
+        self.history.append(
+            Rated(self.position, card.id, review_id, rating, self.flipped, len(self.queue))
+        )
         self.counts[rating] += 1
-        if not self.cram and rating == 1:
+        if rating == 1:
             self.queue.append(card.id)  # forgotten: see it again before the session ends
         self.position += 1
         self.flipped = False
@@ -71,24 +98,28 @@ class FlashcardSession:
     def can_undo(self) -> bool:
         return bool(self.history)
 
+    @property
+    def last_rating(self) -> Rated | None:
+        return self.history[-1] if self.history else None
+
     def undo(self) -> Card | None:
-        """Take back the last rating: the card comes back and its schedule is restored."""
+        """Take back the last rating: its card comes back as it was shown when rated, its
+        schedule restored, and an Again's copy taken off the queue."""
         if not self.history:
             return None
-        position, card_id, review_id, rating = self.history[-1]
-        if review_id is not None:
-            self.store.undo_review(review_id)  # first: if it fails, nothing has changed
+        last = self.history[-1]
+        if last.review_id is not None:
+            self.store.undo_review(last.review_id)  # first: if it fails, nothing has changed
         self.history.pop()
-        self.counts[rating] -= 1
-        if review_id is not None and self.queue[-1] == card_id and len(self.queue) - 1 > position:
-            self.queue.pop()  # the re-queued copy of an "Again"
-        self.position = position
-        self.flipped = True
+        self.counts[last.rating] -= 1
+        del self.queue[last.queue_length :]
+        self.position = last.position
+        self.flipped = last.flipped
         return self.current
 
     def finish(self) -> dict:
         summary = {
-            "mode": "cram" if self.cram else "flashcards",
+            "mode": self.mode,
             "reviewed": len(self.history),
             "again": self.counts[1],
             "good_or_easy": self.counts[3] + self.counts[4],

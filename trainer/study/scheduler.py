@@ -1,15 +1,18 @@
 """Spaced repetition with FSRS (the `fsrs` package), persisted in the progress store.
 
 Each card's FSRS id is derived from its YAML id, so editing a card's text never resets its
-progress. New cards are introduced up to a daily limit; every review is stored with the
-previous state, so a session can undo reviews step by step (Store.undo_review).
+progress. New cards are introduced by the flashcards up to a daily limit (a quiz may schedule a
+new card without using it up); every review is stored with the previous state, so a session can
+undo reviews step by step (Store.undo_review). As in Anki, a lapse is an Again on a card that
+has graduated from its learning steps (FSRS state Review): Again while learning is not one, and
+leeches come only from lapses. Suspended cards and cards buried until later leave the queues.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from trainer.store.db import Store, iso, local_day, now_utc
@@ -18,6 +21,8 @@ RATINGS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 DEFAULT_NEW_PER_DAY = 10
 LEECH_LAPSES = 4  # forgotten this many times after being learned: flagged as a leech
 LEARN_AHEAD = timedelta(minutes=20)  # a card due within this is shown now, as Anki does
+REVIEW_STATE = 2  # fsrs State.Review: graduated from the learning steps
+FORECAST_DAYS = 14
 
 # Quiz score -> suggested rating (the learner may change it before it is saved).
 SCORE_TO_RATING = ((90, 4), (70, 3), (40, 2), (0, 1))
@@ -85,15 +90,42 @@ class Scheduler:
         self.store.set_setting("new_per_day", str(max(0, int(value))))
 
     # -- queues ----------------------------------------------------------------------------
+    def held_back(self) -> set[str]:
+        """Cards out of the queues now: suspended, or buried until a time not yet reached."""
+        now = iso(self.clock())
+        return {
+            cid
+            for cid, flags in self.store.card_flags().items()
+            if flags["suspended"] or (flags["buried_until"] and flags["buried_until"] > now)
+        }
+
     def due(self, card_ids: Iterable[str], ahead: timedelta = LEARN_AHEAD) -> list[str]:
-        """Cards already introduced whose review is due (or due within `ahead`), soonest first."""
-        wanted = set(card_ids)
+        """Cards already introduced whose review is due (or due within `ahead`), soonest first;
+        suspended and buried cards left out."""
+        wanted = set(card_ids) - self.held_back()
         limit = iso(self.clock() + ahead)
         rows = self.store.schedule_rows()
         due = [
             (row["due"], cid) for cid, row in rows.items() if cid in wanted and row["due"] <= limit
         ]
         return [cid for _, cid in sorted(due)]
+
+    def forecast(self, card_ids: Iterable[str], days: int = FORECAST_DAYS) -> list[tuple[str, int]]:
+        """(local day, reviews due that day) for today and the next `days - 1` days; what is
+        overdue counts today. Suspended cards left out (a buried card is due when it returns)."""
+        wanted = set(card_ids) - {
+            cid for cid, flags in self.store.card_flags().items() if flags["suspended"]
+        }
+        today = date.fromisoformat(local_day(self.clock()))
+        counts = [0] * days
+        for cid, row in self.store.schedule_rows().items():
+            if cid not in wanted:
+                continue
+            due_day = date.fromisoformat(local_day(datetime.fromisoformat(row["due"])))
+            offset = (due_day - today).days
+            if offset < days:
+                counts[max(0, offset)] += 1
+        return [((today + timedelta(days=n)).isoformat(), counts[n]) for n in range(days)]
 
     def due_today(self, card_ids: Iterable[str]) -> int:
         now = self.clock()
@@ -104,9 +136,11 @@ class Scheduler:
         return max(0, self.new_per_day - self.store.introduced_on(local_day(self.clock())))
 
     def new_cards(self, card_ids: Iterable[str]) -> list[str]:
-        """Cards never reviewed, in bank order, up to what is left of today's limit."""
+        """Cards never reviewed, in bank order, up to what is left of today's limit (suspended
+        and buried ones left out)."""
         seen = self.store.schedule_rows()
-        fresh = [cid for cid in card_ids if cid not in seen]
+        held = self.held_back()
+        fresh = [cid for cid in card_ids if cid not in seen and cid not in held]
         return fresh[: self.new_left_today()]
 
     def queue(self, card_ids: Iterable[str]) -> list[str]:
@@ -129,8 +163,11 @@ class Scheduler:
         card, now = self._card(card_id), self.clock()
         return {r: self.fsrs.review_card(card, Rating(r), now)[0].due - now for r in RATINGS}
 
-    def review(self, card_id: str, rating: int, session_id: int | None = None) -> int:
-        """Rate a card (1-4): store its new schedule at once; return the review id."""
+    def review(
+        self, card_id: str, rating: int, session_id: int | None = None, mode: str | None = None
+    ) -> int:
+        """Rate a card (1-4): store its new schedule at once; return the review id. `mode` is
+        the session's (a card's first review by "flashcards" uses the new-card allowance)."""
         if rating not in RATINGS:
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy); got {rating!r}")
         from fsrs import Rating
@@ -138,9 +175,11 @@ class Scheduler:
         before = self.store.schedule_row(card_id)
         card, now = self._card(card_id), self.clock()
         updated, _ = self.fsrs.review_card(card, Rating(rating), now)
-        lapse = rating == 1 and before is not None and before["reviews"] > 0
+        # Anki's and FSRS's lapse: forgetting a graduated card (Again during the learning or
+        # relearning steps is part of learning it).
+        lapse = rating == 1 and before is not None and before["fsrs"].get("state") == REVIEW_STATE
         review_id = self.store.save_review(
-            card_id, rating, updated.to_dict(), iso(updated.due), lapse, now, session_id
+            card_id, rating, updated.to_dict(), iso(updated.due), lapse, now, session_id, mode
         )
         return review_id
 

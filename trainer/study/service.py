@@ -23,6 +23,7 @@ from trainer.registry import DRILL_KINDS
 from trainer.store.db import Store, StoreWriteError, now_utc
 from trainer.study import drafts as draft_keys
 from trainer.study import settings
+from trainer.study.cards import CardBook, CardDetail, CardFilter, CardRow
 from trainer.study.drafts import DraftBook
 from trainer.study.scheduler import Scheduler
 from trainer.study.settings import SettingsError
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from trainer.study.drills import Drill, DrillResult
     from trainer.study.flashcards import FlashcardSession
     from trainer.study.mock import MockAnswer, MockConfig, MockSession
+    from trainer.study.progress import Progress
     from trainer.study.quiz import Answered, QuizOptions, QuizSession
 
 NOTES, WRITEUP = "notes", "writeup"  # the two drafts of a scenario
@@ -65,6 +67,7 @@ class StudyService:
         self.clock = clock
         self.scheduler = Scheduler(store, clock=clock, fuzzing=fuzzing)
         self.drafts = DraftBook(store, clock)
+        self.cards = CardBook(bank, store, clock)
         self._scenarios: tuple[dict[str, Scenario], list[Any]] | None = (
             (scenarios, []) if scenarios is not None else None
         )
@@ -88,9 +91,32 @@ class StudyService:
         cards = choose_cards(self.bank, self.store, options)
         if not cards:
             raise SettingsError("cards", "no cards match those choices")
-        quiz = QuizSession(self.bank, self.store, self.scheduler, cards, clock=self.clock)
+        quiz = QuizSession(
+            self.bank,
+            self.store,
+            self.scheduler,
+            cards,
+            clock=self.clock,
+            focus={card_id: points for card_id, points in options.focus},
+        )
         self._open.append(quiz)
         return quiz
+
+    def missed_points_quiz(self) -> QuizOptions:
+        """A quiz of the most-missed points: the cards whose points were missed most (every
+        point's misses added up), each graded on those points only (SettingsError if nothing
+        was missed yet)."""
+        from trainer.study.progress import missed_cards
+        from trainer.study.quiz import QuizOptions
+
+        cards = missed_cards(self.store, self.bank)
+        if not cards:
+            raise SettingsError("cards", "no missed points yet: answer a few quiz cards first")
+        return QuizOptions(
+            card_ids=tuple(c.card_id for c in cards),
+            count=len(cards),
+            focus=tuple((c.card_id, c.points) for c in cards),
+        )
 
     def quiz_draft(self, quiz: QuizSession) -> str:
         """What was typed for the current card and not submitted (in this quiz or before)."""
@@ -130,18 +156,27 @@ class StudyService:
 
     # -- flashcards ------------------------------------------------------------------------
     def start_flashcards(
-        self, cram: bool = False, card_ids: Iterable[str] | None = None
+        self,
+        cram: bool = False,
+        card_ids: Iterable[str] | None = None,
+        scope: CardFilter | None = None,
     ) -> FlashcardSession:
-        """Due and new cards, or (cram) the given cards or all of them shuffled."""
+        """Due and new cards, or (cram) the given cards or all of them shuffled; `scope`
+        (decks, categories, tags) limits either to the cards it keeps. Suspended cards stay
+        out of both; buried ones out of the flashcards."""
         from trainer.study.flashcards import FlashcardSession
 
+        in_scope = self.cards.ids(scope) if scope is not None else list(self.bank.cards)
         cards: list[Card] | None = None
         if card_ids is not None:
             cards = [self.bank.cards[c] for c in card_ids if c in self.bank.cards]
         elif cram:
-            cards = list(self.bank.cards.values())
+            suspended = {cid for cid, f in self.store.card_flags().items() if f["suspended"]}
+            cards = [self.bank.cards[c] for c in in_scope if c not in suspended]
             random.shuffle(cards)
-        session = FlashcardSession(self.bank, self.store, self.scheduler, cram_cards=cards)
+        session = FlashcardSession(
+            self.bank, self.store, self.scheduler, cram_cards=cards, scope=in_scope
+        )
         self._open.append(session)
         return session
 
@@ -155,6 +190,38 @@ class StudyService:
         summary = session.finish()
         self._forget(session)
         return summary
+
+    # -- the card browser ------------------------------------------------------------------
+    def browse_cards(self, card_filter: CardFilter | None = None) -> list[CardRow]:
+        """The cards that pass the filter, with their progress, in bank order."""
+        return self.cards.rows(card_filter or CardFilter())
+
+    def card_detail(self, card_id: str) -> CardDetail:
+        """A card's rubric, answers, reviews, next due date and note (KeyError if unknown)."""
+        return self.cards.detail(card_id)
+
+    def suspend_card(self, card_id: str, suspended: bool = True) -> None:
+        self.cards.suspend(card_id, suspended)
+
+    def bury_card(self, card_id: str) -> str:
+        """Out of the flashcards until tomorrow; when it comes back (ISO)."""
+        return self.cards.bury(card_id)
+
+    def unbury_card(self, card_id: str) -> None:
+        self.cards.unbury(card_id)
+
+    def reset_card(self, card_id: str) -> bool:
+        """New again: its schedule forgotten, its history kept."""
+        return self.cards.reset(card_id)
+
+    def save_card_note(self, card_id: str, text: str) -> str:
+        """The learner's own words on a card (ValueError if too long; blank deletes)."""
+        return self.cards.save_note(card_id, text)
+
+    def progress(self) -> Progress:
+        from trainer.study.progress import compute
+
+        return compute(self.store, self.bank, self.clock)
 
     # -- drills ----------------------------------------------------------------------------
     def start_drills(self, kind: str) -> DrillSession:

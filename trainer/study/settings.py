@@ -112,8 +112,9 @@ def quiz_options(
     order: str = "bank",
     card_ids: Iterable[str] = (),
     seed: int | None = None,
+    decks: Iterable[str] = (),
 ) -> QuizOptions:
-    """A quiz's options, or SettingsError: known categories and tags, 1-1000 cards."""
+    """A quiz's options, or SettingsError: known decks, categories and tags, 1-1000 cards."""
     from trainer.study.quiz import ORDERS, QuizOptions, tags_of
 
     chosen = tuple(categories)
@@ -134,4 +135,10 @@ def quiz_options(
         raise SettingsError("count", f"must be from 1 to {MAX_QUIZ_CARDS}")
     if order not in ORDERS:
         raise SettingsError("order", f"must be one of {', '.join(ORDERS)}")
-    return QuizOptions(chosen, wanted_tags, tuple(card_ids), count, order, seed)
+    chosen_decks = tuple(dict.fromkeys(decks))
+    unknown = [d for d in chosen_decks if d not in bank.decks()]
+    if unknown:
+        raise SettingsError(
+            "decks", f"unknown deck {unknown[0]!r}; expected one of {', '.join(bank.decks())}"
+        )
+    return QuizOptions(chosen, wanted_tags, tuple(card_ids), count, order, seed, decks=chosen_decks)

@@ -46,7 +46,11 @@ class TrainerApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "sre-trainer"
     SUB_TITLE = "SRE interview practice"
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Not a priority: typed into an answer box, ? is a question mark (F1 still helps).
+        Binding("f1,question_mark", "help", "Help", show=False),
+    ]
     MODES = {mode.id: screen_factory(mode) for mode in (HOME_MODE, *MODES)}
     DEFAULT_MODE = HOME_MODE.id
 
@@ -139,8 +143,9 @@ class TrainerApp(App[int]):
                     keep()
 
     # -- starting sessions from anywhere (home, palette, stats, the mock report) -----------
-    def start_quiz(self, options: QuizOptions) -> None:
-        """Start a quiz in the Quiz mode; one already running is shown instead."""
+    def start_quiz(self, options: QuizOptions, return_mode: str = HOME_MODE.id) -> None:
+        """Start a quiz in the Quiz mode; one already running is shown instead. When it ends,
+        `return_mode` is shown (home, or stats for a quiz of the most-missed points)."""
         from trainer.tui.screens.quiz import QuizScreen
 
         if self.live_screen("quiz", "QuizScreen") is not None:
@@ -156,7 +161,7 @@ class TrainerApp(App[int]):
             self.notify(f"Cannot start: {error}", severity="error", markup=False)
             return
         self.switch_mode("quiz")
-        self.push_screen(QuizScreen(quiz))
+        self.push_screen(QuizScreen(quiz, return_mode=return_mode))
 
     def open_flashcards(self, cram: bool = False, card_ids: list[str] | None = None) -> None:
         """Flashcards, or cram; cramming chosen cards replaces a cram run in progress."""
@@ -164,6 +169,40 @@ class TrainerApp(App[int]):
         if card_ids is not None:
             self.restart_mode(mode, card_ids=card_ids)
         self.switch_mode(mode)
+
+    def open_card(self, card_id: str) -> None:
+        """Show one card (its rubric, history, schedule and note) over the current screen;
+        Escape comes back here."""
+        from trainer.tui.screens.card import CardScreen
+
+        if card_id not in self.bank.cards:
+            self.notify(f"{card_id} is no longer in the bank.", severity="warning", markup=False)
+            return
+        self.push_screen(CardScreen(card_id))
+
+    def action_help(self) -> None:
+        """The keys of the screen in front, and what the symbols mean."""
+        from trainer.tui.screens.help import HelpScreen
+
+        screen = self.screen
+        if type(screen).__name__ == "HelpScreen":
+            return
+        keys: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if active.node not in (screen, self):
+                continue  # a widget's own keys (arrows in a list): the same everywhere
+            if not binding.description or binding.action in seen or binding.action == "help":
+                continue
+            action = binding.action.rsplit(".", 1)[-1]
+            if action in ("quit", "command_palette", "focus_next", "focus_previous", "copy_text"):
+                continue  # said once, at the end of the help, or the same everywhere
+            seen.add(binding.action)
+            keys.append((self.get_key_display(binding), binding.description))
+        keys.extend(getattr(screen, "HELP_KEYS", ()))
+        title = getattr(screen, "HELP_TITLE", "") or type(screen).__name__.removesuffix("Screen")
+        self.push_screen(HelpScreen(title, keys))
 
     def offer_unfinished_mock(self, then_setup: bool = False) -> None:
         """Offer to resume (or discard) a mock left unfinished, if there is one."""
@@ -226,7 +265,12 @@ class TrainerApp(App[int]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         from trainer.study.quiz import QuizOptions
 
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":  # Textual's keys panel: our help replaces it
+                yield command
+        yield SystemCommand(
+            "Help", "The keys of this screen and what the symbols mean", self.action_help
+        )
         yield SystemCommand("Home", HOME_MODE.description, self.go_home)
         for mode in MODES:
             yield SystemCommand(mode.title, mode.description, partial(self.open_mode, mode.id))
@@ -265,12 +309,19 @@ def make_app(
     bank: Bank | None = None,
     fuzzing: bool = True,
     start: str | None = None,
+    decks: tuple[str, ...] = (),
 ) -> TrainerApp:
-    """The app as users get it: the CLI, the Pilot tests and the snapshot tests all call this."""
+    """The app as users get it: the CLI, the Pilot tests and the snapshot tests all call this.
+    `decks` limits study to those decks' cards (KeyError naming an unknown one)."""
     from trainer import paths
     from trainer.content.cache import load_bank_cached
 
     if bank is None:
         bank = load_bank_cached(pack_dirs=pack_dirs)
+    if decks:
+        bank = bank.with_decks(decks)
     store = Store.open(paths.user_data_dir(data_dir))
-    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start)
+    app = TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start)
+    if decks:
+        app.sub_title = f"decks: {', '.join(decks)}"
+    return app

@@ -72,3 +72,18 @@ def model_answer(card) -> Text:
             )
         )
     return out
+
+
+def hanging(prefix: Text | str, body: object, width: int, style: str = "") -> Text:
+    """`prefix` then `body` wrapped to `width` columns, every further line indented under the
+    start of the body (so a wrapped point still reads as one item). Ends with a newline."""
+    import textwrap
+
+    head = prefix if isinstance(prefix, Text) else literal(prefix)
+    indent = head.cell_len
+    lines = textwrap.wrap(printable(str(body)), max(10, width - indent)) or [""]
+    out = head.copy()
+    out.append(lines[0] + "\n", style=style)
+    for line in lines[1:]:
+        out.append(" " * indent + line + "\n", style=style)
+    return out

@@ -18,6 +18,9 @@ ResultT = TypeVar("ResultT")
 class TypedApp:
     """What every screen of the app shares (mixed into Screen and ModalScreen)."""
 
+    HELP_TITLE = ""  # the screen's name in the help (? or F1)
+    HELP_KEYS: tuple[tuple[str, str], ...] = ()  # keys its widgets take, worth saying
+
     def write_failed(self, error: StoreWriteError, kept: str = "") -> None:
         """Say, in one line, that a write failed and what was kept."""
         message = f"Not saved: {error}"

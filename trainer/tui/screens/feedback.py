@@ -13,15 +13,24 @@ from trainer.store.db import StoreWriteError
 from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, highlighted_answer, join, literal, model_answer, score_style
+from trainer.tui.text import (
+    bar,
+    hanging,
+    highlighted_answer,
+    join,
+    literal,
+    model_answer,
+    score_style,
+)
 
 
 class FeedbackScreen(TrainerScreen[str]):
+    HELP_TITLE = "Quiz feedback"
     BINDINGS = [
-        Binding("n,enter", "leave('next')", "Next card"),
+        Binding("n,enter", "leave('next')", "Next"),
         Binding("r", "leave('retry')", "Retry"),
         Binding("escape", "leave('end')", "End quiz"),
-        *(Binding(str(r), f"rate({r})", name, show=False) for r, name in RATINGS.items()),
+        *(Binding(str(r), f"rate({r})", f"Rate {name}", show=False) for r, name in RATINGS.items()),
     ]
 
     def __init__(self, session: QuizSession, answered: Answered):
@@ -47,11 +56,13 @@ class FeedbackScreen(TrainerScreen[str]):
     def _score(self) -> Text:
         result = self.answered.result
         card = self.answered.card
+        practice = {"retry": " · retry (practice)", "points": " · missed points only"}
         return join(
             Text(f"{result.score:>3}/100 ", style=score_style(result.score)),
             bar(result.score / 100, style=score_style(result.score)),
             literal(
                 f"   {card.id} · {len(result.matched)} of {len(result.points)} points credited"
+                f"{practice.get(self.answered.practice or '', '')}"
             ),
             Text("\n"),
             literal(card.question, "bold"),
@@ -81,7 +92,9 @@ class FeedbackScreen(TrainerScreen[str]):
         if full:
             out.append("Covered\n", style="bold green")
             for point in full:
-                out.append_text(join(Text("  ✓ ", style="green"), literal(point.text), "\n"))
+                out.append_text(
+                    hanging(Text("  ✓ ", style="green"), point.text, self.app.size.width - 5)
+                )
         if partial:
             out.append("Named, not explained (part of the points)\n", style="bold yellow")
             for point in partial:
@@ -97,15 +110,14 @@ class FeedbackScreen(TrainerScreen[str]):
         if result.red_flags:
             out.append("Red flags\n", style="bold red")
             for flag in result.red_flags:
-                out.append_text(join(Text("  ! ", style="red"), literal(flag.claim), "\n"))
+                out.append_text(
+                    hanging(Text("  ! ", style="red"), flag.claim, self.app.size.width - 5)
+                )
         return out
 
-    @staticmethod
-    def _point_line(mark: str, style: str, point) -> Text:
-        return join(
-            Text(mark, style=style),
-            literal(point.text),
-            Text(f" {'●' * point.weight}\n", style="dim"),
+    def _point_line(self, mark: str, style: str, point) -> Text:
+        return hanging(
+            Text(mark, style=style), f"{point.text} {'●' * point.weight}", self.app.size.width - 5
         )
 
     def _model(self) -> Text:
@@ -114,14 +126,30 @@ class FeedbackScreen(TrainerScreen[str]):
         return out
 
     def _show_rating(self) -> None:
+        if not self.answered.scheduled:
+            why = (
+                "graded on the missed points only"
+                if self.answered.practice == "points"
+                else "a retry: your first answer to this card is the one that counts"
+            )
+            self.query_one("#rating", Static).update(
+                join(
+                    Text("Practice ", style="bold"),
+                    literal(f"({why}): not scheduled, not in your average."),
+                )
+            )
+            return
         intervals = self.app.scheduler.preview(self.answered.card.id)
-        row = Text("Rating, suggested by your score (1-4 to change): ", style="bold")
+        row = Text("Rating, from your score (1-4 changes it):\n", style="bold")
         for rating, name in RATINGS.items():
             label = f" {rating} {name} {describe_interval(intervals[rating])} "
             row.append(label, style="bold reverse" if rating == self.rating else "")
+            row.append(" ")
         self.query_one("#rating", Static).update(row)
 
     def action_rate(self, rating: int) -> None:
+        if not self.answered.scheduled:
+            return
         self.rating = rating
         self._show_rating()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,14 +19,16 @@ from trainer.tui.text import join, literal
 
 
 class HomeScreen(TrainerScreen[None]):
+    HELP_TITLE = "Home"
+    HELP_KEYS = (("↑↓ ⏎", "choose a mode"),)
     BINDINGS = [
         # Every mode has a key (shown in the list); the footer names the most used.
         *(
             Binding(mode.key, f"mode('{mode.id}')", mode.title, show=mode.in_footer)
             for mode in MODES
         ),
-        Binding("plus,equals_sign", "new_limit(1)", "New/day +", show=False),
-        Binding("minus", "new_limit(-1)", "New/day -", show=False),
+        Binding("plus,equals_sign", "new_limit(1)", "One more new flashcard a day", show=False),
+        Binding("minus", "new_limit(-1)", "One fewer new flashcard a day", show=False),
     ]
 
     def compose(self) -> ComposeResult:
@@ -39,8 +43,7 @@ class HomeScreen(TrainerScreen[None]):
                 yield Static(id="today")
                 yield Static(id="last-session")
                 yield Static(
-                    "↑↓ and Enter, or a mode's key, to start. ctrl+p: all commands. "
-                    "+/-: new cards per day. ctrl+q: quit.",
+                    "↑↓ and Enter, or a mode's key. +/-: new cards a day. ? or F1: help.",
                     id="home-help",
                     classes="help",
                 )
@@ -78,16 +81,21 @@ class HomeScreen(TrainerScreen[None]):
         ids = list(app.bank.cards)
         due = app.scheduler.due_today(ids)
         fresh = min(app.scheduler.new_left_today(), len(app.scheduler.new_cards(ids)))
-        days = [d[0] for d in app.store.days() if d[1] or d[3] or d[4]]
+        days = [d.day for d in app.store.days() if d.active]
         run = streak(days, local_day(app.clock()))
         attempts, reviews = app.store.totals()
+        mock_answers = app.store.mock_answer_count()
         lines = Text()
         lines.append(f"Due today    {due}\n", style="bold" if due else "")
-        lines.append(f"New left     {fresh} of {app.scheduler.new_per_day}/day\n")
+        lines.append(f"New cards    {fresh} of {app.scheduler.new_per_day} left today\n")
+        lines.append("             (flashcards only)\n", style="dim")
         lines.append(f"Streak       {run} day{'s' if run != 1 else ''}\n")
-        lines.append(f"Answers      {attempts}\n")
+        lines.append(f"Answers      {attempts} quiz, {mock_answers} mock\n")
         lines.append(f"Reviews      {reviews}\n")
-        lines.append(f"Bank         {len(ids)} cards")
+        decks = app.bank.decks()
+        lines.append(
+            f"Bank         {len(ids)} cards, {len(decks)} deck{'s' if len(decks) != 1 else ''}"
+        )
         self.query_one("#today", Static).update(lines)
         self.query_one("#last-session", Static).update(self._last_session())
 
@@ -96,15 +104,24 @@ class HomeScreen(TrainerScreen[None]):
         if last is None:
             return literal("No sessions yet. Start with a Quiz (q) or Flashcards (f).", "italic")
         summary = last["summary"]
-        when = last["ended_at"][:16].replace("T", " ")
+        when = datetime.fromisoformat(last["ended_at"]).astimezone().strftime("%Y-%m-%d %H:%M")
         mode = summary.get("mode", last["mode"])
-        if summary.get("average") is not None:
+        if mode == "mock":
+            kind = "practice mock" if summary.get("practice") else "mock interview"
+            detail = (
+                f"{kind}, {summary.get('answered', 0)} of {summary.get('questions', 0)} "
+                f"answered, {summary.get('overall', 0):.0f}/100"
+            )
+            mode = "mock"
+        elif summary.get("average") is not None:
             detail = f"{summary['answered']} answered, average {summary['average']:.0f}/100"
         elif "reviewed" in summary:
             detail = f"{summary['reviewed']} cards reviewed, {summary['again']} forgotten"
+        elif summary.get("practice"):
+            detail = f"{summary['practice']} practice answers"
         else:
             detail = "nothing answered"
-        return join(literal("Last session\n", "bold"), literal(f"{mode} · {when} UTC · {detail}"))
+        return join(literal("Last session\n", "bold"), literal(f"{mode} · {when} · {detail}"))
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option.id is not None:

@@ -12,13 +12,14 @@ from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import literal
 
 SECTION_TITLES = {
-    "talking-points": "Key talking points",
+    "talking-points": "Key talking points: examples to adapt",
     "dashboards": "Dashboard recommendations",
     "next-steps": "Next steps",
 }
 
 
 class NotesScreen(TrainerScreen[None]):
+    HELP_TITLE = "Study notes"
     BINDINGS = [Binding("escape", "app.go_home", "Back")]
 
     def compose(self) -> ComposeResult:
@@ -37,8 +38,11 @@ class NotesScreen(TrainerScreen[None]):
         out = Text()
         sections = list(dict.fromkeys(n.section for n in notes))
         for section in sections:
-            out.append_text(literal(f"{SECTION_TITLES.get(section, section)}\n", "bold underline"))
+            heading = SECTION_TITLES.get(section, section)
+            out.append_text(literal(f"{heading}\n", "bold underline"))
             for note in (n for n in notes if n.section == section):
-                out.append_text(literal(f"{note.title}\n", "bold"))
+                # A note titled like its section would say the heading twice.
+                if not heading.lower().startswith(note.title.strip().lower()):
+                    out.append_text(literal(f"{note.title}\n", "bold"))
                 out.append_text(literal(note.body.strip() + "\n\n"))
         return out

@@ -20,14 +20,16 @@ from trainer.tui.widgets.answer_area import AnswerArea
 
 
 class QuizScreen(TrainerScreen[None]):
+    HELP_TITLE = "Quiz"
     BINDINGS = [
-        Binding("ctrl+s", "submit", "Submit answer"),
+        Binding("ctrl+s", "submit", "Submit"),
         Binding("escape", "end", "End quiz"),
     ]
 
-    def __init__(self, session: QuizSession):
+    def __init__(self, session: QuizSession, return_mode: str = "home"):
         super().__init__()
         self.session = session
+        self.return_mode = return_mode  # shown when the quiz ends
         self.in_progress = True
 
     def compose(self) -> ComposeResult:
@@ -35,6 +37,7 @@ class QuizScreen(TrainerScreen[None]):
         with Vertical(id="quiz"):
             yield Static(id="quiz-progress", classes="muted")
             yield Static(id="question", classes="question")
+            yield Static(id="quiz-focus")
             yield AnswerArea(id="answer")
             yield Static(
                 "Type your answer as you would say it · ctrl+s submits · Escape ends the quiz",
@@ -54,13 +57,26 @@ class QuizScreen(TrainerScreen[None]):
         if card is None:
             self.finish()
             return
+        kind = ""
+        if self.session.focus.get(card.id):
+            kind = " · missed points: practice"
+        elif self.session.retrying:
+            kind = " · retry: practice, not scheduled"
         self.query_one("#quiz-progress", Static).update(
             literal(
                 f"Card {self.session.index + 1} of {len(self.session.cards)} · {card.id} · "
-                f"{card.category}"
+                f"{card.category}{kind}"
             )
         )
         self.query_one("#question", Static).update(literal(card.question, "bold"))
+        focus = self.query_one("#quiz-focus", Static)
+        points = self.session.focus.get(card.id, ())
+        focus.display = bool(points)
+        if points:
+            text = Text("Graded on the points you missed most:\n", style="bold")
+            for point in points:
+                text.append_text(join(Text("  ✗ ", style="yellow"), literal(point), "\n"))
+            focus.update(text)
         draft = self.app.service.quiz_draft(self.session) if keep_text is None else keep_text
         self.area.set_answer(draft)
         self.area.focus()
@@ -99,7 +115,7 @@ class QuizScreen(TrainerScreen[None]):
     def after_feedback(self, choice: str | None) -> None:
         if choice == "retry":
             self.app.service.retry_card(self.session)
-            self.show_card(keep_text="")
+            self.show_card(keep_text=self.session.previous_answer())
         elif choice == "end":
             self.finish()
         else:
@@ -130,11 +146,17 @@ class QuizScreen(TrainerScreen[None]):
         except StoreWriteError as error:
             self.write_failed(error, "Every answer was already stored.")
             summary = self.session.summary()
+        parts = []
         if summary["answered"]:
-            message = join(
-                Text("Quiz finished: ", style="bold"),
-                literal(f"{summary['answered']} answered, average {summary['average']:.0f}/100."),
+            parts.append(f"{summary['answered']} answered, average {summary['average']:.0f}/100")
+        if summary.get("practice"):
+            parts.append(
+                f"{summary['practice']} practice, average {summary['practice_average']:.0f}"
             )
-            self.notify(message.plain, timeout=6, markup=False)
+        if parts:
+            self.notify(f"Quiz finished: {'; '.join(parts)}.", timeout=6, markup=False)
         self.close()
-        self.app.go_home()
+        if self.return_mode == "home":
+            self.app.go_home()
+        else:
+            self.app.open_mode(self.return_mode)

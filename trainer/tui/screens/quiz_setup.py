@@ -15,7 +15,12 @@ from trainer.tui.text import literal
 from trainer.tui.widgets.form_error import FormError
 
 # The form's words for each setting the core checks.
-LABELS = {"categories": "Categories", "tags": "Tags", "count": "Number of cards"}
+LABELS = {
+    "categories": "Categories",
+    "tags": "Tags",
+    "count": "Number of cards",
+    "decks": "Decks",
+}
 
 ORDER_CHOICES = [
     ("In bank order", "bank"),
@@ -25,6 +30,7 @@ ORDER_CHOICES = [
 
 
 class QuizSetupScreen(TrainerScreen[None]):
+    HELP_TITLE = "Quiz set-up"
     BINDINGS = [
         Binding("ctrl+s", "start", "Start quiz"),
         Binding("escape", "app.go_home", "Back"),
@@ -42,6 +48,26 @@ class QuizSetupScreen(TrainerScreen[None]):
         yield Header()
         with VerticalScroll(id="setup"):
             yield Static("Set up a quiz", classes="panel-title")
+            yield Static(
+                "Your first answer to each card goes to its schedule (a retry is practice). "
+                "New cards quizzed do not use the flashcards' new cards of the day.",
+                classes="muted",
+            )
+            if len(bank.decks()) > 1:
+                yield Label("Decks (space toggles)")
+                yield SelectionList[str](
+                    *(
+                        Selection(
+                            literal(
+                                f"{deck} ({sum(c.deck == deck for c in bank.cards.values())} cards)"
+                            ),
+                            deck,
+                            True,
+                        )
+                        for deck in bank.decks()
+                    ),
+                    id="decks",
+                )
             yield Label("Categories (space toggles)")
             yield SelectionList[str](
                 *(
@@ -84,8 +110,17 @@ class QuizSetupScreen(TrainerScreen[None]):
         if not categories:
             error.show("Choose at least one category.")
             return
+        decks: tuple[str, ...] = ()
+        if self.query("#decks"):
+            decks = tuple(self.query_one("#decks", SelectionList).selected)
+            if not decks:
+                error.show("Choose at least one deck.")
+                return
+            if len(decks) == len(self.app.bank.decks()):
+                decks = ()  # all of them
         try:
             options = self.app.service.quiz_options(
+                decks=decks,
                 categories=categories,
                 tags=self.query_one("#tags", Input).value.split(","),
                 count=whole_number(self.query_one("#count", Input).value, "count"),
