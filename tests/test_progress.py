@@ -285,7 +285,7 @@ def test_browser_filters_due_state_and_leeches(service, store, clock):
     browse = service.browse_cards
     assert [r.id for r in browse(CardFilter(due="due"))] == ["q03"]
     assert {r.id for r in browse(CardFilter(due="week"))} == {"q03", "q04"}
-    assert len(browse(CardFilter(due="new"))) == 28
+    assert len(browse(CardFilter(due="new"))) == len(service.bank.cards) - 2
     store.db.execute("UPDATE schedule SET lapses = ? WHERE card_id = 'q04'", (LEECH_LAPSES,))
     assert [r.id for r in browse(CardFilter(leech=True))] == ["q04"]
     service.suspend_card("q03")
@@ -310,7 +310,7 @@ def test_csv_export_parses_with_question_category_and_points_as_lists(service, s
     assert json.loads(rows[0]["missed"]) == ["point; with semicolon"]
     assert json.loads(rows[0]["matched"]) == ["a; b, c"]
     cards = io.StringIO()
-    assert write_export(store, "cards", "csv", cards, service.bank) == 30
+    assert write_export(store, "cards", "csv", cards, service.bank) == len(service.bank.cards)
     card_rows = list(csv.DictReader(io.StringIO(cards.getvalue())))
     assert card_rows[0]["note"] == "my note" and json.loads(card_rows[0]["tags"]) == list(q01.tags)
 
