@@ -89,9 +89,13 @@ class CardBrowserScreen(TrainerScreen[None]):
     def on_mount(self) -> None:
         table = self.query_one("#card-table", DataTable)
         # Fixed widths: auto widths are measured after the first paint, which shows them cut.
-        for label, width in (("card", 8), ("due", 11), ("last", 4), ("lapses", 6)):
+        # The id column fits the longest id up to a third of the screen; the question the rest.
+        longest = max((len(card_id) for card_id in self.app.bank.cards), default=6)
+        id_width = max(6, min(longest, self.app.size.width // 3))
+        for label, width in (("card", id_width), ("due", 11), ("last", 4), ("lapses", 6)):
             table.add_column(label, width=width)
-        table.add_column("question", width=max(20, self.app.size.width - 4 - 29 - 10))
+        fixed = id_width + 21
+        table.add_column("question", width=max(20, self.app.size.width - 4 - fixed - 10))
         self.refresh_rows()
         table.focus()
 
@@ -129,7 +133,7 @@ class CardBrowserScreen(TrainerScreen[None]):
                 Text(f"{row.last_score:>3}", style=score_style(row.last_score))
                 if row.last_score is not None
                 else Text("  -", style="dim"),
-                Text(f"{row.lapses}", style="bold red" if row.leech else "dim"),
+                Text(f"{row.lapses:>6}", style="bold red" if row.leech else "dim"),
                 literal(_one_line(row.question)[:QUESTION_WIDTH]),
                 key=row.id,
             )
