@@ -57,13 +57,14 @@ class TrainerApp(App[int]):
         clock: Callable[[], datetime] = now_utc,
         fuzzing: bool = True,
         start: str | None = None,
+        pack_dirs: Iterable[Path] = (),
     ):
         super().__init__()
         self.start_mode = start
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing)
+        self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing, pack_dirs=pack_dirs)
         self.scheduler = self.service.scheduler
 
     def on_mount(self) -> None:
@@ -273,4 +274,4 @@ def make_app(
     if bank is None:
         bank = load_bank_cached(pack_dirs=pack_dirs)
     store = Store.open(paths.user_data_dir(data_dir))
-    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start)
+    return TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start, pack_dirs=pack_dirs)
