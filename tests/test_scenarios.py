@@ -699,13 +699,18 @@ def test_at_least_the_converted_scenarios_have_injects_and_variants():
 
 def test_sparkline_and_reflow():
     assert sparkline([0, 5, 10]) == "▁▅█"
+    wrapped = "word " * 16 + "and"  # 83 characters: its author wrapped it
     assert (
-        reflow("one\ntwo\n\n  kubectl  table\n  row   x")
-        == "one two\n\n  kubectl  table\n  row   x"
+        reflow(f"{wrapped}\nthe rest\n\n  kubectl  table\n  row   x")
+        == f"{wrapped} the rest\n\n  kubectl  table\n  row   x"
     )
-    # A chat line is prose (not a `# comment`); a line ending a sentence keeps its break.
-    assert blocks('#deploys: "freeze until\nfixed."\nAiko: "on it"') == [
-        ('#deploys: "freeze until fixed."\nAiko: "on it"', False)
+    # A short line, a sentence's end or a line before an alert keeps its break; a chat line
+    # is prose (not a `# comment`).
+    assert reflow("SystemErrors: 0 in every minute\nLatency: 5.8 ms") == (
+        "SystemErrors: 0 in every minute\nLatency: 5.8 ms"
+    )
+    assert blocks(f'#deploys: "{wrapped}\nfixed."\nAiko: "on it"\n[P2] lag') == [
+        (f'#deploys: "{wrapped} fixed."\nAiko: "on it"\n[P2] lag', False)
     ]
     assert blocks("# comment\n$ kubectl get pods") == [("# comment\n$ kubectl get pods", True)]
 

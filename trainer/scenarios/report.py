@@ -29,14 +29,25 @@ def blocks(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+WRAPPED_FROM = 72  # a line at least this long was wrapped by its author, not ended
+
+
 def _join_wrapped(lines: list[str]) -> str:
-    """Hard-wrapped lines joined into one; a line that ends a sentence keeps its break (a
-    chat message or a log line per line stays on its own line)."""
+    """Hard-wrapped lines joined into one. A line keeps its break when it is short (it ends
+    there on purpose: a metric per line), ends a sentence, or comes before an alert or a tag
+    (`[P2] ...`): a chat message or an alert per line stays on its own line."""
     out = ""
+    previous = ""
     for line in (line.strip() for line in lines):
         if out:
-            out += "\n" if out.endswith((".", "!", "?", '"', "”")) else " "
+            ends = (
+                len(previous) < WRAPPED_FROM
+                or previous.endswith((".", "!", "?", '"', "”"))
+                or line.startswith("[")
+            )
+            out += "\n" if ends else " "
         out += line
+        previous = line
     return out
 
 
