@@ -228,7 +228,7 @@ async def test_scenarios_from_packs_and_bank_folders_and_an_inject_with_the_page
 ):
     copy_of("error-rate-50", "paged-with-the-vp", isolated_home / "packs", at=0)
     broken = "scenario:\n  id: broken\n  difficulty: '[red]hard'\n"
-    write(isolated_home / "packs" / "broken.yaml", broken)
+    write(isolated_home / "packs" / "[red]broken.yaml", broken)
     copy_of("error-rate-50", "my-outage", tmp_path / "bank")
     app = make_app(
         data_dir=data_dir, clock=clock, bank=bank, fuzzing=False, pack_dirs=[tmp_path / "bank"]
@@ -240,7 +240,8 @@ async def test_scenarios_from_packs_and_bank_folders_and_an_inject_with_the_page
         ids = [options.get_option_at_index(i).id for i in range(options.option_count)]
         assert {"paged-with-the-vp", "my-outage", "error-rate-50"} <= set(ids)
         errors = rendered(picker.query_one("#scenario-errors"))
-        assert "broken.yaml" in errors and "got '[red]hard'" in errors  # shown literally
+        assert "1 scenario file(s) skipped" in errors
+        assert "[red]broken.yaml:2: scenario: missing required key" in errors  # literally
         await pilot.press(*["down"] * ids.index("paged-with-the-vp"), "enter")
         incident = app.screen
         assert isinstance(incident, IncidentScreen)

@@ -119,14 +119,14 @@ class DebriefScreen(TrainerScreen[None]):
             out.append("  (the candidate causes were shown)", style="dim")
         out.append("\n")
         if result is None or not d.root_cause:
-            out.append("No diagnosis graded.\n", style="italic")
+            out.append("No diagnosis graded.", style="italic")
         else:
             out.append_text(self._highlighted(d.root_cause, result))
             out.append("\n")
             out.append_text(self._points(result, d.root_cause_roles))
         out.append_text(
             join(
-                Text("\nA strong diagnosis\n", style="bold"),
+                Text("\n\nA strong diagnosis\n", style="bold"),
                 literal(" ".join(self.scenario.root_cause.model.split())),
             )
         )

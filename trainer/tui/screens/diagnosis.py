@@ -39,15 +39,13 @@ class DiagnosisScreen(TrainerScreen[bool]):
         yield Header()
         with Vertical(id="diagnosis"):
             yield Static(
-                "Root cause, in your own words: what broke and how (the mechanism), what set it "
-                "off (the trigger), and the evidence that proves it.",
+                "The root cause in your words: what broke, what set it off, what proves it.",
                 classes="muted",
             )
             yield AnswerArea(self.run.root_cause, id="root-cause")
             yield Static(id="choices", classes="muted")
             yield Static(
-                "Incident summary: impact, timeline, root cause, mitigation, follow-ups "
-                "(Tab moves between the boxes, ctrl+s submits both)",
+                "Summary: impact, timeline, root cause, mitigation, follow-ups (ctrl+s submits)",
                 classes="muted",
             )
             yield AnswerArea(self.run.writeup or self.run.notes, id="writeup")
@@ -79,6 +77,7 @@ class DiagnosisScreen(TrainerScreen[bool]):
         out = Text(f"Candidate causes (-{CHOICES_COST}); still type the cause yourself:\n", "bold")
         for number, cause in enumerate(choices, 1):
             out.append_text(join(f" {number}. ", literal(cause.label), "\n"))
+        out.rstrip()
         widget = self.query_one("#choices", Static)
         widget.update(out)
         widget.display = True

@@ -261,14 +261,12 @@ class IncidentScreen(TrainerScreen[ScenarioRun]):
         expects = self._expects(fired) if inject.expects else Text()
         self.log_entry(head, *parts_of(inject.text), expects)
         if announce:
-            message = self._gist(inject.text, 160)
-            if expects.plain:
-                message += "\n" + expects.plain
+            # Short: the evidence log holds the whole text, the header what it waits for.
             self.notify(
-                message,
+                self._gist(inject.text, 90),
                 title=f"{at}: new in the incident",
                 severity="warning",
-                timeout=10,
+                timeout=6,
                 markup=False,
             )
 

@@ -5,6 +5,8 @@ could not be loaded are listed in a plain notice."""
 from __future__ import annotations
 
 from functools import partial
+from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -39,16 +41,15 @@ class ScenarioPickerScreen(TrainerScreen[None]):
         yield Header()
         with Vertical(id="picker"):
             yield Static(
-                "Troubleshooting scenarios: you are on call (difficulty, best score, incident; "
-                "▶ unfinished)",
+                "Troubleshooting scenarios (difficulty, best score; ▶ unfinished)",
                 classes="panel-title",
             )
+            yield Static(self._errors(), id="scenario-errors")
             yield OptionList(id="scenario-list")
             yield Static(id="scenario-summary", classes="muted")
-            yield Static(self._errors(), id="scenario-errors")
             yield Static(
-                "Enter starts (or resumes). Look before you act, keep stakeholders posted, name "
-                "the root cause, write the summary. Hints cost points; harmful actions cost many.",
+                "Enter starts or resumes. Look before you act, keep stakeholders posted, name "
+                "the cause. Hints cost points; harm costs many.",
                 classes="help",
             )
         yield Footer()
@@ -63,18 +64,24 @@ class ScenarioPickerScreen(TrainerScreen[None]):
         self.refresh_list()
 
     def _errors(self) -> Text:
+        """One line per scenario file that could not be loaded: its first problem."""
         if not self.errors:
             return Text()
-        count = len(self.errors)
+        first: dict[str, Any] = {}
+        for error in self.errors:
+            first.setdefault(getattr(error, "path", str(error)), error)
+        count = len(first)
         out = literal(
-            f"{count} problem(s) in scenario files; those files were skipped "
-            "(`sre-trainer validate` lists every problem):\n",
+            f"{count} scenario file(s) skipped; `sre-trainer validate` lists every problem:",
             "bold yellow",
         )
-        for error in self.errors[:ERRORS_SHOWN]:
-            out.append_text(literal(f"  {error}\n"))
+        for path, error in list(first.items())[:ERRORS_SHOWN]:
+            where = f"{Path(path).name}:{getattr(error, 'line', 0)}"
+            field = getattr(error, "field", "")
+            message = getattr(error, "message", str(error))
+            out.append_text(literal(f"\n  {where}: {field + ': ' if field else ''}{message}"))
         if count > ERRORS_SHOWN:
-            out.append_text(literal(f"  ... and {count - ERRORS_SHOWN} more\n", "dim"))
+            out.append_text(literal(f"\n  ... and {count - ERRORS_SHOWN} more", "dim"))
         return out
 
     def refresh_list(self) -> None:
