@@ -274,6 +274,35 @@ async def test_the_header_and_the_evidence_follow_the_simulation(app):
         assert step.action.series[0].points[-1] == now  # the live series ends at the header
 
 
+async def test_every_scenario_plays_through_the_tui_at_80x24(app):
+    """Each scenario's model path, updates, diagnosis and write-up, played through the screens
+    at 80x24: every table keeps one line per row, and the model scores >= 90."""
+    from trainer.registry import ACTION_KINDS
+
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("s")
+        picker = app.screen
+        for scenario_id in picker.scenarios:
+            picker.start(scenario_id)
+            await pilot.pause()
+            incident = app.screen
+            scenario = incident.scenario
+            updates = iter(scenario.communication.model_updates)
+            for action in scenario.model_path:
+                text = None
+                if ACTION_KINDS[scenario.action(action).kind].tells:
+                    text = incident.simulation.render(next(updates, "")) or None
+                incident.take(action, text)
+            await pilot.pause()
+            tables = list(incident.evidence.query(".evidence-pre"))
+            assert tables, scenario_id
+            for table in tables:
+                assert table.size.height == len(rendered(table).splitlines()), scenario_id
+            debrief = await diagnose(pilot, scenario.root_cause.model, scenario.model_writeup)
+            assert debrief.debrief.score >= 90, (scenario_id, debrief.debrief.score)
+            await pilot.press("escape")
+
+
 async def test_wide_command_output_keeps_its_rows_at_80x24(app):
     async with app.run_test(size=(80, 24)) as pilot:
         incident = await open_scenario(pilot, "error-rate-50")
@@ -330,7 +359,7 @@ async def test_a_run_resumes_in_a_rebuilt_app_with_its_notes_hints_and_texts(app
         incident.take("status-update", "About half of requests fail; next update at 15:00.")
         await pilot.press("n")
         await type_text(pilot, "rollback? v2 release at the same minute")
-        await pilot.pause(1.3)  # the notes rest: kept with the run
+        first.keep_drafts()  # what the crash handler does first, before the notes rested
         taken, clock, values = (
             incident.simulation.taken,
             incident.simulation.clock(),
