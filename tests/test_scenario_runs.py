@@ -9,7 +9,7 @@ import pytest
 
 from trainer.scenarios.loader import load_scenarios
 from trainer.scenarios.session import RunStateError, ScenarioRun
-from trainer.store.db import Store
+from trainer.store.db import Store, StoreWriteError
 from trainer.store.schema import SCHEMA_VERSION
 
 SCENARIOS = load_scenarios(include_user_packs=False)[0]
@@ -67,6 +67,36 @@ def test_an_abandoned_run_is_not_offered_again(store):
     run.save(store)
     run.abandon(store)
     assert ScenarioRun.unfinished(store) == []
+    run.notes = "typed after leaving"
+    run.save(store)  # a closed run is not saved again (it would come back as a new one)
+    assert ScenarioRun.unfinished(store) == []
+
+
+def test_finishing_twice_records_once_and_a_failed_close_is_completed(store, monkeypatch):
+    run = ScenarioRun(SCENARIOS["error-rate-50"])
+    run.take("grafana-overview")
+    run.root_cause = "a table that does not exist"
+    with monkeypatch.context() as disk_full:
+
+        def full(*args, **kwargs):
+            raise StoreWriteError("disk full")
+
+        disk_full.setattr(store, "end_scenario_run", full)
+        with pytest.raises(StoreWriteError):
+            run.finish(store)
+    assert ScenarioRun.unfinished(store)  # the result is stored, the run not yet closed
+    debrief = run.finish(store)
+    assert run.finish(store) is debrief
+    assert store.scenario_bests()["error-rate-50"] == (debrief.score, 1)
+    assert ScenarioRun.unfinished(store) == []
+
+
+def test_the_status_update_being_written_is_kept(store):
+    run = ScenarioRun(SCENARIOS["error-rate-50"])
+    run.update = "half written"
+    run.save(store)
+    (row,) = ScenarioRun.unfinished(store)
+    assert ScenarioRun.restore(SCENARIOS["error-rate-50"], row["state"]).update == "half written"
 
 
 def test_a_state_that_no_longer_fits_is_refused(store):

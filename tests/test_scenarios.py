@@ -19,7 +19,7 @@ from trainer.scenarios.engine import (
     variant_index,
 )
 from trainer.scenarios.loader import load_scenario, load_scenarios, read_scenario
-from trainer.scenarios.report import reflow, sparkline
+from trainer.scenarios.report import blocks, reflow, sparkline
 from trainer.scenarios.scoring import (
     CHOICES_COST,
     HARM_CAP,
@@ -313,6 +313,15 @@ def test_injects_fire_wait_for_an_answer_and_land_when_ignored(tmp_path):
     debrief = score(sim, "config.table is undefined", "")
     injects = next(i for i in debrief.items if i.name == "Injects")
     assert injects.points == -5 and "teammate" in injects.detail
+    exec_report, teammate = debrief.injects  # what the debrief shows of each inject
+    assert exec_report["answered"] and exec_report["cost"] == 0
+    assert exec_report["text"] == "The VP asks for an ETA at 23:54"
+    assert (exec_report["at"], exec_report["by"], exec_report["answered_at"]) == (
+        "23:54",
+        "00:00",
+        "23:55",
+    )
+    assert not teammate["answered"] and teammate["cost"] == 5 and teammate["answered_at"] is None
 
 
 def test_an_answered_inject_costs_nothing_and_its_effect_never_lands(tmp_path):
@@ -690,10 +699,20 @@ def test_at_least_the_converted_scenarios_have_injects_and_variants():
 
 def test_sparkline_and_reflow():
     assert sparkline([0, 5, 10]) == "▁▅█"
+    wrapped = "word " * 16 + "and"  # 83 characters: its author wrapped it
     assert (
-        reflow("one\ntwo\n\n  kubectl  table\n  row   x")
-        == "one two\n\n  kubectl  table\n  row   x"
+        reflow(f"{wrapped}\nthe rest\n\n  kubectl  table\n  row   x")
+        == f"{wrapped} the rest\n\n  kubectl  table\n  row   x"
     )
+    # A short line, a sentence's end or a line before an alert keeps its break; a chat line
+    # is prose (not a `# comment`).
+    assert reflow("SystemErrors: 0 in every minute\nLatency: 5.8 ms") == (
+        "SystemErrors: 0 in every minute\nLatency: 5.8 ms"
+    )
+    assert blocks(f'#deploys: "{wrapped}\nfixed."\nAiko: "on it"\n[P2] lag') == [
+        (f'#deploys: "{wrapped} fixed."\nAiko: "on it"\n[P2] lag', False)
+    ]
+    assert blocks("# comment\n$ kubectl get pods") == [("# comment\n$ kubectl get pods", True)]
 
 
 def test_relief_does_not_push_a_healthy_signal_further(tiny):

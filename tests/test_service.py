@@ -152,11 +152,117 @@ def test_scenario_is_scored_and_stored_once(service, store):
     run = service.start_scenario("error-rate-50")
     for action in run.scenario.model_path:
         service.take_action(run, action)
-    service.save_scenario_draft(run, "notes", "rollback v2.14.0")
-    debrief = service.finish_scenario(run, run.scenario.correct_cause.id, "summary")
-    assert service.finish_scenario(run, run.scenario.correct_cause.id, "x") is debrief
+    service.save_scenario_text(run, "notes", "rollback v2.14.0")
+    root_cause = run.scenario.root_cause.model
+    debrief = service.finish_scenario(run, root_cause, "summary")
+    assert service.finish_scenario(run, "another diagnosis", "x") is debrief
     assert store.scenario_bests()["error-rate-50"][1] == 1
-    assert service.scenario_draft(run, "notes") == ""  # the drafts go with the result
+    assert debrief.root_cause == root_cause and debrief.root_cause_correct
+    assert service.unfinished_scenarios() == []  # finished: not offered again
+    service.save_scenario_text(run, "notes", "typed after the end")  # not a new run
+    assert store.unfinished_scenario_runs() == []
+
+
+def test_a_scenario_run_is_saved_at_every_step_and_resumes(service, bank, store, clock):
+    run = service.start_scenario("dynamodb-throttling", seed=5)
+    assert store.unfinished_scenario_runs() == []  # nothing done yet: nothing saved
+    service.take_action(run, "grafana-overview")
+    service.save_scenario_text(run, "notes", "WCU flat at the line?")
+    service.save_scenario_text(run, "update", "half written update")
+    assert service.hint(run) is not None
+    (unfinished,) = service.unfinished_scenarios()
+    assert (unfinished.scenario_id, unfinished.actions, unfinished.notes) == (
+        "dynamodb-throttling",
+        1,
+        "WCU flat at the line?",
+    )
+    # Another process: only the store is left.
+    again = StudyService(bank, Store.open(store.path.parent), clock=clock, fuzzing=False)
+    resumed = again.resume_scenario(again.unfinished_scenarios()[0])
+    assert resumed.run_id == run.run_id and resumed.seed == 5
+    assert resumed.simulation.taken == ["grafana-overview"]
+    assert resumed.simulation.hints_used == 1
+    assert (resumed.notes, resumed.update) == ("WCU flat at the line?", "half written update")
+    again.take_action(resumed, "status-update", "Checkouts failing; next update 19:40.")
+    assert resumed.update == ""  # posted: the draft is gone
+    assert len(store.unfinished_scenario_runs()) == 1  # the same run, saved in place
+
+
+def test_a_new_seed_per_run_and_a_chosen_one_kept(service, clock):
+    first = service.start_scenario("error-rate-50")
+    clock.advance(minutes=1)
+    second = service.start_scenario("error-rate-50")
+    assert first.seed is not None and second.seed is not None and first.seed != second.seed
+    assert service.start_scenario("error-rate-50", seed=3).seed == 3
+    with pytest.raises(SettingsError, match="unknown scenario"):
+        service.start_scenario("nope")
+
+
+def test_abandoned_and_replaced_runs_are_not_offered(service, store):
+    run = service.start_scenario("error-rate-50")
+    service.take_action(run, "grafana-overview")
+    service.abandon_scenario(run)
+    assert service.unfinished_scenarios() == []
+    other = service.start_scenario("error-rate-50")
+    service.take_action(other, "rollout-history")
+    service.discard_unfinished_scenario("error-rate-50")  # "new run" in the picker
+    assert service.unfinished_scenarios() == []
+
+
+def test_a_run_that_no_longer_fits_is_closed_with_a_clear_error(service, store):
+    run = service.start_scenario("error-rate-50")
+    service.take_action(run, "grafana-overview")
+    state = run.to_state()
+    store.save_scenario_run(run.run_id, "error-rate-50", {**state, "events": [{"take": "gone"}]})
+    with pytest.raises(SettingsError, match="cannot resume it"):
+        service.resume_scenario(service.unfinished_scenarios()[0])
+    assert service.unfinished_scenarios() == []
+
+
+def test_a_failed_save_keeps_the_step_and_is_retried(service, store, monkeypatch):
+    run = service.start_scenario("error-rate-50")
+    with monkeypatch.context() as disk_full:
+        fail_writes(disk_full, store, "save_scenario_run")
+        service.take_action(run, "grafana-overview")
+        assert run.simulation.taken == ["grafana-overview"]
+        assert not service.scenario_saved(run)
+        assert not service.close()  # still cannot write
+    assert service.close()  # space is back: the run is written
+    assert service.scenario_saved(run)
+    (row,) = store.unfinished_scenario_runs()
+    assert row["state"]["events"] == [{"take": "grafana-overview"}]
+
+
+def test_notes_drafted_before_runs_were_saved_carry_over_once(service, store):
+    service.drafts.save(draft_keys.scenario_key("error-rate-50", "notes"), "old notes")
+    run = service.start_scenario("error-rate-50")
+    assert run.notes == "old notes"
+    assert service.drafts.get(draft_keys.scenario_key("error-rate-50", "notes")) == ""
+    assert service.start_scenario("error-rate-50").notes == ""
+
+
+def test_scenarios_come_from_bank_folders_and_the_packs_folder(
+    bank, store, clock, tmp_path, isolated_home
+):
+    from trainer.paths import scenarios_dir
+
+    def write(path, text):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+    source = (scenarios_dir() / "error-rate-50.yaml").read_text()
+    write(tmp_path / "bank" / "my-copy.yaml", source.replace("id: error-rate-50", "id: my-copy"))
+    write(
+        isolated_home / "packs" / "packed.yaml", source.replace("id: error-rate-50", "id: packed")
+    )
+    write(isolated_home / "packs" / "broken.yaml", "scenario:\n  id: broken\n")
+    service = StudyService(bank, store, clock=clock, pack_dirs=[tmp_path / "bank"])
+    scenarios = service.scenarios()
+    assert {"my-copy", "packed", "error-rate-50"} <= set(scenarios)
+    assert any("broken.yaml" in str(e) for e in service.scenario_errors())
+    run = service.start_scenario("my-copy")
+    for action in run.scenario.model_path:
+        service.take_action(run, action)
 
 
 # -- mocks: clocks, resume, discard ----------------------------------------------------------

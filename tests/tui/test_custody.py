@@ -207,8 +207,10 @@ async def test_draft_is_saved_a_second_after_the_last_key_and_survives_a_crash(
     assert stored_drafts.keys(Store.open(data_dir)) == []
 
 
-async def test_scenario_escape_asks_before_abandoning(app, data_dir):
+async def test_scenario_escape_asks_and_keeps_the_run_with_its_notes(app, data_dir):
     from trainer.tui.screens.incident import IncidentScreen
+    from trainer.tui.screens.leave_incident import LeaveIncidentScreen
+    from trainer.tui.screens.resume_scenario import ResumeScenarioScreen
     from trainer.tui.screens.scenario_picker import ScenarioPickerScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
@@ -218,17 +220,22 @@ async def test_scenario_escape_asks_before_abandoning(app, data_dir):
         await pilot.press("n")
         await type_text(pilot, "suspect the 18:42 release")
         await pilot.press("escape", "escape")  # out of the notes, then leave
-        assert isinstance(app.screen, ConfirmLeaveScreen)
+        assert isinstance(app.screen, LeaveIncidentScreen)
         await pilot.press("s")
         assert app.screen is incident
         await pilot.press("escape", "k")
         assert isinstance(app.screen, ScenarioPickerScreen)
-        scenario_id = incident.scenario.id
-        assert stored_drafts.load(Store.open(data_dir), f"scenario:{scenario_id}:notes") == (
-            "suspect the 18:42 release"
-        )
-        await pilot.press("enter")  # the same scenario again: the notes are back
-        assert app.screen.notes.text == "suspect the 18:42 release"
+        (row,) = Store.open(data_dir).unfinished_scenario_runs()
+        assert row["state"]["notes"] == "suspect the 18:42 release"
+        assert row["state"]["events"] == [{"take": incident.simulation.taken[0]}]
+        await pilot.press("enter")  # the same scenario again: offered to resume
+        assert isinstance(app.screen, ResumeScenarioScreen)
+        assert "suspect the 18:42 release" in rendered(app.screen.query_one("#resume-text"))
+        await pilot.press("r")
+        resumed = app.screen
+        assert isinstance(resumed, IncidentScreen) and resumed is not incident
+        assert resumed.notes.text == "suspect the 18:42 release"
+        assert resumed.simulation.taken == incident.simulation.taken
 
 
 # -- failed writes -------------------------------------------------------------------------

@@ -212,9 +212,13 @@ async def test_markup_in_pack_is_literal(tmp_path, clock, data_dir):
 
 
 async def test_scenario_played_to_debrief(app, data_dir):
+    """The model path played through the TUI, with the model status update typed in the update
+    box and the model diagnosis and write-up typed in the diagnosis: it scores >= 90."""
+    from trainer.registry import ACTION_KINDS
     from trainer.tui.screens.debrief import DebriefScreen
     from trainer.tui.screens.diagnosis import DiagnosisScreen
     from trainer.tui.screens.incident import IncidentScreen
+    from trainer.tui.screens.status_update import StatusUpdateScreen
 
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("s")
@@ -225,32 +229,38 @@ async def test_scenario_played_to_debrief(app, data_dir):
         ]
         index = ids.index("error-rate-50")
         await pilot.press(*["down"] * index, "enter")
-        assert isinstance(app.screen, IncidentScreen)
-        scenario = app.screen.scenario
+        incident = app.screen
+        assert isinstance(incident, IncidentScreen)
+        scenario = incident.scenario  # resolved for the run's variant
+        updates = iter(scenario.communication.model_updates)
         for action_id in scenario.model_path:
-            actions = app.screen.query_one("#actions")
+            actions = incident.query_one("#actions")
             available = [actions.get_option_at_index(i).id for i in range(actions.option_count)]
-            await pilot.press(*["down"] * available.index(action_id), "enter")
-        assert app.screen.simulation.taken == list(scenario.model_path)
-        assert app.screen.simulation.healthy()
+            await pilot.press("home", *["down"] * available.index(action_id), "enter")
+            if ACTION_KINDS[scenario.action(action_id).kind].tells:
+                assert isinstance(app.screen, StatusUpdateScreen)
+                app.screen.query_one("#update").text = incident.simulation.render(next(updates))
+                await pilot.press("ctrl+s")
+            assert app.screen is incident
+        assert incident.simulation.taken == list(scenario.model_path)
+        assert incident.simulation.healthy()
         await pilot.press("n")
-        await pilot.press(*"rollback v2.14.0")
+        await pilot.press(*"rollback first")
         await pilot.press("escape", "d")
         assert isinstance(app.screen, DiagnosisScreen)
-        causes = app.screen.query_one("#causes")
-        order = [causes.get_option_at_index(i).id for i in range(causes.option_count)]
-        await pilot.press(*["down"] * order.index(scenario.correct_cause.id), "enter")
+        app.screen.query_one("#root-cause").text = scenario.root_cause.model
         app.screen.query_one("#writeup").text = scenario.model_writeup
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, DebriefScreen)
-        # Until the TUI types the diagnosis and the status updates (issue 11, TUI part), the
-        # picker is the paid multiple-choice hint and updates are posted without words.
-        assert app.screen.debrief.score >= 70 and app.screen.debrief.choices_used
+        debrief = app.screen.debrief
+        assert debrief.score >= 90 and not debrief.choices_used
+        assert [u.score for u in debrief.updates] == [100]  # the model update, as typed
         await pilot.press("escape")
         summary = rendered(app.screen.query_one("#scenario-summary"))
         assert "Best" in summary
     bests = Store.open(data_dir).scenario_bests()
-    assert bests["error-rate-50"][0] >= 70
+    assert bests["error-rate-50"][0] >= 90
+    assert Store.open(data_dir).unfinished_scenario_runs() == []
 
 
 async def test_two_question_mock_with_timeout_and_report(app, data_dir, clock, tmp_path):

@@ -14,7 +14,7 @@ BACKEND_MEMORY = (
 
 
 def evidence_text(screen) -> str:
-    return "\n".join(rendered(entry) for entry in screen.query(".evidence-entry"))
+    return screen.evidence.plain()
 
 
 async def test_prompt_shows_a_real_example_and_the_open_look_ups(app):

@@ -10,20 +10,51 @@ from trainer.scenarios.scoring import Debrief
 BLOCKS = "▁▂▃▄▅▆▇█"
 
 
-_PREFORMATTED = re.compile(r"^\s|\S\s{2,}\S|^[$#>|+-]|[│┃─]")
+# Indented, column-aligned, a prompt or a quote, a comment (`# ...`, not a `#channel`), a
+# table rule or a list item, box drawing.
+_PREFORMATTED = re.compile(r"^\s|\S\s{2,}\S|^[$>|]|^#(?:\s|$)|^\+[-=+]|^-(?:\s|-)|[│┃─]")
+
+
+def blocks(text: str) -> list[tuple[str, bool]]:
+    """The paragraphs of a text, each with whether it is preformatted (command output, a
+    table, a list: indented, column-aligned or bulleted lines, kept as written and never
+    wrapped) or prose (hard-wrapped lines joined, to wrap to the screen)."""
+    out = []
+    for block in re.split(r"\n\s*\n", text.strip("\n")):
+        lines = block.split("\n")
+        if any(_PREFORMATTED.search(line) for line in lines):
+            out.append((block, True))
+        else:
+            out.append((_join_wrapped(lines), False))
+    return out
+
+
+WRAPPED_FROM = 72  # a line at least this long was wrapped by its author, not ended
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    """Hard-wrapped lines joined into one. A line keeps its break when it is short (it ends
+    there on purpose: a metric per line), ends a sentence, or comes before an alert or a tag
+    (`[P2] ...`): a chat message or an alert per line stays on its own line."""
+    out = ""
+    previous = ""
+    for line in (line.strip() for line in lines):
+        if out:
+            ends = (
+                len(previous) < WRAPPED_FROM
+                or previous.endswith((".", "!", "?", '"', "”"))
+                or line.startswith("[")
+            )
+            out += "\n" if ends else " "
+        out += line
+        previous = line
+    return out
 
 
 def reflow(text: str) -> str:
     """Join hard-wrapped prose lines into paragraphs so they wrap to the screen; keep command
     output, tables and lists (indented, column-aligned or bulleted lines) as written."""
-    paragraphs = []
-    for block in re.split(r"\n\s*\n", text.strip("\n")):
-        lines = block.split("\n")
-        if any(_PREFORMATTED.search(line) for line in lines):
-            paragraphs.append(block)
-        else:
-            paragraphs.append(" ".join(line.strip() for line in lines))
-    return "\n\n".join(paragraphs)
+    return "\n\n".join(block for block, _ in blocks(text))
 
 
 def sparkline(points: tuple[float, ...] | list[float]) -> str:

@@ -510,12 +510,19 @@ def _injects(simulation: Simulation) -> tuple[Item | None, list[dict]]:
     for fired in simulation.fired:
         inject = fired.inject
         answered = fired.answered_at is not None
+        deadline = fired.deadline
         report.append(
             {
                 "inject": inject.id,
                 "at": simulation.clock(fired.minute),
                 "expects": inject.expects,
                 "answered": answered if inject.expects else None,
+                "text": inject.text,
+                "by": None if deadline is None else simulation.clock(deadline),
+                "answered_at": None
+                if fired.answered_at is None
+                else simulation.clock(fired.answered_at),
+                "cost": inject.cost if inject.expects and not answered else 0,
             }
         )
         if inject.expects and not answered:

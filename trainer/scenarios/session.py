@@ -6,21 +6,26 @@ closed terminal) resumes where it stopped, notes included.
     run = ScenarioRun(scenario, seed)           # or ScenarioRun.restore(scenario, saved_state)
     step = run.take("backend-logs")             # or run.take("status-update", text="...")
     run.notes = "..."; run.root_cause = "..."; run.writeup = "..."
+    run.update = "..."                          # a status update being written, not posted yet
     run.save(store)                             # after each change; returns the run id
-    debrief = run.finish(store)                 # score, record the result, close the run
+    debrief = run.finish(store)                 # score, record the result, close the run (once)
     run.abandon(store)                          # left on purpose: not offered again
     ScenarioRun.unfinished(store)               # saved runs still open, newest first
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from trainer.scenarios.engine import ActionError, Simulation, Step
 from trainer.scenarios.models import Cause, Scenario
 
+if TYPE_CHECKING:
+    from trainer.scenarios.scoring import Debrief
+
 STATE_VERSION = 1
 MAX_TEXT = 20_000  # per typed field; the grader's own limit
+TEXTS = ("notes", "root_cause", "writeup", "update")  # the typed fields a run keeps
 
 
 class RunStateError(ValueError):
@@ -36,7 +41,11 @@ class ScenarioRun:
         self.notes = ""
         self.root_cause = ""
         self.writeup = ""
+        self.update = ""
         self.events: list[dict[str, Any]] = []
+        self.scored: Debrief | None = None  # the debrief, once recorded
+        self._result_id: int | None = None
+        self._closed = False
 
     # -- playing ---------------------------------------------------------------------------
     def take(self, action_id: str, text: str | None = None) -> Step:
@@ -70,6 +79,7 @@ class ScenarioRun:
             "notes": self.notes,
             "root_cause": self.root_cause,
             "writeup": self.writeup,
+            "update": self.update,
             "clock": self.simulation.clock(),
         }
 
@@ -97,7 +107,7 @@ class ScenarioRun:
                 run._replay(event)
         except (ActionError, TypeError, KeyError) as exc:
             raise RunStateError(f"the scenario changed since the run was saved ({exc})") from None
-        for name in ("notes", "root_cause", "writeup"):
+        for name in TEXTS:
             value = state.get(name, "")
             setattr(run, name, value[:MAX_TEXT] if isinstance(value, str) else "")
         return run
@@ -113,40 +123,55 @@ class ScenarioRun:
         else:
             raise KeyError(f"unknown step {event!r}")
 
-    def save(self, store, when=None) -> int:
-        """Save the state now (insert the first time); the run's id."""
+    @property
+    def closed(self) -> bool:
+        """Finished or abandoned: nothing more is saved."""
+        return self._closed
+
+    def save(self, store, when=None) -> int | None:
+        """Save the state now (insert the first time); the run's id. A closed run is not
+        saved again (it would come back as a new unfinished run)."""
+        if self._closed:
+            return self.run_id
         self.run_id = store.save_scenario_run(
             self.run_id, self.scenario.id, self.to_state(), when=when
         )
         return self.run_id
 
-    def debrief(self):
+    def debrief(self) -> Debrief:
         from trainer.scenarios.scoring import score
 
         return score(self.simulation, self.root_cause or None, self.writeup)
 
-    def finish(self, store, when=None):
-        """Score the run, record the result and close the saved run."""
-        debrief = self.debrief()
-        result_id = store.record_scenario(
-            debrief.scenario_id,
-            debrief.score,
-            debrief.root_cause_correct,
-            debrief.mitigated,
-            debrief.minutes_to_mitigate,
-            debrief.path,
-            self.writeup,
-            debrief.to_json()["breakdown"],
-            when=when,
-        )
-        if self.run_id is None:
-            self.save(store, when)
-        store.end_scenario_run(self.run_id, "finished", result_id, when=when)
-        return debrief
+    def finish(self, store, when=None) -> Debrief:
+        """Score the run, record the result and close the saved run, once: called again (after
+        a failed write, say) it completes what is left and returns the same debrief."""
+        if self.scored is None:
+            debrief = self.debrief()
+            self._result_id = store.record_scenario(
+                debrief.scenario_id,
+                debrief.score,
+                debrief.root_cause_correct,
+                debrief.mitigated,
+                debrief.minutes_to_mitigate,
+                debrief.path,
+                self.writeup,
+                debrief.to_json()["breakdown"],
+                when=when,
+            )
+            self.scored = debrief
+        if not self._closed:
+            if self.run_id is None:
+                self.save(store, when)
+            assert self.run_id is not None
+            store.end_scenario_run(self.run_id, "finished", self._result_id, when=when)
+            self._closed = True
+        return self.scored
 
     def abandon(self, store, when=None) -> None:
-        if self.run_id is not None:
+        if self.run_id is not None and not self._closed:
             store.end_scenario_run(self.run_id, "abandoned", None, when=when)
+        self._closed = True
 
     @staticmethod
     def unfinished(store) -> list[dict[str, Any]]:

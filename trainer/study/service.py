@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from trainer.content.models import CATEGORIES, Bank, Card
 from trainer.registry import DRILL_KINDS
@@ -31,9 +31,10 @@ from trainer.study.settings import SettingsError
 # The session modules are imported by the methods that start them: the grader behind them
 # (rapidfuzz) costs ~15 ms, which the app's start-up to the home screen does not need.
 if TYPE_CHECKING:
-    from trainer.scenarios.engine import Simulation, Step
-    from trainer.scenarios.models import Scenario
+    from trainer.scenarios.engine import Step
+    from trainer.scenarios.models import Cause, Scenario
     from trainer.scenarios.scoring import Debrief
+    from trainer.scenarios.session import ScenarioRun
     from trainer.study.drill_session import DrillSession
     from trainer.study.drills import Drill, DrillResult
     from trainer.study.flashcards import FlashcardSession
@@ -41,16 +42,23 @@ if TYPE_CHECKING:
     from trainer.study.progress import Progress
     from trainer.study.quiz import Answered, QuizOptions, QuizSession
 
-NOTES, WRITEUP = "notes", "writeup"  # the two drafts of a scenario
+# What a scenario run keeps of what is typed (trainer.scenarios.session.ScenarioRun).
+NOTES, ROOT_CAUSE, WRITEUP, UPDATE = "notes", "root_cause", "writeup", "update"
+SCENARIO_TEXTS = (NOTES, ROOT_CAUSE, WRITEUP, UPDATE)
+SEEDS = 1_000_000  # a run's seed, small enough to type: `scenario play ID --seed N`
 
 
-@dataclass
-class ScenarioRun:
-    """One play of a scenario in progress: the simulation, then (once scored) its debrief."""
+class UnfinishedRun(NamedTuple):
+    """A scenario run left unfinished, as the picker offers it."""
 
-    scenario: Scenario
-    simulation: Simulation
-    debrief: Debrief | None = None
+    run_id: int
+    scenario_id: str
+    title: str
+    clock: str  # the simulated clock where it stopped
+    actions: int  # actions taken
+    notes: str
+    updated_at: str
+    state: Any  # the saved state (ScenarioRun.restore)
 
 
 class StudyService:
@@ -61,6 +69,7 @@ class StudyService:
         clock: Callable[[], datetime] = now_utc,
         fuzzing: bool = True,
         scenarios: dict[str, Scenario] | None = None,
+        pack_dirs: Iterable[Path] = (),
     ):
         self.bank = bank
         self.store = store
@@ -68,9 +77,13 @@ class StudyService:
         self.scheduler = Scheduler(store, clock=clock, fuzzing=fuzzing)
         self.drafts = DraftBook(store, clock)
         self.cards = CardBook(bank, store, clock)
+        self.pack_dirs = tuple(Path(p) for p in pack_dirs)  # --bank folders: scenarios too
         self._scenarios: tuple[dict[str, Scenario], list[Any]] | None = (
             (scenarios, []) if scenarios is not None else None
         )
+        # Scenario runs changed but not yet written (a full disk): written at the next change
+        # or when the app closes.
+        self._unsaved_runs: list[ScenarioRun] = []
         # Sessions started and not finished: closed (summaries written) when the app closes.
         self._open: list[QuizSession | FlashcardSession | DrillSession] = []
 
@@ -333,64 +346,165 @@ class StudyService:
 
     # -- scenarios -------------------------------------------------------------------------
     def scenarios(self) -> dict[str, Scenario]:
-        """The built-in scenarios, loaded on first use."""
+        """The playable scenarios, loaded on first use: the built-in ones, then those in the
+        --bank folders and the user packs folder (the core's loader)."""
         if self._scenarios is None:
             from trainer.scenarios.loader import load_scenarios
 
-            self._scenarios = load_scenarios()
+            self._scenarios = load_scenarios(pack_dirs=self.pack_dirs)
         return self._scenarios[0]
 
     def scenario_errors(self) -> list[Any]:
+        """The scenario files that could not be loaded, each error with file, line and field."""
         self.scenarios()
         assert self._scenarios is not None
         return self._scenarios[1]
 
-    def start_scenario(self, scenario_id: str) -> ScenarioRun:
-        from trainer.scenarios.engine import Simulation
+    def start_scenario(self, scenario_id: str, seed: int | None = None) -> ScenarioRun:
+        """A new run of a scenario, in the variant a seed picks (a fresh seed when None, so a
+        replay is not a memory test). Saved from its first change on."""
+        from trainer.scenarios.session import ScenarioRun
 
         scenario = self.scenarios().get(scenario_id)
         if scenario is None:
             raise SettingsError("scenario", f"unknown scenario {scenario_id!r}")
-        return ScenarioRun(scenario, Simulation(scenario))
+        if seed is None:
+            seed = random.Random(self.clock().timestamp()).randrange(SEEDS)
+        run = ScenarioRun(scenario, seed)
+        # Notes and a write-up typed before runs were saved whole (kept as drafts per scenario)
+        # carry over into the new run once.
+        legacy = {
+            part: self.drafts.get(draft_keys.scenario_key(scenario_id, part))
+            for part in (NOTES, WRITEUP)
+        }
+        if any(legacy.values()):
+            run.notes, run.writeup = legacy[NOTES], legacy[WRITEUP]
+            if self._save_run(run):
+                self.drafts.discard_under(draft_keys.scenario_key(scenario_id, ""))
+        return run
 
-    def take_action(self, run: ScenarioRun, action_id: str) -> Step:
-        """Take an action (ActionError if it cannot be taken now)."""
-        return run.simulation.take(action_id)
+    def unfinished_scenarios(self) -> list[UnfinishedRun]:
+        """Runs left unfinished (Escape to resume later, a quit, a crash), newest first, one per
+        scenario that is still loaded."""
+        scenarios = self.scenarios()
+        out: list[UnfinishedRun] = []
+        seen: set[str] = set()
+        for row in self.store.unfinished_scenario_runs():
+            scenario = scenarios.get(row["scenario_id"])
+            if scenario is None or row["scenario_id"] in seen:
+                continue
+            seen.add(row["scenario_id"])
+            state: dict[str, Any] = row["state"] if isinstance(row["state"], dict) else {}
+            events = state.get("events")
+            events = events if isinstance(events, list) else []
+            notes = state.get("notes")
+            out.append(
+                UnfinishedRun(
+                    row["id"],
+                    scenario.id,
+                    scenario.title,
+                    str(state.get("clock", "")),
+                    sum(1 for e in events if isinstance(e, dict) and "take" in e),
+                    notes if isinstance(notes, str) else "",
+                    row["updated_at"],
+                    row["state"],
+                )
+            )
+        return out
+
+    def resume_scenario(self, unfinished: UnfinishedRun) -> ScenarioRun:
+        """The unfinished run rebuilt from its saved state (steps, notes, texts, hints, seed).
+        SettingsError when it no longer fits the scenario (the scenario file changed): the run
+        is then closed, so it is not offered again."""
+        from trainer.scenarios.session import RunStateError, ScenarioRun
+
+        scenario = self.scenarios().get(unfinished.scenario_id)
+        if scenario is None:
+            raise SettingsError("scenario", f"unknown scenario {unfinished.scenario_id!r}")
+        try:
+            run = ScenarioRun.restore(scenario, unfinished.state)
+        except RunStateError as error:
+            self.store.end_scenario_run(unfinished.run_id, "abandoned", None, when=self.clock())
+            raise SettingsError("run", f"cannot resume it: {error}") from None
+        run.run_id = unfinished.run_id
+        return run
+
+    def discard_unfinished_scenario(self, scenario_id: str) -> None:
+        """Close every unfinished run of a scenario (a new run replaces them)."""
+        for row in self.store.unfinished_scenario_runs():
+            if row["scenario_id"] == scenario_id:
+                self.store.end_scenario_run(row["id"], "abandoned", None, when=self.clock())
+
+    def take_action(self, run: ScenarioRun, action_id: str, text: str | None = None) -> Step:
+        """Take an action (`text`: the status update a communicate action posts) and save the
+        run (ActionError if it cannot be taken now). A failed save keeps the step; see
+        `scenario_saved`."""
+        step = run.take(action_id, text)
+        if text is not None:
+            run.update = ""
+        self._save_run(run)
+        return step
 
     def hint(self, run: ScenarioRun) -> str | None:
-        return run.simulation.hint()
+        """The next hint (it costs points), saved with the run; None when there are no more."""
+        hint = run.hint()
+        if hint is not None:
+            self._save_run(run)
+        return hint
 
-    def scenario_draft(self, run: ScenarioRun, part: str) -> str:
-        """The notes or write-up (`part`) kept from an earlier play of this scenario."""
-        return self.drafts.get(draft_keys.scenario_key(run.scenario.id, part))
+    def scenario_choices(self, run: ScenarioRun) -> list[Cause]:
+        """The multiple-choice hint: the candidate causes, shuffled for the run's seed (it costs
+        points once shown; the diagnosis is still typed)."""
+        choices = run.choices()
+        self._save_run(run)
+        return choices
 
-    def save_scenario_draft(self, run: ScenarioRun, part: str, text: str) -> bool:
-        return self.drafts.save(draft_keys.scenario_key(run.scenario.id, part), text)
+    def save_scenario_text(self, run: ScenarioRun, part: str, text: str) -> bool:
+        """Keep what is typed in a run (`part`: notes, root_cause, writeup or update) and save
+        the run. False if the store could not be written (kept here and retried)."""
+        if part not in SCENARIO_TEXTS:
+            raise ValueError(f"unknown part {part!r}")
+        if getattr(run, part) == text and self.scenario_saved(run):
+            return True
+        setattr(run, part, text)
+        return self._save_run(run)
 
-    def discard_scenario_drafts(self, run: ScenarioRun) -> bool:
-        return self.drafts.discard_under(draft_keys.scenario_key(run.scenario.id, ""))
+    def keep_scenario(self, run: ScenarioRun) -> bool:
+        """Save the run as it is, to resume it later (left with Escape, or the app closing)."""
+        if run.closed or (not run.events and not any(getattr(run, p) for p in SCENARIO_TEXTS)):
+            return True  # nothing done yet: nothing to resume
+        return self._save_run(run)
+
+    def scenario_saved(self, run: ScenarioRun) -> bool:
+        """Whether the store holds the run as it is now."""
+        return run not in self._unsaved_runs
+
+    def abandon_scenario(self, run: ScenarioRun) -> None:
+        """Leave a run unscored, for good: it is not offered for resuming."""
+        self._forget_run(run)
+        run.abandon(self.store, when=self.clock())
 
     def finish_scenario(self, run: ScenarioRun, root_cause: str, writeup: str) -> Debrief:
-        """Score the play and store the result, once: scoring it again returns the debrief."""
-        if run.debrief is not None:
-            return run.debrief
-        from trainer.scenarios.scoring import score
-
-        debrief = score(run.simulation, root_cause, writeup)
-        self.store.record_scenario(
-            debrief.scenario_id,
-            debrief.score,
-            debrief.root_cause_correct,
-            debrief.mitigated,
-            debrief.minutes_to_mitigate,
-            debrief.path,
-            writeup,
-            debrief.to_json()["breakdown"],
-            when=self.clock(),
-        )
-        run.debrief = debrief
-        self.discard_scenario_drafts(run)
+        """Score the run with the typed diagnosis and write-up, store the result and close the
+        run, once: finishing it again returns the same debrief."""
+        if run.scored is None:
+            run.root_cause, run.writeup = root_cause, writeup
+        debrief = run.finish(self.store, when=self.clock())
+        self._forget_run(run)
         return debrief
+
+    def _save_run(self, run: ScenarioRun) -> bool:
+        try:
+            run.save(self.store, when=self.clock())
+        except StoreWriteError:
+            if run not in self._unsaved_runs:
+                self._unsaved_runs.append(run)
+            return False
+        self._forget_run(run)
+        return True
+
+    def _forget_run(self, run: ScenarioRun) -> None:
+        self._unsaved_runs = [r for r in self._unsaved_runs if r is not run]
 
     @staticmethod
     def play_scenario(
@@ -433,6 +547,8 @@ class StudyService:
         """The app is closing: write pending drafts and finish the sessions left open (a mock
         stays resumable). False if something could not be written."""
         written = self.drafts.flush()
+        for run in list(self._unsaved_runs):
+            written = self._save_run(run) and written
         for session in list(self._open):
             try:
                 session.finish()

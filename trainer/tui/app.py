@@ -61,13 +61,14 @@ class TrainerApp(App[int]):
         clock: Callable[[], datetime] = now_utc,
         fuzzing: bool = True,
         start: str | None = None,
+        pack_dirs: Iterable[Path] = (),
     ):
         super().__init__()
         self.start_mode = start
         self.bank = bank
         self.store = store
         self.clock = clock
-        self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing)
+        self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing, pack_dirs=pack_dirs)
         self.scheduler = self.service.scheduler
 
     def on_mount(self) -> None:
@@ -321,7 +322,7 @@ def make_app(
     if decks:
         bank = bank.with_decks(decks)
     store = Store.open(paths.user_data_dir(data_dir))
-    app = TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start)
+    app = TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start, pack_dirs=pack_dirs)
     if decks:
         app.sub_title = f"decks: {', '.join(decks)}"
     return app
