@@ -165,6 +165,10 @@ PRONOUNS = frozenset(
 # Objects that point back: "..., so I avoid it", "I'd turn them off".
 OBJECT_PRONOUNS = frozenset("it them that this those these".split())
 DETERMINERS = frozenset("the a an our their its this that these those".split())
+# After a comma, these start a new subject unless an "or" list goes on.
+NEW_SUBJECTS = DETERMINERS | frozenset(
+    "everything nothing everyone other others all most some cart checkout search".split()
+) - {"a", "an"}
 SUBORDINATORS = frozenset("if when once whenever until after before".split())
 # Verbs a candidate uses to say what they would do; a comma followed by one starts a new
 # clause ("don't just restart everything, look at the data first"). Stems.
@@ -304,6 +308,8 @@ class Stance:
                 return True
             if "," in gap and (following in DETERMINERS or following in AUXILIARIES):
                 return True  # ", and the pods get OOMKilled": a new subject
+        if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
+            return True  # "customers cannot search, cart and checkout still work"
         return "," in gap and (in_if or self._opens_clause(i))
 
     def _is_pseudo_boundary(self, i: int) -> bool:
