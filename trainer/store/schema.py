@@ -5,7 +5,8 @@
 counter tables (per-day totals, per-rubric-point misses) that keep stats instant at any size,
 and backfills them from version 1's attempts; version 3 stores scenario results; version 4
 mock interviews and their answers; version 5 drafts (what is being typed, kept until it is
-submitted or discarded); version 6 scenario runs in progress (resumable).
+submitted or discarded); version 6 scenario runs in progress (resumable); version 7 a mock's
+follow-up questions, self-graded (spoken) answers and the time used on the question being asked.
 """
 
 from __future__ import annotations
@@ -189,6 +190,31 @@ CREATE INDEX scenario_runs_status ON scenario_runs(status);
 """
 
 
+# Mock follow-ups: each answer stores the follow-ups it earned (`follow_up_plan`, JSON) and each
+# follow-up answered is a row; `progress` holds the slot being asked and the seconds it has used.
+SCHEMA_MOCK_FOLLOW_UPS = """
+ALTER TABLE mocks ADD COLUMN progress TEXT;
+ALTER TABLE mock_answers ADD COLUMN self_graded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mock_answers ADD COLUMN follow_up_plan TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE mock_follow_ups (
+    mock_id INTEGER NOT NULL REFERENCES mocks(id),
+    position INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    card_id TEXT NOT NULL,
+    point TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    self_graded INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (mock_id, position, number)
+)
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -221,6 +247,10 @@ def _to_v6(db: sqlite3.Connection) -> None:
     _run(db, SCHEMA_SCENARIO_RUNS)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6]
+def _to_v7(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_MOCK_FOLLOW_UPS)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6, _to_v7]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point
