@@ -7,7 +7,9 @@ import argparse
 from trainer.cli.common import CliError
 
 
-def run(args: argparse.Namespace, start: str | None = None) -> int:
+def run(
+    args: argparse.Namespace, start: str | None = None, mock_options: dict | None = None
+) -> int:
     import sys
 
     from trainer.store.db import StoreError
@@ -18,7 +20,9 @@ def run(args: argparse.Namespace, start: str | None = None) -> int:
     from trainer.tui.app import make_app  # imports Textual (~300 ms): only for the TUI
 
     try:
-        app = make_app(data_dir=args.data_dir, pack_dirs=args.bank, start=start)
+        app = make_app(
+            data_dir=args.data_dir, pack_dirs=args.bank, start=start, mock_options=mock_options
+        )
     except StoreError as exc:
         raise CliError(str(exc), status=1) from None
     app.run()
