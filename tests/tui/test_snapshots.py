@@ -58,3 +58,18 @@ def test_incident_view(snap_compare, app):
         await pilot.pause(0.2)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=open_incident)
+
+
+def test_mock_follow_up(snap_compare, app):
+    """The interviewer's follow-up after an answer that missed the weightiest point."""
+    from trainer.study.mock import MockConfig
+
+    async def answer(pilot):
+        await pilot.press("m")
+        pilot.app.start_mock(MockConfig(questions=2, seed=1))
+        await pilot.pause()
+        pilot.app.screen.query_one("#answer").text = "I would look at some graphs"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer)

@@ -142,6 +142,7 @@ def scenario_card(scenario, seed: int | None = None) -> Card:
     resolved = simulation.scenario
     shown = _walkthrough_evidence(simulation)
     parts = [
+        f"Incident walk-through: {resolved.title}",
         f"You are paged:\n{simulation.render(resolved.page).strip()}",
         simulation.render(resolved.first_look).strip(),
     ]

@@ -66,7 +66,7 @@ def plan_follow_ups(
                     (-point.weight, 0, index, FollowUp(point, point.follow_up, "missed"))
                 )
             elif graded.status == "partial" and graded.span is not None:
-                said = _quote(answer[graded.span[0] : graded.span[1]])
+                said = _said(answer, graded.span, graded.phrase)
                 ask = point.follow_up or WHY_PROMPT
                 prompt = f'You said "{said}": {ask[0].lower() + ask[1:]}'
                 candidates.append((-point.weight, 1, index, FollowUp(point, prompt, "why")))
@@ -102,6 +102,17 @@ def grade_follow_up(card: Card, follow_up: FollowUp, answer: str, aliases=None) 
     main answer carries those)."""
     probe = card._replace(rubric=(follow_up.point,), red_flags=())
     return grade(probe, answer, aliases).score
+
+
+def _said(answer: str, span: tuple[int, int], phrase: str | None) -> str:
+    """The candidate's words for a point: the phrase as they wrote it when it is there
+    verbatim ("Redis", not the whole "Redis, CDN, TTL" list around it), else the span."""
+    text = answer[span[0] : span[1]]
+    if phrase:
+        at = text.lower().find(phrase.lower())
+        if at >= 0:
+            return _quote(text[at : at + len(phrase)])
+    return _quote(text)
 
 
 def _quote(text: str) -> str:

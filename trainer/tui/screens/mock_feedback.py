@@ -26,7 +26,6 @@ class MockFeedbackScreen(TrainerModal[None]):
     def compose(self) -> ComposeResult:
         a = self.answer
         out = join(
-            Text("Practice feedback (the clock is stopped)\n\n", style="bold"),
             Text(f"{a.score}/100", style=score_style(a.score)),
             literal(f"  {outcome_label(a)}\n"),
         )
@@ -46,11 +45,16 @@ class MockFeedbackScreen(TrainerModal[None]):
         out.append_text(literal("\nModel answer\n", "bold"))
         out.append_text(literal(a.card.answer.strip() + "\n"))
         with Vertical(classes="dialog wide-dialog"):
+            yield Static(
+                join(
+                    Text("Practice feedback", style="bold"),
+                    literal(" (the clock is stopped)   ", "dim"),
+                    Text(" Enter ", style="bold reverse"),
+                    " next question\n",
+                )
+            )
             with VerticalScroll(id="feedback-scroll"):
                 yield Static(out, id="practice-feedback")
-            yield Static(
-                join(Text(" Enter ", style="bold reverse"), " next question"), classes="muted"
-            )
 
     def on_mount(self) -> None:
         self.query_one("#feedback-scroll").focus()

@@ -52,10 +52,18 @@ class SelfGradeScreen(TrainerModal[list[str]]):
                 ),
                 id="covered",
             )
+            # An option is one line, cut short: the highlighted point is shown whole here.
+            yield Static(id="point-whole", classes="muted")
 
     def on_mount(self) -> None:
         self.shown_at = self.app.clock()
         self.query_one("#covered", SelectionList).focus()
+
+    def on_selection_list_selection_highlighted(
+        self, event: SelectionList.SelectionHighlighted
+    ) -> None:
+        point = self.points[event.selection_index]
+        self.query_one("#point-whole", Static).update(literal(point.text))
 
     def action_done(self) -> None:
         if (
