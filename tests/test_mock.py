@@ -425,3 +425,24 @@ def test_plain_mode_whole_mock_time_up(tmp_path):
         "not reached",
         "not reached",
     ]
+
+
+def test_plain_mode_speak_aloud_and_practice(tmp_path):
+    """Spoken answers end with Enter and are ticked by number; the follow-up is ticked y/n;
+    practice feedback comes once the question and its follow-ups are done."""
+    home = tmp_path / "home"
+    result = run_cli(
+        ["mock", "--plain", "--questions", "1", "--seed", "1", "--speak-aloud", "--practice"],
+        "\n1 3\n\ny\n\nn\n",
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Which of these did you cover?" in out and "Did you cover it:" in out
+    assert out.index("Did you cover it:") < out.index("Feedback:") < out.index("# Mock interview")
+    report = Store.open(home).mock_report()
+    question = report["questions"][0]
+    assert question["self_graded"] and question["label"] == "self-graded"
+    assert [f["score"] for f in report["follow_ups"]] == [100, 0]
+    assert all(f["self_graded"] for f in report["follow_ups"])
+    assert Store.open(home).attempts() == []

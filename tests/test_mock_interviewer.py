@@ -348,7 +348,7 @@ def test_report_keeps_everything_worth_keeping(service, store, clock):
     assert report["trend"]["dates"] == ["2026-11-02"] and report["trend"]["previous"]
     markdown = report_markdown(report)
     assert markdown.startswith("# Mock interview report (practice)")
-    assert "Date: 2026-11-03" in markdown and "Settings: Mixed loop" not in markdown
+    assert "Date: 2026-11-03" in markdown and "Settings: Mixed loop · 3 questions" in markdown
     assert "used of" in markdown and "Practice mock" in markdown
     for q in report["questions"]:
         for point in q["missed"]:

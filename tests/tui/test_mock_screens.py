@@ -210,6 +210,22 @@ async def test_flags_fill_the_set_up(data_dir, clock, bank):
         assert setup.query_one("#follow-ups", Checkbox).value is True
 
 
+async def test_several_categories_from_the_flags_are_kept(data_dir, clock, bank):
+    options = {"prefill": {"categories": ["security-compliance", "incident-response"]}}
+    app = make_app(
+        data_dir=data_dir, clock=clock, bank=bank, fuzzing=False, start="mock", mock_options=options
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+        assert app.screen.session.config.categories == (
+            "security-compliance",
+            "incident-response",
+        )
+
+
 async def test_start_flag_starts_at_once_and_settings_are_remembered(data_dir, clock, bank):
     options = {"prefill": {"questions": 7, "follow_ups": False}, "start_now": True}
     app = make_app(
@@ -297,3 +313,23 @@ async def test_discard_flag_drops_the_unfinished_mock_and_opens_the_set_up(data_
         assert isinstance(app.screen, MockSetupScreen)
     assert store.unfinished_mock() is None
     assert stored_drafts.keys(store) == []
+
+
+async def test_export_flag_writes_the_report_when_the_mock_ends(data_dir, clock, bank, tmp_path):
+    target = tmp_path / "mock.md"
+    options = {
+        "prefill": {"questions": 1, "follow_ups": False},
+        "start_now": True,
+        "export": str(target),
+    }
+    app = make_app(
+        data_dir=data_dir, clock=clock, bank=bank, fuzzing=False, start="mock", mock_options=options
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, MockScreen)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, MockReportScreen)
+    assert target.read_text(encoding="utf-8").startswith("# Mock interview report")

@@ -169,13 +169,14 @@ def report_when(report: dict) -> str:
 
 def settings_line(report: dict) -> str:
     """The settings the mock ran with, in one line."""
-    from trainer.study.mock_presets import PRESETS
+    from trainer.study.mock_presets import DEFAULT_PRESET, PRESETS
 
     config = report.get("config", {})
-    preset = PRESETS.get(config.get("preset") or "")
-    parts = [preset.title if preset else "Custom mix"]
+    preset = PRESETS.get(config.get("preset") or DEFAULT_PRESET)
     if config.get("categories"):
-        parts.append(", ".join(config["categories"]))
+        parts = [f"Custom mix: {', '.join(config['categories'])}"]
+    else:
+        parts = [preset.title if preset else "Custom mix"]
     parts.append(f"{config.get('questions', len(report['questions']))} questions")
     parts.append(f"{clock_text(config.get('seconds_per_question', 0))} each")
     if config.get("scenario"):

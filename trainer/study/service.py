@@ -207,18 +207,21 @@ class StudyService:
         """Start a mock; one mock runs at a time, so an unfinished one raises `MockWaiting`
         unless `replace` (it is discarded first). The settings are remembered for the set-up."""
         from trainer.study.mock import MockSession
+        from trainer.study.mock_presets import PRESETS
 
         unfinished = self.unfinished_mock()
         if unfinished is not None:
             if not replace:
                 raise MockWaiting(unfinished)
             self.discard_mock(unfinished)
+        preset = PRESETS.get(config.preset or "")
+        walk_through = config.scenario or (preset is not None and preset.walk_through)
         session = MockSession.start(
             self.bank,
             self.store,
             config,
             clock=self.clock,
-            scenarios=self.scenarios() if config.scenario or config.preset else None,
+            scenarios=self.scenarios() if walk_through else None,
         )
         self._remember_mock_settings(config)
         return session

@@ -79,8 +79,11 @@ class MockSetupScreen(TrainerScreen[None]):
         scenarios = self.app.service.scenarios()
         values = self.initial_values()
         self._preset_shown = values["preset"]
-        categories = values.get("categories") or []
-        mix = categories[0] if len(categories) == 1 and categories[0] in CATEGORIES else ""
+        categories = [c for c in values.get("categories") or [] if c in CATEGORIES]
+        mix = ",".join(categories)
+        mixes = list(MIXES)
+        if len(categories) > 1:  # several from the command line: offered as they were given
+            mixes.append((" + ".join(categories), mix))
         scenario = values.get("scenario")
         low, high = MOCK_QUESTIONS
         yield Header()
@@ -94,7 +97,7 @@ class MockSetupScreen(TrainerScreen[None]):
                     yield Input(str(values.get("questions", 5)), type="integer", id="length")
                 with Vertical():
                     yield Label("Questions from")
-                    yield Select(MIXES, value=mix, allow_blank=False, id="mix")
+                    yield Select(mixes, value=mix, allow_blank=False, id="mix")
             with Horizontal(classes="row"):
                 with Vertical():
                     yield Label("Minutes per question")
@@ -173,7 +176,7 @@ class MockSetupScreen(TrainerScreen[None]):
             config = self.app.service.mock_config(
                 preset=preset if isinstance(preset, str) else None,
                 questions=questions,
-                categories=(mix,) if isinstance(mix, str) and mix else (),
+                categories=tuple(mix.split(",")) if isinstance(mix, str) and mix else (),
                 seconds_per_question=per_question if per_question is not None else 0,
                 total_seconds=minutes_as_seconds(
                     self.query_one("#total", Input).value, "total_seconds"
