@@ -96,7 +96,7 @@ def test_empty_answer_is_refused_before_time_is_up(bank, store, clock):
 
 
 def test_resume_after_interruption(bank, store, clock):
-    config = MockConfig(questions=3, seed=5)
+    config = MockConfig(questions=3, seed=5, follow_ups=False)
     session = MockSession.start(bank, store, config, clock=clock)
     session.begin_question()
     session.submit("first answer with exponential backoff")
@@ -174,6 +174,7 @@ def test_plain_mode_through_stdin(tmp_path):
             "2",
             "--seed",
             "1",
+            "--no-follow-ups",
             "--export",
             str(tmp_path / "report.md"),
         ],
@@ -205,6 +206,7 @@ def test_plain_mode_times_out_a_question(tmp_path):
             "10",
             "--seed",
             "1",
+            "--no-follow-ups",
         ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -225,7 +227,10 @@ def test_plain_mode_times_out_a_question(tmp_path):
 def test_plain_mode_killed_then_resumed(tmp_path):
     env = dict(os.environ, SRE_TRAINER_HOME=str(tmp_path / "home"))
     process = subprocess.Popen(
-        [sys.executable, "-m", "trainer", "mock", "--plain", "--questions", "3", "--seed", "9"],
+        [
+            *(sys.executable, "-m", "trainer", "mock", "--plain", "--no-follow-ups"),
+            *("--questions", "3", "--seed", "9"),
+        ],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -254,3 +259,190 @@ def test_plain_mode_bad_options(tmp_path):
     assert "--questions: expected a whole number from 1 to 30" in result.stderr
     result = run_cli(["mock", "--plain", "--resume"], "", tmp_path / "home")
     assert result.returncode == 2 and "no unfinished mock" in result.stderr
+
+
+# -- plain mode: follow-ups, the clock, one mock at a time -----------------------------------
+def test_plain_mode_asks_follow_ups_and_stores_their_scores(tmp_path):
+    """Done when: answers that miss points get a follow-up after each; its answer is read,
+    scored, and the stored report carries the follow-up scores."""
+    home = tmp_path / "home"
+    answers = [
+        "I would look at some graphs",
+        "I would watch it from outside with synthetic checks from Pingdom",
+        "no idea",
+        "I would restart it",
+        "I would check prometheus_tsdb_head_series and the TSDB status page for the metrics "
+        "with the most series, topk by metric name",
+        "not sure",
+    ]
+    result = run_cli(
+        ["mock", "--plain", "--questions", "2", "--seed", "1"],
+        "".join(a + "\n\n" for a in answers),
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Follow-up 1 of") == 2  # one after each answer
+    assert out.index("Question 1 of 2") < out.index("Follow-up 1 of") < out.index("Question 2")
+    store = Store.open(home)
+    report = store.mock_report()
+    asked = report["follow_ups"]
+    assert [f["answer"] for f in asked] == answers[1:3] + answers[4:6]
+    assert asked[0]["score"] >= 70 and asked[1]["score"] == 0
+    assert report["follow_up_score"] == pytest.approx(sum(f["score"] for f in asked) / 4, abs=0.05)
+    assert "**Follow-up**" in out  # the printed report shows them beside the answers
+    assert [a.answer for a in store.attempts()] == [answers[0], answers[3]]
+
+
+def test_plain_mode_never_spills_an_unfinished_line_into_the_next_answer(tmp_path):
+    """A line still being typed when the time runs out is dropped with a notice; the rest of
+    it, typed after 0:00, never becomes the first line of the next answer."""
+    env = dict(os.environ, SRE_TRAINER_HOME=str(tmp_path / "home"))
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "trainer", "mock", "--plain", "--no-follow-ups"),
+            *("--questions", "2", "--seed", "1", "--time-per-question", "10"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    process.stdin.write("a finished line\nand a line still being typ")
+    process.stdin.flush()
+    deadline = time.monotonic() + 40
+    seen = ""
+    while time.monotonic() < deadline and "Question 2 of 2" not in seen:
+        seen += process.stdout.readline()
+    process.stdin.write("ed after the time ran out\n\nmy second answer\n\n")
+    process.stdin.close()
+    out = seen + process.stdout.read()
+    process.wait(timeout=30)
+    assert "the unfinished line was not kept" in out
+    store = Store.open(tmp_path / "home")
+    answers = store.mock_answers(store.mock_history()[0]["id"])
+    assert [(a["answer"], a["outcome"]) for a in answers] == [
+        ("a finished line", "timeout"),
+        ("my second answer", "answered"),
+    ]
+
+
+def test_plain_mode_resume_keeps_the_time_used_and_the_lines_typed(tmp_path):
+    env = dict(os.environ, SRE_TRAINER_HOME=str(tmp_path / "home"))
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "trainer", "mock", "--plain", "--no-follow-ups"),
+            *("--questions", "2", "--seed", "3", "--time-per-question", "120"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    process.stdin.write("the first line of my answer\n")
+    process.stdin.flush()
+    store = Store.open(tmp_path / "home")
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if store.db.execute("SELECT count(*) FROM drafts").fetchone()[0]:
+            break
+        time.sleep(0.1)
+    time.sleep(6.5)  # reading and thinking, on the clock (checkpointed every 5 s)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    progress = store.unfinished_mock()["progress"]
+    assert progress["slot"] == "0" and progress["elapsed"] >= 5
+    result = run_cli(
+        ["mock", "--plain", "--resume"], "and its second line\n\nanother\n\n", tmp_path / "home"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "what you typed before is kept" in result.stdout
+    shown = result.stdout.split("Question 1 of 2 (", 1)[1].split(" left)", 1)[0]
+    minutes, seconds = shown.split(":")
+    assert int(minutes) * 60 + int(seconds) <= 115  # the clock carried on from where it was
+    answers = store.mock_answers(store.mock_history()[0]["id"])
+    assert answers[0]["answer"] == "the first line of my answer\nand its second line"
+
+
+def test_plain_mode_one_mock_at_a_time_and_discard_starts_nothing(tmp_path, bank, clock):
+    home = tmp_path / "home"
+    store = Store.open(home)
+    MockSession.start(bank, store, MockConfig(questions=2, seed=1), clock=clock)  # left running
+    waiting = store.unfinished_mock()
+    again = run_cli(["mock", "--plain", "--questions", "1"], "an answer\n\n", home)
+    assert again.returncode == 2
+    assert "unfinished mock" in again.stderr and "--resume" in again.stderr
+    assert store.unfinished_mock()["id"] == waiting["id"]  # untouched
+    dropped = run_cli(["mock", "--plain", "--discard"], "an answer\n\n", home)
+    assert dropped.returncode == 0 and "Discarded the unfinished mock" in dropped.stdout
+    assert "Question" not in dropped.stdout  # nothing new was started
+    assert store.unfinished_mock() is None
+    assert store.db.execute("SELECT count(*) FROM mocks").fetchone()[0] == 1
+
+
+def test_a_bad_export_path_is_refused_before_the_mock_starts(tmp_path):
+    home = tmp_path / "home"
+    result = run_cli(
+        ["mock", "--plain", "--questions", "1", "--export", str(tmp_path / "nope" / "r.md")],
+        "an answer\n\n",
+        home,
+    )
+    assert result.returncode == 2
+    assert "--export" in result.stderr and "does not exist" in result.stderr
+    assert "Question" not in result.stdout
+    assert not (home / "progress.db").exists() or Store.open(home).unfinished_mock() is None
+    folder = run_cli(["mock", "--plain", "--export", str(tmp_path)], "", home)
+    assert folder.returncode == 2 and "is a folder" in folder.stderr
+
+
+def test_plain_mode_whole_mock_time_up(tmp_path):
+    """The whole mock's time runs out mid-answer: what was typed is kept, the rest of the
+    questions are not reached, and the report follows."""
+    env = dict(os.environ, SRE_TRAINER_HOME=str(tmp_path / "home"))
+    process = subprocess.Popen(
+        [
+            *(sys.executable, "-m", "trainer", "mock", "--plain", "--no-follow-ups"),
+            *("--questions", "3", "--seed", "1", "--time-per-question", "10"),
+            *("--total-time", "10"),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+    )
+    process.stdin.write("exponential backoff with jitter\n")
+    process.stdin.flush()
+    process.wait(timeout=60)
+    out = process.stdout.read()
+    process.stdin.close()
+    assert "Time is up for the whole mock." in out and "# Mock interview report" in out
+    report = Store.open(tmp_path / "home").mock_report()
+    assert [q["label"] for q in report["questions"]] == [
+        "timed out (kept)",
+        "not reached",
+        "not reached",
+    ]
+
+
+def test_plain_mode_speak_aloud_and_practice(tmp_path):
+    """Spoken answers end with Enter and are ticked by number; the follow-up is ticked y/n;
+    practice feedback comes once the question and its follow-ups are done."""
+    home = tmp_path / "home"
+    result = run_cli(
+        ["mock", "--plain", "--questions", "1", "--seed", "1", "--speak-aloud", "--practice"],
+        "\n1 3\n\ny\n\nn\n",
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Which of these did you cover?" in out and "Did you cover it:" in out
+    assert out.index("Did you cover it:") < out.index("Feedback:") < out.index("# Mock interview")
+    report = Store.open(home).mock_report()
+    question = report["questions"][0]
+    assert question["self_graded"] and question["label"] == "self-graded"
+    assert [f["score"] for f in report["follow_ups"]] == [100, 0]
+    assert all(f["self_graded"] for f in report["follow_ups"])
+    assert Store.open(home).attempts() == []

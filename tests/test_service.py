@@ -267,7 +267,9 @@ def test_scenarios_come_from_bank_folders_and_the_packs_folder(
 
 # -- mocks: clocks, resume, discard ----------------------------------------------------------
 def test_paused_mock_keeps_its_remaining_time(service, clock):
-    session = service.start_mock(MockConfig(questions=2, seconds_per_question=60, seed=1))
+    session = service.start_mock(
+        MockConfig(questions=2, seconds_per_question=60, seed=1, follow_ups=False)
+    )
     session.begin_question()
     clock.advance(seconds=20)
     service.pause_mock(session)
@@ -279,7 +281,7 @@ def test_paused_mock_keeps_its_remaining_time(service, clock):
 
 
 def test_resume_restores_the_draft_and_discard_drops_everything(service, bank, store, clock):
-    session = service.start_mock(MockConfig(questions=3, seed=2))
+    session = service.start_mock(MockConfig(questions=3, seed=2, follow_ups=False))
     session.begin_question()
     service.submit_mock(session, ANSWER)
     session.begin_question()

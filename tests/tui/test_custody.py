@@ -119,7 +119,7 @@ async def test_mock_report_goes_home_and_the_next_mock_starts_at_set_up(app, clo
 
     async with app.run_test() as pilot:
         await pilot.press("m")
-        app.start_mock(MockConfig(questions=1, seconds_per_question=60, seed=1))
+        app.start_mock(MockConfig(questions=1, seconds_per_question=60, seed=1, follow_ups=False))
         await pilot.pause()
         await type_text(pilot, "exponential backoff with jitter")
         await pilot.press("ctrl+s")
@@ -180,7 +180,7 @@ async def test_draft_is_saved_a_second_after_the_last_key_and_survives_a_crash(
     app = app_factory()
     async with app.run_test() as pilot:
         await pilot.press("m")
-        app.start_mock(MockConfig(questions=2, seconds_per_question=300, seed=1))
+        app.start_mock(MockConfig(questions=2, seconds_per_question=300, seed=1, follow_ups=False))
         await pilot.pause()
         await type_text(pilot, "exponential backoff")
         await pilot.press("ctrl+s")

@@ -267,10 +267,11 @@ async def test_two_question_mock_with_timeout_and_report(app, data_dir, clock, t
     from trainer.study.mock import MockConfig
     from trainer.tui.screens.mock import MockScreen
     from trainer.tui.screens.mock_report import MockReportScreen
+    from trainer.tui.screens.mock_time_up import TimeUpScreen
 
     async with app.run_test() as pilot:
         await pilot.press("m")
-        app.start_mock(MockConfig(questions=2, seconds_per_question=60, seed=1))
+        app.start_mock(MockConfig(questions=2, seconds_per_question=60, seed=1, follow_ups=False))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, MockScreen)
@@ -281,6 +282,10 @@ async def test_two_question_mock_with_timeout_and_report(app, data_dir, clock, t
         screen.query_one("#answer").text = "half an answer about pending pods"
         clock.advance(seconds=61)  # the second question runs out of time
         screen.tick()
+        await pilot.pause()
+        assert isinstance(app.screen, TimeUpScreen)
+        clock.advance(seconds=2)
+        await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, MockReportScreen)
         report = app.screen.report
@@ -303,7 +308,7 @@ async def test_unfinished_mock_is_offered_on_start(app_factory, data_dir, clock)
 
     store = Store.open(data_dir)
     session = MockSession.start(
-        app_factory().bank, store, MockConfig(questions=2, seed=1), clock=clock
+        app_factory().bank, store, MockConfig(questions=2, seed=1, follow_ups=False), clock=clock
     )
     session.begin_question()
     session.submit("an answer before the crash")

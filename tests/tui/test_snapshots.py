@@ -101,3 +101,18 @@ def test_card_view_shows_its_history(snap_compare, app_factory, data_dir, clock)
 
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(80, 24), press=["question_mark"])
+
+
+def test_mock_follow_up(snap_compare, app):
+    """The interviewer's follow-up after an answer that missed the weightiest point."""
+    from trainer.study.mock import MockConfig
+
+    async def answer(pilot):
+        await pilot.press("m")
+        pilot.app.start_mock(MockConfig(questions=2, seed=1))
+        await pilot.pause()
+        pilot.app.screen.query_one("#answer").text = "I would look at some graphs"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=answer)

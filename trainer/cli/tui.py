@@ -7,7 +7,9 @@ import argparse
 from trainer.cli.common import CliError
 
 
-def run(args: argparse.Namespace, start: str | None = None) -> int:
+def run(
+    args: argparse.Namespace, start: str | None = None, mock_options: dict | None = None
+) -> int:
     import sys
 
     from trainer.store.db import StoreError
@@ -23,6 +25,7 @@ def run(args: argparse.Namespace, start: str | None = None) -> int:
             pack_dirs=args.bank,
             start=start,
             decks=tuple(getattr(args, "deck", None) or ()),
+            mock_options=mock_options,
         )
     except StoreError as exc:
         raise CliError(str(exc), status=1) from None

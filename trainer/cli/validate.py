@@ -42,8 +42,11 @@ def run(args: argparse.Namespace) -> int:
         for file in (f for f in files if f.name == COMMUNICATION_FILE):
             errors += read_communication(file)[1]
     else:
+        from trainer.study.mock_follow_ups import missing_follow_ups
+
         bank = load_bank(pack_dirs=args.bank)
-        errors = list(bank.errors)
+        # The mock's follow-ups: every point of a built-in card has a prompt.
+        errors = list(bank.errors) + missing_follow_ups(bank, paths.question_bank_dir())
         folders = [paths.scenarios_dir(), *args.bank, paths.user_packs_dir()]
         scenario_paths = [
             f

@@ -690,12 +690,16 @@ class Store:
         missed: list[str],
         attempt_id: int | None,
         when: datetime | None = None,
+        self_graded: bool = False,
+        follow_up_plan: Sequence[dict] = (),
     ) -> None:
+        """A mock's answer to its question at `position`, and the follow-ups it earned; the
+        question's clock checkpoint is cleared with it."""
         with self._tx() as db:
             db.execute(
                 "INSERT OR REPLACE INTO mock_answers(mock_id, position, card_id, answer, score, "
-                "seconds, outcome, missed, attempt_id, created_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "seconds, outcome, missed, attempt_id, created_at, self_graded, follow_up_plan) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     mock_id,
                     position,
@@ -707,13 +711,56 @@ class Store:
                     json.dumps(missed),
                     attempt_id,
                     iso(when or now_utc()),
+                    int(self_graded),
+                    json.dumps(list(follow_up_plan)),
                 ),
             )
+            db.execute("UPDATE mocks SET progress = NULL WHERE id = ?", (mock_id,))
+
+    def record_mock_follow_up(
+        self,
+        mock_id: int,
+        position: int,
+        number: int,
+        card_id: str,
+        point: str,
+        prompt: str,
+        kind: str,
+        answer: str,
+        score: int,
+        seconds: float,
+        outcome: str,
+        self_graded: bool = False,
+        when: datetime | None = None,
+    ) -> None:
+        """The answer to a follow-up (`number` from 0) on the question at `position`."""
+        with self._tx() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO mock_follow_ups(mock_id, position, number, card_id, point, "
+                "prompt, kind, answer, score, seconds, outcome, self_graded, created_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    mock_id,
+                    position,
+                    number,
+                    card_id,
+                    point,
+                    prompt,
+                    kind,
+                    answer,
+                    score,
+                    seconds,
+                    outcome,
+                    int(self_graded),
+                    iso(when or now_utc()),
+                ),
+            )
+            db.execute("UPDATE mocks SET progress = NULL WHERE id = ?", (mock_id,))
 
     def mock_answers(self, mock_id: int) -> list[dict]:
         rows = self.db.execute(
-            "SELECT position, card_id, answer, score, seconds, outcome, missed FROM mock_answers "
-            "WHERE mock_id = ? ORDER BY position",
+            "SELECT position, card_id, answer, score, seconds, outcome, missed, self_graded, "
+            "follow_up_plan FROM mock_answers WHERE mock_id = ? ORDER BY position",
             (mock_id,),
         ).fetchall()
         return [
@@ -725,16 +772,52 @@ class Store:
                 "seconds": r[4],
                 "outcome": r[5],
                 "missed": json.loads(r[6]),
+                "self_graded": bool(r[7]),
+                "follow_up_plan": _json_list(r[8]),
             }
             for r in rows
         ]
+
+    def mock_follow_ups(self, mock_id: int) -> dict[int, list[dict]]:
+        """The follow-ups answered in a mock, by the position of their question, in order."""
+        rows = self.db.execute(
+            "SELECT position, number, card_id, point, prompt, kind, answer, score, seconds, "
+            "outcome, self_graded FROM mock_follow_ups WHERE mock_id = ? ORDER BY position, number",
+            (mock_id,),
+        ).fetchall()
+        out: dict[int, list[dict]] = {}
+        for r in rows:
+            out.setdefault(r[0], []).append(
+                {
+                    "number": r[1],
+                    "card_id": r[2],
+                    "point": r[3],
+                    "prompt": r[4],
+                    "kind": r[5],
+                    "answer": r[6],
+                    "score": r[7],
+                    "seconds": r[8],
+                    "outcome": r[9],
+                    "self_graded": bool(r[10]),
+                }
+            )
+        return out
+
+    def set_mock_progress(self, mock_id: int, progress: dict | None) -> None:
+        """What a running mock is asking and the seconds it has used (None: nothing)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE mocks SET progress = ? WHERE id = ? AND status = 'running'",
+                (json.dumps(progress) if progress is not None else None, mock_id),
+            )
 
     def end_mock(
         self, mock_id: int, status: str, report: dict | None, when: datetime | None = None
     ) -> None:
         with self._tx() as db:
             db.execute(
-                "UPDATE mocks SET status = ?, report = ?, ended_at = ? WHERE id = ?",
+                "UPDATE mocks SET status = ?, report = ?, ended_at = ?, progress = NULL "
+                "WHERE id = ?",
                 (
                     status,
                     json.dumps(report) if report is not None else None,
@@ -746,16 +829,18 @@ class Store:
     def unfinished_mock(self) -> dict | None:
         """The latest mock left running (quit, Ctrl-C or a crash): resumable."""
         row = self.db.execute(
-            "SELECT id, config, started_at FROM mocks WHERE status = 'running' "
+            "SELECT id, config, started_at, progress FROM mocks WHERE status = 'running' "
             "ORDER BY id DESC LIMIT 1"
         ).fetchone()
         if row is None:
             return None
+        progress = _json_dict(row[3])
         return {
             "id": row[0],
             "config": json.loads(row[1]),
             "started_at": row[2],
             "answered": len(self.mock_answers(row[0])),
+            "progress": progress,
         }
 
     def mock_history(self) -> list[dict]:
@@ -784,6 +869,18 @@ class Store:
             if result is not None:
                 out.append(result)
         return out
+
+    def mock_report(self, mock_id: int | None = None) -> dict | None:
+        """The stored report of a finished mock (the latest when no id is given)."""
+        if mock_id is None:
+            row = self.db.execute(
+                "SELECT report FROM mocks WHERE status = 'complete' ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        else:
+            row = self.db.execute(
+                "SELECT report FROM mocks WHERE status = 'complete' AND id = ?", (mock_id,)
+            ).fetchone()
+        return _json_dict(row[0]) if row else None
 
     # -- schedule --------------------------------------------------------------------------
     def schedule_row(self, card_id: str) -> dict | None:
@@ -1058,6 +1155,25 @@ def _mock_result(
         "follow_ups": [f for f in follow_ups if isinstance(f, dict)],
         "follow_up_score": report.get("follow_up_score"),
     }
+
+
+def _json_dict(text: str | None) -> dict | None:
+    """A JSON object stored by this program, or None (missing, or not an object)."""
+    if not text:
+        return None
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _json_list(text: str | None) -> list:
+    try:
+        value = json.loads(text or "[]")
+    except ValueError:
+        return []
+    return value if isinstance(value, list) else []
 
 
 def _move_damaged(path: Path, how: str) -> Path:

@@ -9,7 +9,8 @@ submitted or discarded); version 6 scenario runs in progress (resumable); versio
 card browser's state (personal notes, suspended and buried cards), practice answers kept out of
 the averages, mock answers counted apart from quiz answers, which mode introduced a card (the
 flashcards' new-card allowance counts only its own), and lapses counted only after a card
-graduated (recounted from the review history).
+graduated (recounted from the review history); version 8 a mock's follow-up questions,
+self-graded (spoken) answers and the time used on the question being asked.
 """
 
 from __future__ import annotations
@@ -253,6 +254,31 @@ def _backfill_card_state(db: sqlite3.Connection) -> None:
         db.execute("UPDATE schedule SET lapses = ? WHERE card_id = ?", (count, card_id))
 
 
+# Mock follow-ups: each answer stores the follow-ups it earned (`follow_up_plan`, JSON) and each
+# follow-up answered is a row; `progress` holds the slot being asked and the seconds it has used.
+SCHEMA_MOCK_FOLLOW_UPS = """
+ALTER TABLE mocks ADD COLUMN progress TEXT;
+ALTER TABLE mock_answers ADD COLUMN self_graded INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE mock_answers ADD COLUMN follow_up_plan TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE mock_follow_ups (
+    mock_id INTEGER NOT NULL REFERENCES mocks(id),
+    position INTEGER NOT NULL,
+    number INTEGER NOT NULL,
+    card_id TEXT NOT NULL,
+    point TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    score INTEGER NOT NULL,
+    seconds REAL NOT NULL,
+    outcome TEXT NOT NULL,
+    self_graded INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (mock_id, position, number)
+)
+"""
+
+
 def _run(db: sqlite3.Connection, script: str) -> None:
     """Run each statement inside the caller's transaction (executescript would commit)."""
     for statement in script.split(";"):
@@ -290,6 +316,10 @@ def _to_card_state(db: sqlite3.Connection) -> None:
     _backfill_card_state(db)
 
 
-MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6, _to_card_state]
+def _to_v8(db: sqlite3.Connection) -> None:
+    _run(db, SCHEMA_MOCK_FOLLOW_UPS)
+
+
+MIGRATIONS = [_to_v1, _to_v2, _to_v3, _to_v4, _to_v5, _to_v6, _to_card_state, _to_v8]
 SCHEMA_VERSION = len(MIGRATIONS)
 count_point = _count_point

@@ -12,8 +12,9 @@ call retries.
 
 from __future__ import annotations
 
+import contextlib
 import random
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -38,7 +39,7 @@ if TYPE_CHECKING:
     from trainer.study.drill_session import DrillSession
     from trainer.study.drills import Drill, DrillResult
     from trainer.study.flashcards import FlashcardSession
-    from trainer.study.mock import MockAnswer, MockConfig, MockSession
+    from trainer.study.mock import FollowUpAnswer, MockAnswer, MockConfig, MockSession
     from trainer.study.progress import Progress
     from trainer.study.quiz import Answered, QuizOptions, QuizSession
 
@@ -46,6 +47,20 @@ if TYPE_CHECKING:
 NOTES, ROOT_CAUSE, WRITEUP, UPDATE = "notes", "root_cause", "writeup", "update"
 SCENARIO_TEXTS = (NOTES, ROOT_CAUSE, WRITEUP, UPDATE)
 SEEDS = 1_000_000  # a run's seed, small enough to type: `scenario play ID --seed N`
+MOCK_SETTINGS = "mock.last_settings"  # the settings of the last mock started (JSON)
+
+
+class MockWaiting(SettingsError):
+    """A mock is left unfinished: resume or discard it before starting another."""
+
+    def __init__(self, unfinished: dict):
+        started = str(unfinished.get("started_at", ""))[:16].replace("T", " ")
+        super().__init__(
+            "mock",
+            f"an unfinished mock of {started} UTC ({unfinished.get('answered', 0)} answered) "
+            "is waiting: resume it or discard it first",
+        )
+        self.unfinished = unfinished
 
 
 class UnfinishedRun(NamedTuple):
@@ -268,19 +283,50 @@ class StudyService:
         """The latest mock left running (quit, Ctrl-C, a crash), if any."""
         return self.store.unfinished_mock()
 
-    def start_mock(self, config: MockConfig) -> MockSession:
+    def start_mock(self, config: MockConfig, replace: bool = False) -> MockSession:
+        """Start a mock; one mock runs at a time, so an unfinished one raises `MockWaiting`
+        unless `replace` (it is discarded first). The settings are remembered for the set-up."""
         from trainer.study.mock import MockSession
+        from trainer.study.mock_presets import PRESETS
 
-        return MockSession.start(
+        unfinished = self.unfinished_mock()
+        if unfinished is not None:
+            if not replace:
+                raise MockWaiting(unfinished)
+            self.discard_mock(unfinished)
+        preset = PRESETS.get(config.preset or "")
+        walk_through = config.scenario or (preset is not None and preset.walk_through)
+        session = MockSession.start(
             self.bank,
             self.store,
             config,
             clock=self.clock,
-            scenarios=self.scenarios() if config.scenario else None,
+            scenarios=self.scenarios() if walk_through else None,
         )
+        self._remember_mock_settings(config)
+        return session
+
+    def last_mock_settings(self) -> dict:
+        """The settings of the last mock started (the set-up starts from them), or {}."""
+        import json
+
+        try:
+            stored = json.loads(self.store.setting(MOCK_SETTINGS, "{}") or "{}")
+        except ValueError:
+            return {}
+        return stored if isinstance(stored, dict) else {}
+
+    def _remember_mock_settings(self, config: MockConfig) -> None:
+        import json
+        from dataclasses import asdict
+
+        remembered = {k: v for k, v in asdict(config).items() if k != "seed"}
+        with contextlib.suppress(StoreWriteError):  # a convenience: the mock is stored
+            self.store.set_setting(MOCK_SETTINGS, json.dumps(remembered))
 
     def resume_mock(self, unfinished: dict | None = None) -> MockSession:
-        """The unfinished mock, carried on where it stopped (SettingsError if there is none)."""
+        """The unfinished mock, carried on where it stopped (SettingsError if there is none):
+        at the same question or follow-up, its clock at the time it had used."""
         from trainer.study.mock import MockSession
 
         unfinished = unfinished or self.unfinished_mock()
@@ -306,28 +352,61 @@ class StudyService:
         self.drafts.discard_under(draft_keys.mock_prefix(unfinished["id"]))
         return unfinished
 
+    @staticmethod
+    def _mock_key(session: MockSession) -> str:
+        """The draft of what is being asked: "mock:ID:3", "mock:ID:3.f1" for a follow-up."""
+        return draft_keys.mock_prefix(session.mock_id) + session.slot
+
     def mock_draft(self, session: MockSession) -> str:
-        """What was typed for the current question before a pause, quit or crash."""
+        """What was typed for what is being asked before a pause, quit or crash."""
         if session.done:
             return ""
-        return self.drafts.get(draft_keys.mock_key(session.mock_id, session.position))
+        return self.drafts.get(self._mock_key(session))
 
     def save_mock_draft(self, session: MockSession, text: str) -> bool:
+        """Keep what is typed and the time used on it (a resume carries on from both).
+        False if something could not be written (kept in memory meanwhile)."""
         if session.done:
             return True
-        return self.drafts.save(draft_keys.mock_key(session.mock_id, session.position), text)
+        kept = self.drafts.save(self._mock_key(session), text)
+        return self.checkpoint_mock(session) and kept
 
-    def submit_mock(self, session: MockSession, text: str, timed_out: bool = False) -> MockAnswer:
-        """Grade and store the answer to the current question (AnswerError if empty before the
-        time is up, or over the length limit)."""
-        key = draft_keys.mock_key(session.mock_id, session.position)
+    def checkpoint_mock(self, session: MockSession) -> bool:
+        """Store the time used on what is being asked (False if the write failed: the next
+        checkpoint tries again)."""
+        try:
+            session.checkpoint()
+        except StoreWriteError:
+            return False
+        return True
+
+    def submit_mock(
+        self, session: MockSession, text: str, timed_out: bool = False
+    ) -> MockAnswer | FollowUpAnswer:
+        """Grade and store the answer to what is being asked, a question or a follow-up
+        (AnswerError if empty before the time is up, or over the length limit)."""
+        key = self._mock_key(session)
         answer = session.submit(text, timed_out=timed_out)
         self.drafts.discard(key)
         return answer
 
-    def skip_question(self, session: MockSession) -> MockAnswer:
-        key = draft_keys.mock_key(session.mock_id, session.position)
+    def skip_question(self, session: MockSession) -> MockAnswer | FollowUpAnswer:
+        """Skip what is being asked (a question or a follow-up): it scores 0."""
+        key = self._mock_key(session)
         answer = session.skip()
+        self.drafts.discard(key)
+        return answer
+
+    def end_spoken_answer(self, session: MockSession) -> None:
+        """A spoken answer is over: its clock stops while the candidate ticks the points."""
+        session.end_spoken()
+
+    def self_grade_mock(
+        self, session: MockSession, covered: Collection[str], timed_out: bool = False
+    ) -> MockAnswer | FollowUpAnswer:
+        """Store a spoken answer with the points the candidate ticked (self-graded)."""
+        key = self._mock_key(session)
+        answer = session.self_grade(covered, timed_out=timed_out)
         self.drafts.discard(key)
         return answer
 
@@ -343,6 +422,10 @@ class StudyService:
         report = session.finish()
         self.drafts.discard_under(draft_keys.mock_prefix(session.mock_id))
         return report
+
+    def mock_report(self, mock_id: int | None = None) -> dict | None:
+        """A finished mock's stored report (the latest when no id is given)."""
+        return self.store.mock_report(mock_id)
 
     # -- scenarios -------------------------------------------------------------------------
     def scenarios(self) -> dict[str, Scenario]:

@@ -57,20 +57,36 @@ def minutes_as_seconds(text: str, setting: str) -> int | None:
 
 
 def mock_config(
-    questions: int = 5,
+    questions: int | None = None,
     categories: Iterable[str] = (),
-    seconds_per_question: int = 300,
+    seconds_per_question: int | None = None,
     total_seconds: int | None = None,
     seed: int | None = None,
     practice: bool = False,
     scenario: str | None = None,
     known_categories: Iterable[str] = (),
     known_scenarios: Iterable[str] | None = None,
+    preset: str | None = None,
+    follow_ups: bool = True,
+    speak_aloud: bool = False,
 ) -> MockConfig:
     """A mock's configuration, or SettingsError: 1-30 questions, at least 10 seconds a
-    question, and a total that leaves room for at least one question."""
+    question, and a total that leaves room for at least one question. A count or time left
+    out (None) is the preset's."""
     from trainer.study.mock import MockConfig
+    from trainer.study.mock_presets import PRESETS
 
+    if preset is not None and preset not in PRESETS:
+        raise SettingsError(
+            "preset", f"unknown preset {preset!r}; expected one of {', '.join(PRESETS)}"
+        )
+    chosen_preset = PRESETS.get(preset or "")
+    if questions is None:
+        questions = chosen_preset.questions if chosen_preset else MockConfig.questions
+    if seconds_per_question is None:
+        seconds_per_question = (
+            chosen_preset.seconds_per_question if chosen_preset else MockConfig.seconds_per_question
+        )
     low, high = MOCK_QUESTIONS
     if not low <= questions <= high:
         raise SettingsError("questions", f"must be from {low} to {high}")
@@ -100,7 +116,16 @@ def mock_config(
     if scenario is not None and known_scenarios is not None and scenario not in known_scenarios:
         raise SettingsError("scenario", f"unknown scenario {scenario!r}")
     return MockConfig(
-        questions, chosen, seconds_per_question, total_seconds, seed, practice, scenario
+        questions,
+        chosen,
+        seconds_per_question,
+        total_seconds,
+        seed,
+        practice,
+        scenario,
+        preset=preset,
+        follow_ups=follow_ups,
+        speak_aloud=speak_aloud,
     )
 
 

@@ -62,9 +62,13 @@ class TrainerApp(App[int]):
         fuzzing: bool = True,
         start: str | None = None,
         pack_dirs: Iterable[Path] = (),
+        mock_options: dict | None = None,
     ):
         super().__init__()
         self.start_mode = start
+        # `sre-trainer mock` without --plain: the flags for the set-up (prefill, start_now),
+        # resume or discard first, and where to export the report.
+        self.mock_options = mock_options or {}
         self.bank = bank
         self.store = store
         self.clock = clock
@@ -72,7 +76,9 @@ class TrainerApp(App[int]):
         self.scheduler = self.service.scheduler
 
     def on_mount(self) -> None:
-        if self.start_mode is not None:
+        if self.start_mode == "mock" and self.mock_options:
+            self._open_mock_as_asked(self.mock_options)
+        elif self.start_mode is not None:
             self.open_mode(self.start_mode)
         if self.store.notice:
             self.notify(
@@ -205,6 +211,28 @@ class TrainerApp(App[int]):
         title = getattr(screen, "HELP_TITLE", "") or type(screen).__name__.removesuffix("Screen")
         self.push_screen(HelpScreen(title, keys))
 
+    def _open_mock_as_asked(self, options: dict) -> None:
+        """`sre-trainer mock` flags: discard or resume the unfinished mock, else the set-up
+        filled in from the flags (started at once with --start)."""
+        if options.get("discard"):
+            try:
+                dropped = self.service.discard_mock()
+            except StoreWriteError as error:
+                self.notify(f"Not discarded: {error}", severity="error", markup=False)
+                dropped = None
+            else:
+                if dropped is not None:
+                    self.notify("Unfinished mock discarded.", timeout=4)
+        if options.get("resume"):
+            self.resume_mock()
+            return
+        self.restart_mode(
+            "mock",
+            prefill=dict(options.get("prefill") or {}),
+            start_now=bool(options.get("start_now")),
+        )
+        self.open_mode("mock")
+
     def offer_unfinished_mock(self, then_setup: bool = False) -> None:
         """Offer to resume (or discard) a mock left unfinished, if there is one."""
         from trainer.tui.screens.resume_mock import ResumeMockScreen
@@ -228,14 +256,30 @@ class TrainerApp(App[int]):
                 return
             self.notify("Unfinished mock discarded.", timeout=3)
 
-    def start_mock(self, config: Any) -> None:
-        """Start a mock with this checked `MockConfig`, in the Mock mode."""
+    def start_mock(self, config: Any, replace: bool = False) -> None:
+        """Start a mock with this checked `MockConfig`, in the Mock mode. A mock left
+        unfinished is asked about first (resume it, or discard it and start this one)."""
+        from trainer.study.service import MockWaiting
+        from trainer.tui.screens.resume_mock import ResumeMockScreen
+
         try:
-            session = self.service.start_mock(config)
+            session = self.service.start_mock(config, replace=replace)
+        except MockWaiting as waiting:
+            self.push_screen(
+                ResumeMockScreen(waiting.unfinished, replacing=True),
+                partial(self._replace_chosen, config),
+            )
+            return
         except StoreWriteError as error:
             self.notify(f"Cannot start: {error}", severity="error", markup=False)
             return
         self._show_mock(session)
+
+    def _replace_chosen(self, config: Any, choice: str | None) -> None:
+        if choice == "resume":
+            self.resume_mock()
+        elif choice == "discard":
+            self.start_mock(config, replace=True)
 
     def resume_mock(self, unfinished: dict | None = None) -> None:
         """Carry on with the unfinished mock, in the Mock mode."""
@@ -257,10 +301,29 @@ class TrainerApp(App[int]):
         self.push_screen(MockScreen(session), self._show_mock_report)
 
     def _show_mock_report(self, report: dict | None) -> None:
+        if report is not None:
+            self.show_mock_report(report)
+            export = self.mock_options.pop("export", None)
+            if export:
+                self._export_mock_report(report, Path(export))
+
+    def show_mock_report(self, report: dict) -> None:
+        """A mock's report, in the Mock mode (also a stored one, reopened from the set-up)."""
         from trainer.tui.screens.mock_report import MockReportScreen
 
-        if report is not None:
-            self.push_screen(MockReportScreen(report))
+        if self.current_mode != "mock":
+            self.switch_mode("mock")
+        self.push_screen(MockReportScreen(report))
+
+    def _export_mock_report(self, report: dict, path: Path) -> None:
+        from trainer.study.mock import report_markdown
+
+        try:
+            path.write_text(report_markdown(report), encoding="utf-8")
+        except OSError as exc:
+            self.notify(f"Could not write {path}: {exc.strerror}", severity="error", markup=False)
+            return
+        self.notify(f"Report written to {path}", timeout=8, markup=False)
 
     # -- the command palette ---------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
@@ -311,6 +374,7 @@ def make_app(
     fuzzing: bool = True,
     start: str | None = None,
     decks: tuple[str, ...] = (),
+    mock_options: dict | None = None,
 ) -> TrainerApp:
     """The app as users get it: the CLI, the Pilot tests and the snapshot tests all call this.
     `decks` limits study to those decks' cards (KeyError naming an unknown one)."""
@@ -322,7 +386,15 @@ def make_app(
     if decks:
         bank = bank.with_decks(decks)
     store = Store.open(paths.user_data_dir(data_dir))
-    app = TrainerApp(bank, store, clock=clock, fuzzing=fuzzing, start=start, pack_dirs=pack_dirs)
+    app = TrainerApp(
+        bank,
+        store,
+        clock=clock,
+        fuzzing=fuzzing,
+        start=start,
+        pack_dirs=pack_dirs,
+        mock_options=mock_options,
+    )
     if decks:
         app.sub_title = f"decks: {', '.join(decks)}"
     return app

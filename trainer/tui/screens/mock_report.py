@@ -1,5 +1,7 @@
-"""The mock report: overall score and verdict, each question, categories, the trend, and the
-three things to study next (keys start a quiz or flashcards on them); Markdown export."""
+"""The mock report: when and how the mock ran, the overall score and verdict, each question with
+your answer, every missed point, the follow-ups and the model answer, the categories, the
+trend with dates, and the three things to study next (keys start a quiz or flashcards on
+them); Markdown export. Reopened from the set-up with ctrl+r."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
 from trainer.study.mock import report_markdown
+from trainer.study.mock_report import report_when, settings_line, time_line, trend_text
 from trainer.study.quiz import QuizOptions
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, join, literal, score_style
@@ -35,8 +38,8 @@ class MockReportScreen(TrainerScreen[None]):
         yield Header()
         with VerticalScroll(id="debrief"):
             yield Static(self._summary(), id="mock-summary")
-            yield Static(self._questions(), classes="card")
             yield Static(self._next(), id="study-next")
+            yield Static(self._questions(), id="mock-questions", classes="card")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -44,11 +47,30 @@ class MockReportScreen(TrainerScreen[None]):
 
     def _summary(self) -> Text:
         r = self.report
-        out = join(
-            Text(f"{r['overall']:>5.0f}/100 ", style=score_style(r["overall"])),
-            bar(r["overall"] / 100, style=score_style(r["overall"])),
-            literal(f"  {r['verdict']}\n\n"),
+        title = "Mock interview report" + ("  (practice)" if r.get("practice") else "")
+        out = Text(title + "\n", style="bold")
+        facts = [report_when(r), time_line(r)]
+        out.append_text(literal("  ·  ".join(f for f in facts if f) + "\n", "dim"))
+        if "config" in r:
+            out.append_text(literal(settings_line(r) + "\n", "dim"))
+        if r.get("self_graded"):
+            out.append_text(literal("Spoken answers are self-graded: your ticks.\n", "yellow"))
+        out.append_text(
+            join(
+                "\n",
+                Text(f"{r['overall']:>5.0f}/100 ", style=score_style(r["overall"])),
+                bar(r["overall"] / 100, style=score_style(r["overall"])),
+                literal(f"  {r['verdict']}\n"),
+            )
         )
+        if r.get("follow_up_score") is not None:
+            out.append_text(
+                literal(
+                    f"Follow-ups: {r['follow_up_score']:.0f}/100 over {len(r['follow_ups'])} "
+                    "asked\n"
+                )
+            )
+        out.append("\n")
         for name, score in r["categories"].items():
             out.append_text(
                 join(
@@ -57,32 +79,49 @@ class MockReportScreen(TrainerScreen[None]):
                     literal(f" {score:.0f}\n"),
                 )
             )
-        trend = r["trend"]
-        if trend["previous"]:
-            change = trend["change"]
-            out.append_text(
-                literal(
-                    f"\nEarlier mocks: {', '.join(f'{s:.0f}' for s in trend['previous'])}  "
-                    f"(this one {'+' if change >= 0 else ''}{change:.0f})"
-                )
-            )
-        else:
-            out.append("\nYour first mock: the next report will show the trend.", style="dim")
+        out.append_text(literal("\n" + trend_text(r), "dim"))
         return out
 
     def _questions(self) -> Text:
         out = Text("Questions\n", style="bold")
         for n, q in enumerate(self.report["questions"], start=1):
+            label = q.get("label", q["outcome"])
             out.append_text(
                 join(
-                    Text(f"{n:>2}. {q['score']:>3} ", style=score_style(q["score"])),
-                    Text(f"{q['seconds']:>4}s {q['outcome']:<11} ", style="dim"),
-                    literal(q["question"][:90]),
+                    Text(f"\n{n:>2}. {q['score']:>3} ", style=score_style(q["score"])),
+                    Text(f"{q['seconds']:>4}s {label}  ", style="dim"),
+                    literal(q["question"], "bold"),
                     "\n",
                 )
             )
+            if "answer" in q:
+                if q.get("self_graded"):
+                    out.append_text(literal("    Your answer: spoken aloud, self-graded\n", "dim"))
+                else:
+                    out.append_text(literal("    Your answer: ", "dim"))
+                    out.append_text(literal((q["answer"].strip() or "(none)") + "\n"))
             if q["missed"]:
-                out.append_text(literal(f"      missed: {'; '.join(q['missed'][:3])}\n", "dim"))
+                recovered = set(q.get("recovered", ()))
+                out.append_text(literal(f"    Missed ({len(q['missed'])}):\n", "dim"))
+                for point in q["missed"]:
+                    out.append_text(literal(f"      ✗ {point}"))
+                    if point in recovered:
+                        out.append_text(literal("  (covered in the follow-up)", "green"))
+                    out.append("\n")
+            for f in q.get("follow_ups", []):
+                graded = ", self-graded" if f.get("self_graded") else ""
+                out.append_text(
+                    join(
+                        literal("    Follow-up ", "dim"),
+                        Text(f"{f['score']}/100{graded}", style=score_style(f["score"])),
+                        literal(f": {f['prompt']}\n"),
+                    )
+                )
+                if f["answer"].strip():
+                    out.append_text(literal(f"      {f['answer'].strip()}\n", "italic"))
+            if q.get("model_answer"):
+                out.append_text(literal("    Model answer: ", "dim"))
+                out.append_text(literal(q["model_answer"].strip() + "\n"))
         return out
 
     def _next(self) -> Text:
