@@ -276,7 +276,7 @@ def test_plain_mode_asks_follow_ups_and_stores_their_scores(tmp_path):
         "not sure",
     ]
     result = run_cli(
-        ["mock", "--plain", "--questions", "2", "--seed", "1"],
+        ["mock", "--plain", "--questions", "2", "--seed", "1", "--deck", "guide"],
         "".join(a + "\n\n" for a in answers),
         home,
     )
@@ -446,3 +446,27 @@ def test_plain_mode_speak_aloud_and_practice(tmp_path):
     assert [f["score"] for f in report["follow_ups"]] == [100, 0]
     assert all(f["self_graded"] for f in report["follow_ups"])
     assert Store.open(home).attempts() == []
+
+
+def test_a_mock_can_be_limited_to_a_deck(tmp_path):
+    home = tmp_path / "home"
+    result = run_cli(
+        [
+            "mock",
+            "--plain",
+            "--no-follow-ups",
+            "--questions",
+            "3",
+            "--seed",
+            "2",
+            "--deck",
+            "sre-loop-2026",
+        ],
+        "".join(f"answer {n}\n\n" for n in range(3)),
+        home,
+    )
+    assert result.returncode == 0, result.stderr
+    report = Store.open(home).mock_report()
+    assert [q["card"][:5] for q in report["questions"]] == ["loop-"] * 3
+    unknown = run_cli(["mock", "--plain", "--deck", "nope"], "", home)
+    assert unknown.returncode == 2 and "unknown deck 'nope'" in unknown.stderr

@@ -77,6 +77,30 @@ def load_bank(args: argparse.Namespace):
     return bank
 
 
+def add_deck_options(parser: argparse.ArgumentParser) -> None:
+    """`--deck NAME` after a command too (the top-level option's list, not reset here)."""
+    parser.add_argument(
+        "--deck",
+        metavar="NAME",
+        action="append",
+        default=argparse.SUPPRESS,
+        help="study only this deck's cards (repeatable; default: every deck)",
+    )
+
+
+def study_bank(args: argparse.Namespace):
+    """The bank limited to the decks named with --deck (all of them when none is), or a
+    one-line CliError naming an unknown deck."""
+    bank = load_bank(args)
+    decks = tuple(getattr(args, "deck", None) or ())
+    if not decks:
+        return bank
+    try:
+        return bank.with_decks(decks)
+    except KeyError as exc:
+        raise CliError(str(exc.args[0])) from None
+
+
 def open_store(args: argparse.Namespace):
     """The progress store, or a one-line CliError saying why it cannot be used. A file locked
     by another instance is waited for (up to STORE_PATIENCE seconds), saying so on stderr."""

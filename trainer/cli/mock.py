@@ -15,9 +15,10 @@ from trainer.cli.common import (
     CliError,
     add_bank_options,
     add_data_options,
+    add_deck_options,
     bounded_int,
-    load_bank,
     open_store,
+    study_bank,
 )
 
 NAME = "mock"
@@ -113,6 +114,7 @@ def add_parser(commands) -> None:
     resume.add_argument("--discard", action="store_true", help="discard the unfinished mock")
     add_data_options(mock)
     add_bank_options(mock)
+    add_deck_options(mock)
 
 
 # The settings a mock checks, as this command names them.
@@ -222,7 +224,7 @@ def _plain(args: argparse.Namespace, config) -> int:
     if sys.stdin is None:
         # Checked before a mock is started or resumed: none is left running unanswered.
         raise CliError("mock: --plain reads the answers on stdin, which is closed")
-    service = StudyService(load_bank(args), open_store(args))
+    service = StudyService(study_bank(args), open_store(args))
     unfinished = service.unfinished_mock()
     if args.discard:
         if unfinished is None:
