@@ -128,11 +128,13 @@ POST_PHRASES = (
     ("throw", "money"),
     ("nobody", "reads"),
     ("be", "ignored"),
+    ("last", "resort"),
 )
 # "just" + one of these is a verdict: "exponential backoff just hides the problem".
 JUST_VERBS = frozenset(stem(w) for w in "hides slows wastes breaks burns throws".split())
 # "... just adds <cost>": a verdict when what it adds is a cost.
 JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes".split())
+WORSE = frozenset("harder slower worse riskier costlier noisier".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
     "work".split()
@@ -156,7 +158,7 @@ SCOPE_WORDS = 6
 # Clause boundaries for negation scope.
 BOUNDARY_WORDS = frozenset(
     "but however although though whereas so then because since while otherwise except "
-    "unless yet therefore thus hence".split()
+    "unless yet therefore thus hence if whether".split()
 )
 PRONOUNS = frozenset(
     "i we you they he she it let lets one anyone everyone someone anybody everybody somebody "
@@ -302,15 +304,28 @@ class Stance:
             following = self.tokens[i + 1].word
             if following in PRONOUNS or following in PRE_TRIGGERS or following == "then":
                 return True
-            if word == "and" and stem(following) in ACTION_VERBS:
+            if word == "and" and stem(following) in ACTION_VERBS and self._verb_before(i):
                 # "disable escalation and apply the seccomp profile" (but "wouldn't raise the
-                # RCU or switch to on-demand" keeps both under the negation)
+                # RCU or switch to on-demand" keeps both under the negation, and "backoff and
+                # retry budgets" is still the subject)
                 return True
             if "," in gap and (following in DETERMINERS or following in AUXILIARIES):
                 return True  # ", and the pods get OOMKilled": a new subject
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
         return "," in gap and (in_if or self._opens_clause(i))
+
+    def _verb_before(self, i: int) -> bool:
+        """Whether the clause so far (up to token i) has a verb: after one, "and" + a verb
+        starts another predicate; before one, it is still the subject."""
+        k = i - 1
+        clause = self.clause[k] if k >= 0 else -1
+        while k >= 0 and self.clause[k] == clause:
+            word = self.tokens[k].word
+            if stem(word) in ACTION_VERBS or word in PRE_TRIGGERS or word in AUXILIARIES:
+                return True
+            k -= 1
+        return False
 
     def _is_pseudo_boundary(self, i: int) -> bool:
         """A boundary word that ends nothing: "or so", "since 14:02"."""
@@ -530,8 +545,8 @@ class Stance:
             for k in range(j + 2, min(j + 5, len(self.tokens))):
                 if self.clause[k] != self.clause[j]:
                     break
-                if self.tokens[k].word in COST_NOUNS:
-                    return k - j + 1
+                if self.tokens[k].word in COST_NOUNS or self.tokens[k].word in WORSE:
+                    return k - j + 1  # "just adds latency", "just makes analytics harder"
         return 0
 
     # -- questions asked of a span -------------------------------------------------------
