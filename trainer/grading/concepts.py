@@ -17,8 +17,6 @@ from itertools import product
 from pathlib import Path
 from typing import NamedTuple
 
-from rapidfuzz import fuzz, process
-
 from trainer.content.models import Card, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
 from trainer.grading.stance import Stance, unit_information
@@ -184,7 +182,10 @@ class _Answer:
             self.spots.append(spot)
             self.positions.setdefault(term.stem, []).append((spot, term.start, term.end))
             spot += 1
-        self._long = [s for s in self.positions if not is_exact_only(s)]
+        self._by_prefix: dict[str, list[str]] = {}
+        for known in self.positions:
+            if not is_exact_only(known):
+                self._by_prefix.setdefault(known[:2], []).append(known)
         # "autoscaling" typed as "auto scaling" still meets the one-word phrase (exactly only:
         # fuzzy matching on joined pairs would find "exponential" in "add exponetial").
         self._joined: dict[str, list[tuple[int, int, int]]] = {}
@@ -203,9 +204,9 @@ class _Answer:
             return hit
         found = list(self.positions.get(wanted, ())) + self._joined.get(wanted, [])
         if fuzzy and not is_exact_only(wanted) and len(wanted) >= 5:
-            for candidate, _, _ in process.extract(
-                wanted, self._long, scorer=fuzz.ratio, score_cutoff=80, limit=None
-            ):
+            # A typo keeps a word's first two letters (`similar` requires them), so only the
+            # answer's words that start alike are compared.
+            for candidate in self._by_prefix.get(wanted[:2], ()):
                 if candidate != wanted and similar(wanted, candidate):
                     found.extend(self.positions[candidate])
         found.sort()
@@ -222,15 +223,22 @@ class _Answer:
     ) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
         """Every place the phrase occurs: (character span, starts of the matched words),
         non-overlapping, in text order."""
-        hits = [self.find(s, not phrase.exact) for s in phrase.stems]
-        if phrase.need < len(phrase.stems):  # derived: enough of the words, anywhere
+        cache = self._cache
+        every = phrase.need >= len(phrase.stems)
+        hits = []
+        for wanted in phrase.stems:
+            found = cache.get(wanted if not phrase.exact else "=" + wanted)
+            if found is None:
+                found = self.find(wanted, not phrase.exact)
+            if not found and every:
+                return []  # a word missing: no need to look for the others
+            hits.append(found)
+        if not every:  # derived: enough of the words, anywhere
             present = [h[0] for h in hits if h]
             if len(present) < phrase.need:
                 return []
             span = min(p[1] for p in present), max(p[2] for p in present)
             return [(span, tuple(sorted(p[1] for p in present)))]
-        if not all(hits):
-            return []
         if len(hits) == 1:
             return [((h[1], h[2]), (h[1],)) for h in hits[0][:limit]]
         window = len(hits) + EXTRA_WINDOW
@@ -516,9 +524,11 @@ def _explained(
         spans_in_unit.setdefault(m.unit, []).append(m.span)
     info = unit_information(stance, set(points_in_unit))
     tokens_in_unit: dict[int, list] = {}
+    stem_at: dict[int, str] = {}
     for i, token in enumerate(stance.tokens):
         if stance.unit[i] in points_in_unit:
             tokens_in_unit.setdefault(stance.unit[i], []).append(token)
+            stem_at[token.start] = stance.stems[i]
     said_in_unit: dict[int, tuple[int, bool]] = {}
     for unit_id in points_in_unit:
         unit = info[unit_id]
@@ -531,17 +541,17 @@ def _explained(
             for k in range(bisect_left(starts, a), bisect_left(starts, b))
         }
         span_starts = {a for a, _ in spans}
-        said = {stem(t.word) for t in in_unit if t.start in inside}
+        said = {stem_at[t.start] for t in in_unit if t.start in inside}
         # Repeating a term explains nothing ("analysis ... to analyze", "projections project").
         said_roots = {w[:5] for w in said if len(w) >= 5}
         roots: dict[str, int] = {}
         for token in in_unit:
-            root = stem(token.word)[:5]
+            root = stem_at[token.start][:5]
             roots[root] = roots.get(root, 0) + 1
         extra: set[str] = set()
         verbs = False
         for token in in_unit:
-            word = stem(token.word)
+            word = stem_at[token.start]
             if token.start not in unit.informative or roots[word[:5]] > 1:
                 continue  # filler, or a word said twice ("analysis ... to analyze")
             leads = token.start not in inside or token.start in span_starts

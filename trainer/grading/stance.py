@@ -13,6 +13,7 @@ says around each rubric term: a bare term in a list is vocabulary, not an explan
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import NamedTuple
 
 from trainer.grading.text import STOP_WORDS, stem, words
@@ -252,6 +253,8 @@ class Stance:
         self._pre_negation()
         self._post_negation()
         self._starts = [t.start for t in self.tokens]
+        self._at = {start: i for i, start in enumerate(self._starts)}
+        self.stems = [stem(t.word) for t in self.tokens]
 
     # -- segmentation ----------------------------------------------------------------------
     def _gap(self, i: int) -> str:
@@ -552,8 +555,9 @@ class Stance:
     # -- questions asked of a span -------------------------------------------------------
     def _index(self, position: int) -> int:
         """The token that starts at or after a character position."""
-        from bisect import bisect_left
-
+        found = self._at.get(position)
+        if found is not None:
+            return found
         return min(bisect_left(self._starts, position), len(self.tokens) - 1)
 
     def polarity(self, start: int, end: int, word_starts: tuple[int, ...] = ()) -> str:
