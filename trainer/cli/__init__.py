@@ -28,6 +28,7 @@ COMMANDS = {
     "list": "list_cards",
     "stats": "stats",
     "export": "export",
+    "import": "import_guide",
     "schema": "schema",
 }
 VALUE_OPTIONS = ("--bank", "--data-dir")
