@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from trainer.cli.common import CliError, add_data_options, open_store
+from trainer.cli.common import CliError, add_bank_options, add_data_options, open_store
 
 NAME = "export"
 
@@ -15,12 +15,22 @@ def add_parser(commands) -> None:
     export = commands.add_parser(
         NAME, help="export every attempt", description="Write all stored attempts."
     )
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--format",
+        choices=("csv", "json", "anki"),
+        default="csv",
+        help="csv or json: every attempt; anki: every card as an Anki deck (.apkg, needs -o)",
+    )
     export.add_argument("--output", "-o", type=Path, help="file to write (default: stdout)")
     add_data_options(export)
+    add_bank_options(export)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "anki":  # the cards, not the attempts
+        from trainer.cli import export_anki
+
+        return export_anki.run(args)
     from trainer.store.export import write_attempts
 
     store = open_store(args)
