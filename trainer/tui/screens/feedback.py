@@ -13,7 +13,15 @@ from trainer.store.db import StoreWriteError
 from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, highlighted_answer, join, literal, model_answer, score_style
+from trainer.tui.text import (
+    answer_legend,
+    bar,
+    highlighted_answer,
+    join,
+    literal,
+    model_answer,
+    score_style,
+)
 
 
 class FeedbackScreen(TrainerScreen[str]):
@@ -63,7 +71,7 @@ class FeedbackScreen(TrainerScreen[str]):
         flagged = [f.span for f in result.red_flags]
         return join(
             Text("Your answer ", style="bold"),
-            Text("(green: credited · red: red flag)\n", style="dim"),
+            Text(answer_legend(self.app.no_color) + "\n", style="dim"),
             highlighted_answer(self.answered.answer, matched, flagged),
         )
 
