@@ -35,8 +35,10 @@ def add_parser(commands) -> None:
 
 
 def app_command(args: argparse.Namespace) -> list[str]:
-    """How each browser session's app is started: this Python, these packs and data."""
-    argv = [sys.executable, "-m", "trainer"]
+    """How each browser session's app is started: this Python, these packs and data. `-P`:
+    the current folder is not searched first (the server's `trainer` is put on the app's
+    path instead, trainer.web.server)."""
+    argv = [sys.executable, "-P", "-m", "trainer"]
     for folder in args.bank:
         argv += ["--bank", str(Path(folder).resolve())]
     if args.data_dir is not None:

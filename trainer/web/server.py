@@ -16,6 +16,7 @@ import logging
 import os
 import signal
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSCloseCode, web
@@ -23,6 +24,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 log = logging.getLogger("sre-trainer.serve")
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding `trainer`
 QUIT_GRACE = 3.0  # seconds an app has to quit when asked, before its group is killed
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
@@ -61,6 +63,9 @@ class _GroupedAppService(AppService):
     def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
         environment = super()._build_environment(width, height)
         environment["TERM"] = "xterm-256color"  # the browser's terminal, whatever ours is
+        # The app imports the same `trainer` as this server, wherever it was started from.
+        paths = [str(PACKAGE_ROOT), environment.get("PYTHONPATH", "")]
+        environment["PYTHONPATH"] = os.pathsep.join(p for p in paths if p)
         return environment
 
     async def _open_app_process(self, width: int = 80, height: int = 24):
