@@ -84,3 +84,32 @@ def test_a_mock_in_a_dumb_terminal_runs_plain(tmp_path):
     )
     assert "Question 1 of 1 [" in result.stdout and "(skipped)" in result.stdout
     assert "\x1b" not in result.stdout
+
+
+def test_the_new_commands_do_not_import_textual(tmp_path):
+    """schema, import, export to Anki and the server process stay on the plain core."""
+    guide = tmp_path / "g.md"
+    guide.write_text("## Net\n\nQ: What is a 502?\nA: A bad gateway.\n", encoding="utf-8")
+    code = (
+        "import sys, io, contextlib\n"
+        "from trainer import cli\n"
+        f"for argv in (['schema'], ['import', {str(guide)!r}, '-o', {str(tmp_path / 'p')!r}],\n"
+        f"             ['export', '--format', 'anki', '-o', {str(tmp_path / 'd.apkg')!r}]):\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        assert cli.main(argv) == 0, argv\n"
+        "import trainer.content.schema, trainer.content.guide_import, trainer.export.anki\n"
+        "try:\n"
+        "    import trainer.web.server\n"
+        "except ImportError:\n"
+        "    pass  # no [web] extra\n"
+        "print('textual' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SRE_TRAINER_HOME": str(tmp_path / "home")},
+    )
+    assert result.stdout.strip() == "False", result.stderr
