@@ -148,7 +148,11 @@ def test_other_common_shapes_and_what_is_reported():
     assert any("question without an answer: 'What is a PDB?'" in s for s in reported)
     assert any("question without an answer: 'A question nobody answered?'" in s for s in reported)
     assert any("line(s) of text between the questions of 'Kubernetes" in s for s in reported)
-    assert any("before the first heading" in s or "'Prep' holds no" in s for s in reported)
+    assert "line 1: section 'Prep' holds no Q:/A: pairs (1 line(s))" in reported
+    before = parse_guide("A note first.\n\n## Net\n\nQ: What is a 502?\nA: Bad gateway.\n")
+    assert [str(s) for s in before.skipped] == [
+        "line 1: 1 line(s) before the first heading hold no Q:/A: pairs"
+    ]
 
 
 def test_a_draft_rubric_is_graded_loosely_with_the_draft_note():

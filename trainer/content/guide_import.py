@@ -132,11 +132,16 @@ def parse_guide(text: str) -> Guide:
                 )
             )
         elif section.stray:
-            name = repr(section.heading) if section.heading else "before the first heading"
+            count = len(section.stray)
             skipped.append(
                 Skipped(
-                    section.line if section.heading else section.stray[0],
-                    f"section {name} holds no Q:/A: pairs ({len(section.stray)} line(s))",
+                    section.line,
+                    f"section {section.heading!r} holds no Q:/A: pairs ({count} line(s))",
+                )
+                if section.heading
+                else Skipped(
+                    section.stray[0],
+                    f"{count} line(s) before the first heading hold no Q:/A: pairs",
                 )
             )
 
