@@ -27,6 +27,11 @@ def scenarios_dir() -> Path:
     return _data_dir("scenarios")
 
 
+def schemas_dir() -> Path:
+    """The JSON Schemas of the YAML formats (`sre-trainer schema` prints the same)."""
+    return _data_dir("schemas")
+
+
 def home_override() -> Path | None:
     value = os.environ.get(HOME_ENV)
     return Path(value).expanduser() if value else None

@@ -28,6 +28,9 @@ COMMANDS = {
     "list": "list_cards",
     "stats": "stats",
     "export": "export",
+    "import": "import_guide",
+    "schema": "schema",
+    "serve": "serve",
 }
 VALUE_OPTIONS = ("--bank", "--data-dir")
 
@@ -69,7 +72,20 @@ def build_parser(wanted: str | None = None) -> argparse.ArgumentParser:
     for name in COMMANDS:
         if wanted in (None, name):
             command_module(name).add_parser(commands)
+    _add_examples(parser, "")
     return parser
+
+
+def _add_examples(parser: argparse.ArgumentParser, path: str) -> None:
+    """Two examples at the end of the help of the program and of each (sub)command."""
+    from trainer.cli.examples import EXAMPLES
+
+    if isinstance(parser, OneLineParser):
+        parser.examples = EXAMPLES.get(path, ())
+    for action in parser._actions:  # argparse keeps sub-parsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            for name, child in action.choices.items():
+                _add_examples(child, f"{path} {name}".strip())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +123,14 @@ def _run_command(args: argparse.Namespace) -> int:
     from trainer.safe_text import SafeWriter
     from trainer.store.db import StoreError
 
-    if args.command == "mock" and not args.plain:  # opens the app
-        return command_module(args.command).run(args)
+    if args.command == "mock" and not args.plain:  # opens the app ...
+        from trainer.cli.tui import dumb_terminal
+
+        if not dumb_terminal():
+            return command_module(args.command).run(args)
+        # ... which a dumb terminal cannot draw: the plain mock is what the user can have.
+        _say("sre-trainer: TERM=dumb: running the mock in plain mode (--plain)")
+        args.plain = True
     streams = sys.stdout, sys.stderr
     sys.stdout = SafeWriter(sys.stdout) if sys.stdout is not None else None
     sys.stderr = SafeWriter(sys.stderr)

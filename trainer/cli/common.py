@@ -19,10 +19,19 @@ class CliError(Exception):
 
 
 class OneLineParser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line (the usage is one `--help` away)."""
+    """An argument parser whose errors are one line (the usage is one `--help` away), and
+    whose help ends with two examples (trainer.cli.examples)."""
+
+    examples: tuple[str, ...] = ()
 
     def error(self, message: str):
         raise CliError(f"{message} (see `{self.prog} --help`)")
+
+    def format_help(self) -> str:
+        from trainer.cli.examples import render
+
+        text = super().format_help()
+        return text + render(self.examples) if self.examples else text
 
 
 def bounded_int(low: int, high: int):

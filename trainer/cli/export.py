@@ -1,4 +1,5 @@
-"""`sre-trainer export`: stored attempts, reviews, mocks or cards as CSV or JSON."""
+"""`sre-trainer export`: stored attempts, reviews, mocks or cards as CSV or JSON, or every card
+as an Anki deck."""
 
 from __future__ import annotations
 
@@ -21,7 +22,13 @@ def add_parser(commands) -> None:
             "and deck. In CSV a list (points, tags) is one cell of JSON text."
         ),
     )
-    export.add_argument("--format", choices=("csv", "json"), default="csv")
+    export.add_argument(
+        "--format",
+        choices=("csv", "json", "anki"),
+        default="csv",
+        help="csv or json: the records --what names; anki: every card as an Anki deck (.apkg, "
+        "needs -o)",
+    )
     export.add_argument(
         "--what",
         choices=WHAT,
@@ -35,6 +42,10 @@ def add_parser(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.format == "anki":  # the cards, not the progress
+        from trainer.cli import export_anki
+
+        return export_anki.run(args)
     from trainer.store.export import write_export
 
     if args.what == "all" and args.format != "json":

@@ -37,7 +37,7 @@ try:  # the C module itself: `hashlib` would also load OpenSSL (~2 ms, a twentie
 except ImportError:  # another Python implementation
     from hashlib import blake2b
 
-FORMAT = 3  # a new shape of content: older caches are misses
+FORMAT = 4  # a new shape of content: older caches are misses
 PREFIX, SUFFIX = "bank-", ".json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The payload is ASCII JSON (ensure_ascii), so a control character the loader would have
@@ -200,8 +200,8 @@ def _flag(value) -> RedFlag:
 
 
 def _card(value) -> Card:
-    card_id, category, question, answer, tags, rubric, flags, note, source, deck = _fields(
-        value, 10
+    card_id, category, question, answer, tags, rubric, flags, note, source, deck, draft = _fields(
+        value, 11
     )
     return Card(
         _text(card_id),
@@ -214,6 +214,7 @@ def _card(value) -> Card:
         _optional_text(note),
         _text(source),
         _text(deck),
+        _flag_bool(draft),
     )
 
 

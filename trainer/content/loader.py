@@ -27,10 +27,19 @@ from trainer.content.models import (
     RubricPoint,
 )
 from trainer.content.queries import read_query
+from trainer.content.specs import (
+    BANK_FILE,
+    CARD,
+    MAX_RUBRIC_POINTS,
+    NOTE,
+    NUMBER,
+    PACK,
+    RED_FLAG,
+    RUBRIC_POINT,
+)
 from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
 
-SECTIONS = ("pack", "cards", "queries", "numbers", "notes", "aliases")
-MAX_RUBRIC_POINTS = 12
+SECTIONS = BANK_FILE.optional
 
 
 class _FileReader(NodeReader):
@@ -89,7 +98,7 @@ class _FileReader(NodeReader):
             target[record.id] = record
 
     def _pack(self, node: Node) -> None:
-        keys = self.mapping(node, "pack", ("name",), ("description", "categories"))
+        keys = self.mapping(node, "pack", PACK.required, PACK.optional)
         if keys is None:
             return
         if "name" in keys:
@@ -110,12 +119,7 @@ class _FileReader(NodeReader):
         return f"{self.path}:{node.start_mark.line + 1}"
 
     def _card(self, node: Node, field: str) -> Card | None:
-        keys = self.mapping(
-            node,
-            field,
-            ("id", "category", "question", "answer"),
-            ("tags", "rubric", "red_flags", "reviewer_note"),
-        )
+        keys = self.mapping(node, field, CARD.required, CARD.optional)
         if keys is None:
             return None
         card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN) if "id" in keys else None
@@ -151,6 +155,11 @@ class _FileReader(NodeReader):
             else []
         )
         note = self.optional_string(keys.get("reviewer_note"), f"{field}.reviewer_note")
+        draft = (
+            self.boolean(keys["rubric_draft"], f"{field}.rubric_draft")
+            if "rubric_draft" in keys
+            else False
+        )
         if card_id is None or category is None or question is None or answer is None:
             return None
         return Card(
@@ -164,13 +173,14 @@ class _FileReader(NodeReader):
             note,
             self._position(node),
             self.deck,
+            bool(draft),
         )
 
     def _point(self, node: Node, field: str) -> RubricPoint | None:
         return read_point(self, node, field)
 
     def _flag(self, node: Node, field: str) -> RedFlag | None:
-        keys = self.mapping(node, field, ("claim", "phrases"))
+        keys = self.mapping(node, field, RED_FLAG.required)
         if keys is None or len(keys) < 2:
             return None
         claim = self.string(keys["claim"], f"{field}.claim")
@@ -183,10 +193,8 @@ class _FileReader(NodeReader):
         return read_query(self, node, field, self._position(node))
 
     def _number(self, node: Node, field: str) -> NumberCard | None:
-        keys = self.mapping(
-            node, field, ("id", "question", "value", "unit", "tolerance"), ("explanation",)
-        )
-        if keys is None or len(set(keys) & {"id", "question", "value", "unit", "tolerance"}) < 5:
+        keys = self.mapping(node, field, NUMBER.required, NUMBER.optional)
+        if keys is None or len(set(keys) & set(NUMBER.required)) < 5:
             return None
         card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
         question = self.string(keys["question"], f"{field}.question")
@@ -203,7 +211,7 @@ class _FileReader(NodeReader):
         )
 
     def _note(self, node: Node, field: str) -> Note | None:
-        keys = self.mapping(node, field, ("id", "section", "title", "body"))
+        keys = self.mapping(node, field, NOTE.required)
         if keys is None or len(keys) < 4:
             return None
         card_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
@@ -236,7 +244,7 @@ class _FileReader(NodeReader):
 
 def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
     """A rubric point: `point`, `weight` (1-3), `phrases` and an optional `follow_up`."""
-    keys = reader.mapping(node, field, ("point", "weight", "phrases"), ("follow_up",))
+    keys = reader.mapping(node, field, RUBRIC_POINT.required, RUBRIC_POINT.optional)
     if keys is None or len({"point", "weight", "phrases"} & set(keys)) < 3:
         return None
     text = reader.string(keys["point"], f"{field}.point")

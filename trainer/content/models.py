@@ -42,6 +42,7 @@ class Card(NamedTuple):
     reviewer_note: str | None = None
     source: str = ""
     deck: str = "guide"  # the deck it belongs to: its file's `pack.name`
+    rubric_draft: bool = False  # the rubric is a draft derived from the answer (`import`)
 
 
 class KnownWrong(NamedTuple):

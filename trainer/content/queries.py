@@ -11,12 +11,11 @@ from __future__ import annotations
 from yaml.nodes import Node, ScalarNode
 
 from trainer.content.models import KnownWrong, Query, RedFlag, RubricPoint
+from trainer.content.specs import KNOWN_WRONG, QUERY, QUERY_KINDS, RED_FLAG, WRONG_VERDICTS
 from trainer.content.yamlnodes import BOOL, ID_PATTERN, NodeReader
 
-QUERY_KINDS = ("promql", "cloudwatch-cli", "cloudwatch-metric", "custom-metric", "shell")
-REQUIRED = ("id", "group", "kind", "measures", "query")
-OPTIONAL = ("threshold", "note", "accepted", "wrong", "rubric", "red_flags", "single_series")
-WRONG_VERDICTS = ("wrong", "partial")
+REQUIRED = QUERY.required
+OPTIONAL = QUERY.optional
 
 
 def read_query(reader: NodeReader, node: Node, field: str, source: str) -> Query | None:
@@ -83,7 +82,7 @@ def _reader(reader: NodeReader, read):
 
 
 def _wrong(reader: NodeReader, node: Node, field: str) -> KnownWrong | None:
-    keys = reader.mapping(node, field, ("answer", "hint"), ("verdict",))
+    keys = reader.mapping(node, field, KNOWN_WRONG.required, KNOWN_WRONG.optional)
     if keys is None or len(set(keys) & {"answer", "hint"}) < 2:
         return None
     answer = reader.string(keys["answer"], f"{field}.answer")
@@ -110,7 +109,7 @@ def _point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
 
 
 def _flag(reader: NodeReader, node: Node, field: str) -> RedFlag | None:
-    keys = reader.mapping(node, field, ("claim", "phrases"))
+    keys = reader.mapping(node, field, RED_FLAG.required)
     if keys is None or len(keys) < 2:
         return None
     claim = reader.string(keys["claim"], f"{field}.claim")

@@ -16,6 +16,7 @@ from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from trainer.content.models import LoadError
+from trainer.content.specs import ID
 from trainer.safe_text import strip_controls
 
 RecordT = TypeVar("RecordT")
@@ -28,7 +29,7 @@ FLOAT = "tag:yaml.org,2002:float"
 NULL = "tag:yaml.org,2002:null"
 BOOL = "tag:yaml.org,2002:bool"
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
+ID_PATTERN = re.compile(ID)
 MAX_FILE_CHARS = 16_000_000  # the largest built-in file is 120 KB; 1,000 cards take 3.5 MB
 # An alias is `*name` after a space, a line start or a flow indicator; only text that might
 # hold one is scanned for alias events (most `*` in content are PromQL's "x * 100").

@@ -52,6 +52,10 @@ GENERIC = frozenset(
     "review based if not first then also need needed make sure do".split()
 )
 DERIVED_NOTE = "This card has no rubric: graded against points derived from its model answer."
+DRAFT_NOTE = (
+    "This card's rubric is an unreviewed draft derived from its model answer: graded loosely, "
+    "as points derived from the answer."
+)
 STATUSES = ("full", "partial", "argued-against", "missed")
 
 
@@ -317,14 +321,18 @@ def _compiled(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, 
 
 
 def _compile_card(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
-    derived = not card.rubric
+    derived = not card.rubric or card.rubric_draft
     if derived:
-        # A derived point is its clause's content words; half of them, anywhere, credit it.
+        # A derived point is its clause's content words; half of them, anywhere, credit it. A
+        # draft rubric (`import` writes one from the answer) is read the same way.
+        source = card.rubric if card.rubric else derive_points(card.answer)
         points = tuple(
             _Point(
-                p.text, p.weight, tuple(filter(None, [_compile_phrase(p.phrases[0], aliases, 0.5)]))
+                p.text,
+                p.weight,
+                tuple(filter(None, (_compile_phrase(t, aliases, 0.5) for t in p.phrases))),
             )
-            for p in derive_points(card.answer)
+            for p in source
         )
     else:
         points = _compile_points(card.rubric, aliases)
@@ -389,7 +397,7 @@ def grade(
     aliases = aliases if aliases is not None else default_aliases()
     points, flags, derived = _compiled(card, aliases)
     folded = normalize(answer)
-    notes = [DERIVED_NOTE] if derived else []
+    notes = [DRAFT_NOTE if card.rubric_draft and card.rubric else DERIVED_NOTE] if derived else []
     if mostly_not_english(folded.text):
         missed = tuple(PointResult(p.text, p.weight, False) for p in points)
         return GradeResult(card.id, 0, missed, (), derived, (*notes, NOT_ENGLISH_NOTE))

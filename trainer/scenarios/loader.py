@@ -20,6 +20,7 @@ from trainer.content.loader import is_scenario_file, read_text, yaml_files
 from trainer.content.models import LoadError, RedFlag, RubricPoint
 from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
 from trainer.safe_text import strip_controls
+from trainer.scenarios import specs
 from trainer.scenarios.models import (
     ACTION_KINDS,
     DIFFICULTIES,
@@ -40,40 +41,13 @@ from trainer.scenarios.models import (
     Signal,
 )
 
-CLOCK = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-SIGNAL_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+CLOCK = re.compile(specs.CLOCK)
+SIGNAL_ID = re.compile(specs.SIGNAL_ID)
 COMMUNICATION_FILE = "_communication.yaml"
-MAX_VARIANTS = 20
-MAX_MINUTES = 24 * 60
-REQUIRED = (
-    "id",
-    "title",
-    "difficulty",
-    "summary",
-    "page",
-    "first_look",
-    "start",
-    "signals",
-    "actions",
-    "root_cause",
-    "model_path",
-    "key_steps",
-    "why",
-    "hints",
-    "model_writeup",
-    "lesson",
-)
-OPTIONAL = (
-    "writeup_rubric",
-    "guide_refs",
-    "mitigate_first",
-    "communication",
-    "injects",
-    "moments",
-    "variants",
-    "budget",
-    "unconverted",
-)
+MAX_VARIANTS = specs.MAX_VARIANTS
+MAX_MINUTES = specs.MAX_MINUTES
+REQUIRED = specs.SCENARIO.required
+OPTIONAL = specs.SCENARIO.optional
 MOVED = {
     "causes": "the options moved to root_cause.choices (the multiple-choice hint); add "
     "root_cause.model and root_cause.rubric (see README, Scenario format)",
@@ -89,7 +63,7 @@ class _ScenarioReader(NodeReader):
                     LoadError(self.path, 1, 1, "", "empty document: expected `scenario:`")
                 )
             return None
-        top = self.mapping(root, "", ("scenario",))
+        top = self.mapping(root, "", specs.SCENARIO_FILE.required)
         if not top or "scenario" not in top:
             return None
         node = top["scenario"]
@@ -216,12 +190,7 @@ class _ScenarioReader(NodeReader):
             if signal_id is None:
                 continue
             field = f"scenario.signals.{signal_id}"
-            keys = self.mapping(
-                value,
-                field,
-                ("label", "unit", "start"),
-                ("good_max", "good_min", "drift", "limit"),
-            )
+            keys = self.mapping(value, field, specs.SIGNAL.required, specs.SIGNAL.optional)
             if keys is None or len(set(keys) & {"label", "unit", "start"}) < 3:
                 continue
             label = self.string(keys["label"], f"{field}.label")
@@ -275,21 +244,7 @@ class _ScenarioReader(NodeReader):
             self.error(keys["limit"], f"{field}.limit", "the limit must be beyond the start value")
 
     def _action(self, node: Node, field: str) -> Action | None:
-        keys = self.mapping(
-            node,
-            field,
-            ("id", "label", "kind", "minutes", "evidence"),
-            (
-                "command",
-                "series",
-                "requires",
-                "effects",
-                "harm",
-                "promql",
-                "evidence_when",
-                "resets",
-            ),
-        )
+        keys = self.mapping(node, field, specs.ACTION.required, specs.ACTION.optional)
         if keys is None:
             return None
         action_id = self.string(keys["id"], f"{field}.id", ID_PATTERN) if "id" in keys else None
@@ -349,7 +304,7 @@ class _ScenarioReader(NodeReader):
         return self.records(keys[name], f"{field}.{name}", what or name, read)
 
     def _evidence_case(self, node: Node, field: str) -> EvidenceCase | None:
-        keys = self.mapping(node, field, ("taken", "evidence"))
+        keys = self.mapping(node, field, specs.EVIDENCE_CASE.required)
         if keys is None or len(keys) < 2:
             return None
         taken = self._ids(keys["taken"], f"{field}.taken")
@@ -361,7 +316,7 @@ class _ScenarioReader(NodeReader):
         return EvidenceCase(taken, evidence, node.start_mark.line + 1)
 
     def _series(self, node: Node, field: str) -> Series | None:
-        keys = self.mapping(node, field, ("name", "points"), ("signal", "step"))
+        keys = self.mapping(node, field, specs.SERIES.required, specs.SERIES.optional)
         if keys is None or len(set(keys) & {"name", "points"}) < 2:
             return None
         name = self.string(keys["name"], f"{field}.name")
@@ -393,7 +348,7 @@ class _ScenarioReader(NodeReader):
         return tuple(out)
 
     def _effect(self, node: Node, field: str) -> Effect | None:
-        keys = self.mapping(node, field, (), ("set", "add", "after", "unless", "when", "drift"))
+        keys = self.mapping(node, field, (), specs.EFFECT.optional)
         if keys is None:
             return None
         if not {"set", "add", "drift"} & set(keys):
@@ -411,12 +366,7 @@ class _ScenarioReader(NodeReader):
         )
 
     def _inject(self, node: Node, field: str) -> Inject | None:
-        keys = self.mapping(
-            node,
-            field,
-            ("id", "text"),
-            ("at", "after", "expects", "actions", "within", "cost", "effects"),
-        )
+        keys = self.mapping(node, field, specs.INJECT.required, specs.INJECT.optional)
         if keys is None or len(set(keys) & {"id", "text"}) < 2:
             return None
         inject_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
@@ -467,7 +417,7 @@ class _ScenarioReader(NodeReader):
                 "a group of equivalent evidence: `by` lists the actions, any one satisfies it)",
             )
             return None
-        keys = self.mapping(node, field, ("id", "what", "by"), ("reveals_cause",))
+        keys = self.mapping(node, field, specs.KEY_STEP.required, specs.KEY_STEP.optional)
         if keys is None or len(set(keys) & {"id", "what", "by"}) < 3:
             return None
         step_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
@@ -486,9 +436,9 @@ class _ScenarioReader(NodeReader):
 
     def _point(self, node: Node, field: str, roles: bool) -> ScenarioPoint | None:
         """A rubric point (as on cards) with `needs_action`, and for the root cause `role`."""
-        optional = ("follow_up", "needs_action") + (("role",) if roles else ())
-        required = ("point", "weight", "phrases") + (("role",) if roles else ())
-        keys = self.mapping(node, field, required, optional)
+        spec = specs.ROOT_CAUSE_POINT if roles else specs.SCENARIO_POINT
+        required = spec.required
+        keys = self.mapping(node, field, required, spec.optional)
         if keys is None or len(set(required) & set(keys)) < len(required):
             return None
         text = self.string(keys["point"], f"{field}.point")
@@ -506,7 +456,7 @@ class _ScenarioReader(NodeReader):
         return ScenarioPoint(RubricPoint(text, weight, phrases, follow_up), role, needs)
 
     def _flag(self, node: Node, field: str) -> RedFlag | None:
-        keys = self.mapping(node, field, ("claim", "phrases"))
+        keys = self.mapping(node, field, specs.RED_FLAG.required)
         if keys is None or len(keys) < 2:
             return None
         claim = self.string(keys["claim"], f"{field}.claim")
@@ -517,7 +467,7 @@ class _ScenarioReader(NodeReader):
 
     def _root_cause(self, node: Node) -> RootCause:
         field = "scenario.root_cause"
-        keys = self.mapping(node, field, ("model", "rubric", "choices"), ("red_flags",))
+        keys = self.mapping(node, field, specs.ROOT_CAUSE.required, specs.ROOT_CAUSE.optional)
         if keys is None:
             return RootCause("", ())
         model = self.string(keys["model"], f"{field}.model") if "model" in keys else None
@@ -533,7 +483,7 @@ class _ScenarioReader(NodeReader):
         return RootCause(model or "", tuple(rubric), tuple(flags), tuple(choices))
 
     def _cause(self, node: Node, field: str) -> Cause | None:
-        keys = self.mapping(node, field, ("id", "label"), ("correct",))
+        keys = self.mapping(node, field, specs.CAUSE.required, specs.CAUSE.optional)
         if keys is None or len(set(keys) & {"id", "label"}) < 2:
             return None
         cause_id = self.string(keys["id"], f"{field}.id", ID_PATTERN)
@@ -545,7 +495,7 @@ class _ScenarioReader(NodeReader):
 
     def _communication(self, node: Node) -> Communication:
         field = "scenario.communication"
-        keys = self.mapping(node, field, (), ("model_updates", "rubric", "red_flags", "hedges"))
+        keys = self.mapping(node, field, (), specs.COMMUNICATION.optional)
         if keys is None:
             return Communication()
         rubric = self._list_at(
@@ -641,7 +591,7 @@ class _ScenarioReader(NodeReader):
 
     def _budget(self, node: Node) -> Budget | None:
         field = "scenario.budget"
-        keys = self.mapping(node, field, ("signal", "slo"), ("window_days", "spent"))
+        keys = self.mapping(node, field, specs.BUDGET.required, specs.BUDGET.optional)
         if keys is None or len(set(keys) & {"signal", "slo"}) < 2:
             return None
         signal = self.string(keys["signal"], f"{field}.signal")
@@ -756,7 +706,7 @@ def read_communication(path: Path) -> tuple[Communication, list[LoadError]]:
     root = compose(text, str(path), errors)
     if root is None:
         return Communication(), errors
-    top = reader.mapping(root, "", ("communication",))
+    top = reader.mapping(root, "", specs.COMMUNICATION_FILE.required)
     if not top or "communication" not in top:
         return Communication(), errors
     communication = reader._communication(top["communication"])

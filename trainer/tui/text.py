@@ -48,11 +48,19 @@ def score_style(score: float) -> str:
     return "bold red"
 
 
+def answer_legend(no_color: bool = False) -> str:
+    """How the answer below shows what was credited: by colour, or (NO_COLOR) by shape."""
+    if no_color:
+        return "(underlined: credited · reversed: red flag)"
+    return "(green: credited · red: red flag)"
+
+
 def highlighted_answer(
     answer: str, matched: list[tuple[int, int]], flagged: list[tuple[int, int]]
 ) -> Text:
-    """The answer as typed, matched spans underlined green and red-flag spans red (answers
-    reach the grader from the answer box, which holds no control characters)."""
+    """The answer as typed, matched spans underlined green and red-flag spans reversed red, so
+    the shapes tell them apart without colour too (answers reach the grader from the answer
+    box, which holds no control characters)."""
     text = Text(answer)
     for start, end in matched:
         text.stylize("bold green underline", start, end)

@@ -14,6 +14,7 @@ from trainer.study.quiz import Answered, QuizSession
 from trainer.study.scheduler import RATINGS, describe_interval
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import (
+    answer_legend,
     bar,
     hanging,
     highlighted_answer,
@@ -74,7 +75,7 @@ class FeedbackScreen(TrainerScreen[str]):
         flagged = [f.span for f in result.red_flags]
         return join(
             Text("Your answer ", style="bold"),
-            Text("(green: credited · red: red flag)\n", style="dim"),
+            Text(answer_legend(self.app.no_color) + "\n", style="dim"),
             highlighted_answer(self.answered.answer, matched, flagged),
         )
 

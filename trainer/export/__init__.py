@@ -1,0 +1,1 @@
+"""Writing the cards in the formats of the tools learners already use (Anki)."""
