@@ -45,7 +45,7 @@ async def test_colour_is_left_as_it_was_without_no_color(app_factory, monkeypatc
 async def test_no_color_feedback_names_the_shapes(app_factory, monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = app_factory()
-    async with app.run_test() as pilot:
+    async with app.run_test(size=(100, 50)) as pilot:  # the set-up's Start button in view
         await pilot.press("q")
         await pilot.pause()
         await pilot.click("#start")

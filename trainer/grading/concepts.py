@@ -229,14 +229,14 @@ class _Answer:
         non-overlapping, in text order."""
         cache = self._cache
         every = phrase.need >= len(phrase.stems)
-        hits = []
+        hits: list[list[tuple[int, int, int]]] = []
         for wanted in phrase.stems:
-            found = cache.get(wanted if not phrase.exact else "=" + wanted)
-            if found is None:
-                found = self.find(wanted, not phrase.exact)
-            if not found and every:
+            places = cache.get(wanted if not phrase.exact else "=" + wanted)
+            if places is None:
+                places = self.find(wanted, not phrase.exact)
+            if not places and every:
                 return []  # a word missing: no need to look for the others
-            hits.append(found)
+            hits.append(places)
         if not every:  # derived: enough of the words, anywhere
             present = [h[0] for h in hits if h]
             if len(present) < phrase.need:
