@@ -83,13 +83,19 @@ POST_WORDS = frozenset(
     "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
     "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
     "brittle overengineering overengineered overkill premature overcomplicate "
-    "overcomplicates overcomplicated paperwork busywork".split()
+    "overcomplicates overcomplicated paperwork busywork overrated overthinking theatre theater "
+    "buzzword nah nope ruins".split()
+)
+# Adjectives that are a verdict only as a predicate ("X is noisy"), not before a noun ("freeze
+# risky releases", "redundant replicas").
+PREDICATE_VERDICTS = frozenset(
+    "risky noisy redundant unreliable messy fiddly paranoid meaningless".split()
 )
 POST_AFTER_NOT = frozenset(
     "help helps helping fix fixes needed necessary required enough worth relevant related "
     "matter matters recommended advisable solve solves answer solution problem issue cause "
     "culprit bottleneck useful reliable real concern important meaningful achievable "
-    "realistic feasible scale scales tell tells".split()
+    "realistic feasible scale scales tell tells show shows happen happens".split()
 )
 POST_PHRASES = (
     ("waste", "of"),
@@ -130,11 +136,32 @@ POST_PHRASES = (
     ("nobody", "reads"),
     ("be", "ignored"),
     ("last", "resort"),
+    ("only", "makes", "sense"),
+    ("only", "make", "sense"),
+    ("only", "matters"),
+    ("only", "happen"),
+    ("only", "happens"),
+    ("edge", "cases"),
+    ("edge", "case"),
+    ("causes", "more"),
+    ("cause", "more"),
+    ("slows", "down"),
+    ("break", "too", "many"),
+    ("breaks", "too", "many"),
+    ("never", "works"),
+    ("never", "work"),
 )
 # "just" + one of these is a verdict: "exponential backoff just hides the problem".
-JUST_VERBS = frozenset(stem(w) for w in "hides slows wastes breaks burns throws".split())
+JUST_VERBS = frozenset(
+    stem(w) for w in "hides slows wastes breaks burns throws delays produces".split()
+)
 # "... just adds <cost>": a verdict when what it adds is a cost.
-JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes".split())
+JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes produces".split())
+# "X is too complex / too much hassle": a verdict.
+TOO_MUCH = frozenset(
+    "complex complicated expensive fiddly confusing noisy theoretical risky costly heavy hard "
+    "fragile brittle much long slow late".split()
+)
 WORSE = frozenset("harder slower worse riskier costlier noisier".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
@@ -166,7 +193,7 @@ PRONOUNS = frozenset(
     "nobody".split()
 )
 # Objects that point back: "..., so I avoid it", "I'd turn them off".
-OBJECT_PRONOUNS = frozenset("it them that this those these".split())
+OBJECT_PRONOUNS = frozenset("it them that this those these one".split())
 DETERMINERS = frozenset("the a an our their its this that these those".split())
 # After a comma, these start a new subject unless an "or" list goes on.
 NEW_SUBJECTS = DETERMINERS | frozenset(
@@ -393,6 +420,8 @@ class Stance:
                 continue
             multi = self._phrase_at(i, _PRE)
             length = len(multi) if multi else (1 if word in PRE_TRIGGERS else 0)
+            if not length and word == "than" and self._rather_before(i):
+                multi, length = ("rather",), 1  # "I'd rather debug forward than revert"
             if not length and word in ("turn", "switch", "turning", "switching"):
                 length = self._split_off(i)
             if length:
@@ -428,6 +457,14 @@ class Stance:
             return True
         return "," in self._gap(i) and not self._list_continues(i)
 
+    def _rather_before(self, i: int) -> bool:
+        k = i - 1
+        while k >= 0 and self.clause[k] == self.clause[i]:
+            if self.tokens[k].word == "rather":
+                return True
+            k -= 1
+        return False
+
     def _split_off(self, i: int) -> int:
         """ "turn them off": a trigger around its object; its length, or 0."""
         fits = (
@@ -439,16 +476,36 @@ class Stance:
         return 3 if fits else 0
 
     def _points_back(self, i: int, length: int) -> bool:
-        """A trigger whose object is a pronoun ("so I avoid it", "I'd turn them off") judges
+        """A trigger whose object is a pronoun ("so I avoid it", "I'd turn them off", "I'd never
+        bother maintaining one") or that has no object at all ("I'd rather not bother.") judges
         what was said before: negate the previous clause; True when it did."""
+        if self.negated[i]:
+            return False  # "rather than disable it": the rejection is itself rejected
         if self.tokens[i + length - 1].word in OBJECT_PRONOUNS:
             end = i + length  # "turn them off" holds its pronoun
         else:
-            end = i + length + 1
-            if end > len(self.tokens) or self.tokens[end - 1].word not in OBJECT_PRONOUNS:
+            # Up to the clause's end: only light or action verbs, "with"/"about" and stop words
+            # may stand before a closing pronoun, or nothing at all.
+            end = i + length
+            last = end
+            while end < len(self.tokens) and self.clause[end] == self.clause[i]:
+                word = self.tokens[end].word
+                if word in OBJECT_PRONOUNS:
+                    last = end + 1
+                elif not (
+                    word in LIGHT_VERBS
+                    or word in STOP_WORDS
+                    or word in ("with", "about", "doing", "maintaining", "monitoring", "using")
+                    or stem(word) in ACTION_VERBS
+                ):
+                    return False  # the trigger has an object of its own
+                end += 1
+            # No pronoun: only a bare "I'd rather not bother" points back.
+            if last == i + length and not (
+                end > i + length
+                and all(self.tokens[k].word in LIGHT_VERBS for k in range(i + length, end))
+            ):
                 return False
-            if end < len(self.tokens) and self.clause[end] == self.clause[i]:
-                return False  # "avoid that kind of scan": the object goes on
         first = self._clause_first(i)
         if first == 0:
             return False
@@ -512,13 +569,26 @@ class Stance:
         if word == "just" and j + 1 < len(self.tokens):
             return self._dismissal_after_just(j)
         if (
+            word in ("is", "are", "was", "were")
+            and j + 1 < len(self.tokens)
+            and self.tokens[j + 1].word in PREDICATE_VERDICTS
+        ):
+            return 2
+        if word == "too" and j + 1 < len(self.tokens) and self.tokens[j + 1].word in TOO_MUCH:
+            return 2  # "too complex", "too much hassle", "take too long"
+        if stem(word) == "make":  # "makes analytics harder"
+            for k in range(j + 1, min(j + 4, len(self.tokens))):
+                if self.clause[k] != self.clause[j]:
+                    break
+                if self.tokens[k].word in WORSE:
+                    return k - j + 1
+        if (
             word in ("not", "never")
             and 0 < j < len(self.tokens) - 2
             and self.tokens[j - 1].word in ("is", "are", "was", "were")
-            and self.tokens[j + 1].word in ("a", "an")
-            and self.clause[j + 2] == self.clause[j]
+            and self._article_after(j)
         ):
-            return 3  # "'be more careful' is never an action item": X is denied being a Y
+            return self._article_after(j) - j + 1  # "'be more careful' is never an action item"
         if word in NEGATIVE_ADVERBS and j + 1 < len(self.tokens):
             k = j + 1
             while k + 1 < len(self.tokens) and self.tokens[k].word in (
@@ -537,6 +607,15 @@ class Stance:
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
                 return k - j + 1
         return len(self._phrase_at(j, _POST))
+
+    def _article_after(self, j: int) -> int:
+        """The index of "a"/"an" right after "not" (or after "not really"), else 0."""
+        k = j + 1
+        while k < len(self.tokens) - 1 and self.tokens[k].word in ("really", "actually", "even"):
+            k += 1
+        if self.tokens[k].word in ("a", "an") and self.clause[k] == self.clause[j]:
+            return k
+        return 0
 
     def _dismissal_after_just(self, j: int) -> int:
         """ "X just hides the problem", "it just adds cost": a verdict after "just"; its length
