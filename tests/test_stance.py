@@ -41,6 +41,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("a cache with no eviction, event listeners added per request", "listeners", "affirmed"),
         ("I would not use backoff. Add DAX.", "dax", "affirmed"),
         ("Not DAX but backoff", "backoff", "affirmed"),
+        ("we stop calling it and fall back to another model", "fall", "affirmed"),
+        ("Don't clean the host, rebuild it from a trusted image", "rebuild", "affirmed"),
+        ("Don't clean the host, rebuild it from a trusted image", "clean", "negated"),
     ],
 )
 def test_stance(text, word, expected):

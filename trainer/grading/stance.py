@@ -214,7 +214,7 @@ ACTION_VERBS = frozenset(
         "prescale warm provision reserve request pin route shift block allow deny require "
         "enforce isolate snapshot backup restore replicate document mitigate rollback reduce "
         "lower cut split batch buffer queue spread investigate analyze analyse dig grep watch "
-        "go try get start pull push build ship enable migrate upgrade patch"
+        "go try get start pull push build ship enable migrate upgrade patch fall rebuild"
     ).split()
 )
 # Words that carry no information about the point ("I would also use X there").
