@@ -121,7 +121,7 @@ def _run_command(args: argparse.Namespace) -> int:
     """Run a plain (non-TUI) command with every byte it prints stripped of control
     characters: pack text and answers are untrusted (the app does the same on screen)."""
     from trainer.safe_text import SafeWriter
-    from trainer.store.db import StoreError
+    from trainer.store.errors import StoreError
 
     if args.command == "mock" and not args.plain:  # opens the app ...
         from trainer.cli.tui import dumb_terminal

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from trainer.private_files import create_private_file, make_private_folder
+from trainer.store.errors import StoreBusy, StoreError, StoreUnavailable, StoreWriteError
 from trainer.store.schema import MIGRATIONS, SCHEMA_VERSION, count_point
 
 DB_NAME = "progress.db"
@@ -38,29 +39,6 @@ PATIENCE = 30.0  # seconds Store.open_waiting keeps retrying a locked file
 _PERM, _BUSY, _LOCKED, _READONLY, _IOERR = 3, 5, 6, 8, 10
 _CORRUPT, _FULL, _CANTOPEN, _NOTADB = 11, 13, 14, 26
 _WRITE_FAILURES = {_PERM, _BUSY, _LOCKED, _READONLY, _IOERR, _CORRUPT, _FULL, _CANTOPEN, _NOTADB}
-
-
-class StoreError(Exception):
-    """The database cannot be used; the message says why and what to do."""
-
-
-class StoreUnavailable(StoreError):
-    """The file is healthy but cannot be used now: locked by another instance past the busy
-    timeout, unreadable (permissions), read-only, or the disk is full. The file is untouched."""
-
-
-class StoreBusy(StoreUnavailable):
-    """Another instance (or program) held the file locked for longer than the timeout: worth
-    retrying (`Store.open_waiting`). `waited` is how long this attempt waited, in seconds."""
-
-    def __init__(self, message: str, waited: float = 0.0):
-        super().__init__(message)
-        self.waited = waited
-
-
-class StoreWriteError(StoreError):
-    """A write failed (disk full, read-only, locked): nothing was committed. The caller keeps
-    what the user typed (a draft) and tells them; the file is untouched."""
 
 
 class _Damaged(Exception):

@@ -235,11 +235,11 @@ class TrainerApp(App[int]):
 
     def offer_unfinished_mock(self, then_setup: bool = False) -> None:
         """Offer to resume (or discard) a mock left unfinished, if there is one."""
-        from trainer.tui.screens.resume_mock import ResumeMockScreen
-
         unfinished = self.service.unfinished_mock()
         if unfinished is None:
             return
+        from trainer.tui.screens.resume_mock import ResumeMockScreen
+
         self.push_screen(
             ResumeMockScreen(unfinished, then_setup=then_setup),
             partial(self._unfinished_mock_chosen, unfinished),
