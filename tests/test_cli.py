@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -189,3 +190,20 @@ def test_list_names_each_cards_deck_and_filters_by_deck(tmp_path):
     assert [c["id"] for c in only] == ["mine1"]
     unknown = run("list", "--deck", "nope")
     assert unknown.returncode == 2 and "unknown deck 'nope'" in unknown.stderr
+
+
+def test_grade_does_not_load_the_store(tmp_path):
+    """Grading touches no progress, so it starts without SQLite (a third of its start-up)."""
+    code = (
+        "import contextlib, io, sys\n"
+        "from trainer import cli\n"
+        "sys.stdin = io.StringIO('I would roll back the deploy')\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    status = cli.main(['grade', '--card', 'q01'])\n"
+        "print(status, 'sqlite3' in sys.modules, 'trainer.store.db' in sys.modules)\n"
+    )
+    env = {**os.environ, "SRE_TRAINER_HOME": str(tmp_path)}
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.stdout.split() == ["0", "False", "False"], result.stderr
