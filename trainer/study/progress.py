@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from trainer.content.models import CATEGORIES, Bank
 from trainer.store.db import Store, local_day, now_utc
 from trainer.study.scheduler import FORECAST_DAYS, LEECH_LAPSES, Scheduler
+from trainer.study.streak import streak
 
 MOST_MISSED = 10
 
@@ -159,19 +160,6 @@ class Progress:
         out = asdict(self)
         out["due_this_week"] = self.due_this_week
         return out
-
-
-def streak(days: list[str], today: str) -> int:
-    """Consecutive study days ending today (or yesterday, if today is not studied yet)."""
-    active = set(days)
-    current = date.fromisoformat(today)
-    if today not in active:
-        current -= timedelta(days=1)
-    count = 0
-    while current.isoformat() in active:
-        count += 1
-        current -= timedelta(days=1)
-    return count
 
 
 def compute(

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 
 from trainer.registry import MODES, MODES_BY_ID
 from trainer.store.db import StoreWriteError, local_day
-from trainer.study.progress import streak
+from trainer.study.streak import streak
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import join, literal
 
