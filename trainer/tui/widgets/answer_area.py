@@ -25,10 +25,9 @@ from trainer.tui.text import printable
 INSERTED_KEYS = {"enter": "\n"}
 
 
-def limit_message(limit: int) -> str:
+def limit_message(limit: int, outcome: str = "the rest was not added.") -> str:
     return (
-        f"Answers are limited to {limit:,} characters (a spoken answer is far shorter); "
-        "the rest was not added."
+        f"Answers are limited to {limit:,} characters (a spoken answer is far shorter); " + outcome
     )
 
 
@@ -162,7 +161,8 @@ class AnswerArea(TextArea):
             event.prevent_default()
             event.stop()
             self.notify(
-                f"Paste refused: {len(event.text):,} characters. " + limit_message(self.limit),
+                f"Paste refused: {len(event.text):,} characters. "
+                + limit_message(self.limit, "nothing of it was added."),
                 severity="warning",
                 timeout=6,
                 markup=False,
