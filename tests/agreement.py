@@ -12,6 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from trainer.study.mock_report import VERDICTS
+from trainer.study.scheduler import SCORE_TO_RATING
+
 
 def ranks(values: list[float]) -> list[float]:
     """Average ranks (1-based), ties sharing the mean of their positions."""
@@ -39,8 +42,9 @@ def spearman(a: list[float], b: list[float]) -> float:
     return cov / (va * vb) ** 0.5 if va and vb else 0.0
 
 
-RATING_CUTS = (40, 70, 90)  # Again | Hard | Good | Easy (trainer.study.scheduler)
-VERDICT_CUTS = (50, 65, 80)  # Not yet | Borderline | Solid | Strong (trainer.study.mock)
+# The app's own cuts: Again | Hard | Good | Easy, and a mock's Not yet | ... | Strong.
+RATING_CUTS = tuple(sorted(cut for cut, _ in SCORE_TO_RATING if cut > 0))
+VERDICT_CUTS = tuple(sorted(cut for cut, _ in VERDICTS if cut > 0))
 
 
 def band(score: float, cuts: tuple[int, ...]) -> int:
@@ -124,36 +128,37 @@ def report(path: Path, bank, grade) -> str:
     return "\n".join(lines)
 
 
+def credited_lines(
+    path: Path, bank, grade, section: str, key: str
+) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """One-line wordings of single points (`section` "paraphrases" or "negated", the lines
+    under `key`), split into those that earn their point and those that do not, each as
+    (card, point, wording)."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    credited, not_credited = [], []
+    for entry in data[section]:
+        card = bank.card(entry["card"])
+        for wording in entry[key]:
+            result = grade(card, wording)
+            point = next((p for p in result.points if p.text == entry["point"]), None)
+            assert point is not None, f"{entry['card']}: no point {entry['point']!r}"
+            (credited if point.matched else not_credited).append(
+                (entry["card"], entry["point"], wording)
+            )
+    return credited, not_credited
+
+
 def paraphrase_credit(path: Path, bank, grade, part: str) -> tuple[int, int, list]:
     """How many one-line wordings of a point (part "dev" or "holdout") earn that point, and
     the misses as (card, point, wording)."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    hits, misses = 0, []
-    for entry in data["paraphrases"]:
-        card = bank.card(entry["card"])
-        for wording in entry[part]:
-            result = grade(card, wording)
-            point = next((p for p in result.points if p.text == entry["point"]), None)
-            if point is not None and point.matched:
-                hits += 1
-            else:
-                misses.append((entry["card"], entry["point"], wording))
-    return hits, hits + len(misses), misses
+    credited, misses = credited_lines(path, bank, grade, "paraphrases", part)
+    return len(credited), len(credited) + len(misses), misses
 
 
 def negated_credit(path: Path, bank, grade) -> tuple[int, int, list]:
     """How many negated one-liners wrongly earn the point they argue against."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    wrong, total = [], 0
-    for entry in data["negated"]:
-        card = bank.card(entry["card"])
-        for wording in entry["answers"]:
-            total += 1
-            result = grade(card, wording)
-            point = next((p for p in result.points if p.text == entry["point"]), None)
-            if point is not None and point.matched:
-                wrong.append((entry["card"], entry["point"], wording))
-    return len(wrong), total, wrong
+    wrong, right = credited_lines(path, bank, grade, "negated", "answers")
+    return len(wrong), len(wrong) + len(right), wrong
 
 
 if __name__ == "__main__":

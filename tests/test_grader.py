@@ -165,6 +165,8 @@ def test_what_the_candidate_ends_up_claiming_decides_and_a_contradiction_costs()
         "pointless, retry immediately.",
     )
     assert "Retry with exponential backoff" not in {p.text for p in retracted.matched}
+    taken_back = [n for n in retracted.notes if "Retry with exponential backoff" in n]
+    assert taken_back == ["You argued against: Retry with exponential backoff"], retracted.notes
 
 
 def test_red_flags_fire_on_any_recommending_occurrence_never_on_a_rejection():
@@ -187,12 +189,10 @@ def test_full_width_and_look_alike_letters_grade_like_ascii():
     wide = grade(THROTTLING, "Put ＤＡＸ in front of the table so hot reads stop hitting it.")
     cyrillic = grade(THROTTLING, "Put DAX in front of the tаble so hot reаds stop hitting it.")
     assert plain.score == wide.score == cyrillic.score > 0
-    answer = "Put ＤＡＸ in front"
     span = wide.matched[0].span
     assert (
         "ＤＡＸ"
         in "Put ＤＡＸ in front of the table so hot reads stop hitting it."[span[0] : span[1]]
-        and answer
     )
 
 

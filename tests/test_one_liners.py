@@ -3,26 +3,11 @@ when a line states it and not when a line argues against it. The floors sit a li
 what the grader measures now, so a change that loses general matching or lets dismissals earn
 credit fails here. The holdout part is measured only; nothing was tuned on it."""
 
-from pathlib import Path
-
 import pytest
-import yaml
+from agreement import credited_lines
+from conftest import DATA
 
 from trainer.grading.concepts import grade
-
-DATA = Path(__file__).parent / "data"
-
-
-def point_matched(bank, card_id: str, point_text: str, line: str) -> bool:
-    result = grade(bank.card(card_id), line)
-    point = next((p for p in result.points if p.text == point_text), None)
-    assert point is not None, f"{card_id}: no point {point_text!r}"
-    return point.matched
-
-
-def lines_of(name: str, section: str, key: str) -> list[tuple[str, str, str]]:
-    data = yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
-    return [(e["card"], e["point"], line) for e in data[section] for line in e[key]]
 
 
 @pytest.mark.parametrize(
@@ -35,10 +20,10 @@ def lines_of(name: str, section: str, key: str) -> list[tuple[str, str, str]]:
     ],
 )
 def test_stated_points_are_credited(bank, name, key, floor):
-    lines = lines_of(name, "paraphrases", key)
-    credited = sum(point_matched(bank, *entry) for entry in lines)
-    assert len(lines) >= 300
-    assert credited / len(lines) >= floor, f"{credited}/{len(lines)}"
+    credited, missed = credited_lines(DATA / name, bank, grade, "paraphrases", key)
+    total = len(credited) + len(missed)
+    assert total >= 300
+    assert len(credited) / total >= floor, f"{len(credited)}/{total}"
 
 
 @pytest.mark.parametrize(
@@ -50,7 +35,7 @@ def test_stated_points_are_credited(bank, name, key, floor):
     ],
 )
 def test_dismissed_points_are_not_credited(bank, name, key, ceiling):
-    lines = lines_of(name, "negated", key)
-    credited = [entry for entry in lines if point_matched(bank, *entry)]
-    assert len(lines) >= 100
-    assert len(credited) / len(lines) <= ceiling, credited
+    credited, rejected = credited_lines(DATA / name, bank, grade, "negated", key)
+    total = len(credited) + len(rejected)
+    assert total >= 100
+    assert len(credited) / total <= ceiling, credited

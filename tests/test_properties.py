@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from trainer.content.loader import load_files
@@ -105,8 +105,7 @@ words_strategy = st.lists(
 def test_rejecting_a_point_never_earns_it(before, after):
     """Whatever surrounds it, a sentence that rejects a point does not credit that point."""
     answer = f"{' '.join(before)}. I would never use DAX. {' '.join(after)}."
-    if "dax" in before or "dax" in after:
-        return
+    assume("dax" not in before and "dax" not in after)
     result = grade(CARD, answer)
     assert "dax" not in {p.text for p in result.matched}
 
@@ -119,4 +118,5 @@ def test_repeating_filler_never_raises_a_bare_list_above_its_share(padding):
         ["I would also use a canary deploy there.", "I would also use DAX there."] * padding
     )
     result = grade(CARD, answer)
+    assert len(result.matched) == 2
     assert all(p.status == "partial" for p in result.matched)

@@ -56,7 +56,6 @@ DRAFT_NOTE = (
     "This card's rubric is an unreviewed draft derived from its model answer: graded loosely, "
     "as points derived from the answer."
 )
-STATUSES = ("full", "partial", "argued-against", "missed")
 
 
 class AnswerError(ValueError):
@@ -216,11 +215,6 @@ class _Answer:
         found.sort()
         self._cache[key] = found
         return found
-
-    def match(self, phrase: _Phrase) -> tuple[int, int] | None:
-        """The first character span where the phrase occurs, or None."""
-        found = self.match_all(phrase, limit=1)
-        return found[0][0] if found else None
 
     def match_all(
         self, phrase: _Phrase, limit: int = MAX_OCCURRENCES
@@ -430,7 +424,6 @@ def grade(
         last_negated = max((m.span[0] for m in negated), default=-1)
         final = [m for m in affirmed if m.span[0] > last_negated]
         if negated and not final and _retracted(stance, affirmed, negated):
-            notes.append(ARGUED_NOTE.format(point=point.text))
             results.append(PointResult(point.text, point.weight, False, status="argued-against"))
             continue
         mention = max(final or affirmed, key=lambda m: (quality[m.span], -m.span[0]))
@@ -581,9 +574,10 @@ def _explained(
 def occurrences(
     phrases: tuple[str, ...] | list[str], text: str, aliases: Aliases | None = None
 ) -> list[tuple[str, tuple[int, int]]]:
-    """Where rubric phrases occur in a text, whatever their stance, matched as the grader
-    matches them: (phrase, character span) in text order. For content checks, such as a
-    scenario label that names the answer before any evidence."""
+    """Where rubric phrases occur in a text, whatever their stance, matched word by word as the
+    grader matches them, except that every line ends a sentence (the texts checked are command
+    output and labels, where a line is a line): (phrase, character span) in text order. For
+    content checks, such as a scenario label that names the answer before any evidence."""
     if not text.strip():
         return []
     aliases = aliases if aliases is not None else default_aliases()

@@ -16,12 +16,9 @@ import re
 from bisect import bisect_left
 from typing import NamedTuple
 
-from trainer.grading.text import STOP_WORDS, stem, words
+from trainer.grading.text import NEGATORS, STOP_WORDS, stem, words
 
 # -- the lexicon ---------------------------------------------------------------------------
-# Pure negators; the grader also reads them as one term ("not"), so a rubric phrase such as
-# "no public ip" meets "never give nodes public IPs".
-NEGATORS = frozenset("not never no nor neither without none".split())
 PRE_TRIGGERS = NEGATORS | frozenset(
     "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
     "disable disabling ignore ignoring nobody".split()
@@ -676,10 +673,8 @@ class Stance:
 
 
 class UnitInfo(NamedTuple):
-    all_words: frozenset[int]  # token starts of every word of the unit
     informative: frozenset[int]  # token starts of words that say something beyond the terms
     verbs: frozenset[int]  # ... of the informative words that are action verbs
-    has_reason: bool
 
 
 def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int, UnitInfo]:
@@ -710,7 +705,5 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
             and len(t.word) > 1
         )
         verbs = frozenset(t.start for t in tokens if stem(t.word) in ACTION_VERBS)
-        reason = any(t.word in REASON_WORDS for t in tokens)
-        every = frozenset(t.start for t in tokens)
-        info[unit] = UnitInfo(every, informative, verbs & informative, reason)
+        info[unit] = UnitInfo(informative, verbs & informative)
     return info

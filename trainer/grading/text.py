@@ -12,9 +12,10 @@ STOP_WORDS = frozenset(
     "we you that this vs versus do does did".split()
 )
 
-# Pure negators read as one term, so "no public ip" in a rubric meets "never ... public IPs".
+# Pure negators read as one term, so "no public ip" in a rubric meets "never ... public IPs"
+# (the stance reads them as negation triggers).
 NEGATOR_TERM = "not"
-_NEGATORS = frozenset("not never no nor neither without none".split())
+NEGATORS = frozenset("not never no nor neither without none".split())
 
 # Short or numeric terms (dax, hpa, p95, 5xx) only ever match whole and exact: a fuzzy match of
 # three letters would find "dax" in "relax" and "hpa" in "shpa".
@@ -95,7 +96,7 @@ class Term(NamedTuple):
 
 def _stems(text: str) -> tuple[str, ...]:
     return tuple(
-        NEGATOR_TERM if w in _NEGATORS else stem(w)
+        NEGATOR_TERM if w in NEGATORS else stem(w)
         for w in WORD.findall(text.lower())
         if w not in STOP_WORDS
     )
@@ -145,7 +146,7 @@ def terms(
     """Content terms of a text (or of its words, when already split): stop words dropped,
     stemmed, aliases applied."""
     found = [
-        Term(NEGATOR_TERM if w in _NEGATORS else stem(w), s, e)
+        Term(NEGATOR_TERM if w in NEGATORS else stem(w), s, e)
         for w, s, e in (words(text) if found_words is None else found_words)
         if w not in STOP_WORDS
     ]
