@@ -205,3 +205,33 @@ async def test_study_notes_have_no_repeated_headings_and_frame_examples(app):
     pairs = zip(headings, headings[1:], strict=False)
     assert not any(b.lower().startswith(a.lower()) for a, b in pairs)
     assert "Remember: " not in text and text.count("Next steps") == 1
+
+
+async def test_browser_filters_show_pack_names_and_tags_literally(data_dir, clock, tmp_path):
+    """A pack's deck name and tags are its author's text: shown as written, never as markup
+    (an unmatched closing tag would stop the screen)."""
+    from trainer.content.loader import load_bank
+
+    (tmp_path / "pack").mkdir()
+    (tmp_path / "pack" / "mine.yaml").write_text(
+        "pack:\n  name: '[/deck]'\ncards:\n  - id: mine1\n    category: incident-response\n"
+        "    tags: ['[/x]', '[bold]t']\n    question: What is toil?\n"
+        "    answer: Manual, repetitive work.\n",
+        encoding="utf-8",
+    )
+    bank = load_bank(pack_dirs=[tmp_path / "pack"], include_user_packs=False)
+    assert not bank.errors, bank.errors
+    app = make_app(data_dir=data_dir, clock=clock, bank=bank, fuzzing=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("b")
+        for select_id in ("#deck", "#tag"):
+            app.screen.query_one(select_id).focus()
+            await pilot.press("enter")  # opens the list of choices
+            await pilot.pause()
+            await pilot.press("escape")
+        prompts = {
+            str(prompt)
+            for select_id in ("#deck", "#tag")
+            for prompt, _ in app.screen.query_one(select_id)._options
+        }
+        assert {"[/deck]", "[/x]", "[bold]t"} <= prompts

@@ -4,20 +4,17 @@ clipboard)."""
 
 from __future__ import annotations
 
-import re
-
 from rich.text import Text
 
+from trainer.safe_text import strip_controls
+
 BAR_WIDTH = 20
-# C0 and C1 control characters, DEL included; newline and tab are text.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def printable(value: str) -> str:
-    """`value` without control characters. Seam: once trainer/safe_text.py (the core's
-    stripping, used by the CLI and exports too) lands, this calls it, so the TUI and the CLI
-    strip the same set."""
-    return CONTROL_CHARACTERS.sub("", value)
+    """`value` without escape sequences or control characters: the core's stripping, so the
+    screen and the command line drop the same set."""
+    return strip_controls(value)
 
 
 def literal(value: object, style: str = "") -> Text:

@@ -64,19 +64,19 @@ class CardBrowserScreen(TrainerScreen[None]):
             )
             with Horizontal(id="card-filters"):
                 yield Select(
-                    [("All decks", ""), *((d, d) for d in bank.decks())],
+                    [("All decks", ""), *((literal(d), d) for d in bank.decks())],
                     value="",
                     allow_blank=False,
                     id="deck",
                 )
                 yield Select(
-                    [("Any category", ""), *((n, n) for n in names if bank.cards_in(n))],
+                    [("Any category", ""), *((literal(n), n) for n in names if bank.cards_in(n))],
                     value="",
                     allow_blank=False,
                     id="category",
                 )
                 yield Select(
-                    [("All tags", ""), *((t, t) for t in tags_of(bank.cards.values()))],
+                    [("All tags", ""), *((literal(t), t) for t in tags_of(bank.cards.values()))],
                     value="",
                     allow_blank=False,
                     id="tag",
