@@ -423,14 +423,13 @@ def test_penalties_hints_choices_harm(tiny):
     ]
 
 
-def test_a_choice_id_is_the_multiple_choice_hint_taken(tiny):
-    """The TUI's current picker passes a choice id: it is charged as the hint, its label graded."""
+def test_a_diagnosis_that_is_a_choice_id_is_graded_as_typed(tiny):
+    """The diagnosis is always typed text: one that happens to equal a choice id is neither
+    charged as the hint nor swapped for that choice's label."""
     sim = play(tiny, list(tiny.model_path))
     debrief = score(sim, "deploy")
-    assert debrief.choices_used and debrief.root_cause == "the deploy broke the config"
-    assert any(
-        i.name == "Multiple-choice hint" and i.points == -CHOICES_COST for i in debrief.items
-    )
+    assert not debrief.choices_used and debrief.root_cause == "deploy"
+    assert not any(i.name == "Multiple-choice hint" for i in debrief.items)
 
 
 def test_choices_are_shuffled_by_seed(tiny):

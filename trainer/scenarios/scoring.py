@@ -238,15 +238,10 @@ def model_minutes(scenario: Scenario) -> int:
 
 def score(simulation: Simulation, root_cause: str | None, writeup: str = "") -> Debrief:
     """The breakdown for a finished (or to-be-finished) simulation. `root_cause` is the typed
-    diagnosis; a choice id instead (the TUI's current picker) means the multiple-choice hint
-    was taken and that option named: its label is graded, and the hint is charged."""
+    diagnosis, graded as typed."""
     scenario = simulation.scenario
     simulation.finish()
     taken = simulation.taken
-    choice = next((c for c in scenario.causes if c.id == root_cause), None)
-    if choice is not None:
-        simulation.choices_used = True
-        root_cause = choice.label
     items: list[Item] = []
 
     rc_item, rc_result = _root_cause(simulation, root_cause)
