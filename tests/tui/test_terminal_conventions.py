@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, OptionList, SelectionList
+from textual.widgets import Checkbox, OptionList, SelectionList, Static
 
 from trainer.tui.screens.feedback import FeedbackScreen
 from trainer.tui.text import answer_legend, highlighted_answer
@@ -85,3 +85,18 @@ async def test_no_color_ticked_boxes_show_their_x_and_unticked_ones_hide_it(
         on = box.get_component_rich_style("toggle--button")
         assert off.color == off.bgcolor
         assert on.color != on.bgcolor and on.bold
+
+
+async def test_no_color_debrief_names_the_shapes(app_factory, monkeypatch):
+    from test_scenario_screens import OWN_WORDS, diagnose, open_scenario
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_factory()
+    async with app.run_test(size=(120, 40)) as pilot:
+        incident = await open_scenario(pilot, "error-rate-50")
+        for action in ("grafana-overview", "rollout-history", "backend-logs", "rollback"):
+            incident.take(action)
+        debrief = await diagnose(pilot, OWN_WORDS)
+        shown = " ".join(str(w.render()) for w in debrief.query(Static))
+        assert "(underlined: credited · reversed: red flag)" in shown
+        assert "green: credited" not in shown

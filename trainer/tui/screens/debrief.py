@@ -16,7 +16,14 @@ from trainer.scenarios.models import Scenario
 from trainer.scenarios.report import reflow
 from trainer.scenarios.scoring import NOT_DONE, UNVERIFIED_CLAIM, Debrief
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, highlighted_answer, join, literal, score_style
+from trainer.tui.text import (
+    answer_legend,
+    bar,
+    highlighted_answer,
+    join,
+    literal,
+    score_style,
+)
 
 # How each status of a rubric point reads in the debrief: mark, style, heading.
 POINT_STATUS = {
@@ -133,12 +140,11 @@ class DebriefScreen(TrainerScreen[None]):
         out.rstrip()
         return out
 
-    @staticmethod
-    def _highlighted(text: str, result: GradeResult) -> Text:
+    def _highlighted(self, text: str, result: GradeResult) -> Text:
         matched = [p.span for p in result.points if p.matched and p.span]
         flagged = [f.span for f in result.red_flags]
         return join(
-            Text("(green: credited · red: red flag)\n", style="dim"),
+            Text(answer_legend(self.app.no_color) + "\n", style="dim"),
             highlighted_answer(text, matched, flagged),
         )
 

@@ -36,6 +36,7 @@ class ScenarioPickerScreen(TrainerScreen[None]):
         self.scenarios = self.app.service.scenarios()
         self.errors = self.app.service.scenario_errors()
         self.unfinished: dict[str, UnfinishedRun] = {}
+        self.bests: dict[str, tuple[int, int]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -85,7 +86,7 @@ class ScenarioPickerScreen(TrainerScreen[None]):
         return out
 
     def refresh_list(self) -> None:
-        bests = self.app.store.scenario_bests()
+        self.bests = bests = self.app.store.scenario_bests()
         self.unfinished = {u.scenario_id: u for u in self.app.service.unfinished_scenarios()}
         options = self.query_one("#scenario-list", OptionList)
         highlighted = options.highlighted
@@ -117,7 +118,7 @@ class ScenarioPickerScreen(TrainerScreen[None]):
         if event.option.id not in self.scenarios:
             return
         scenario = self.scenarios[event.option.id]
-        best, played = self.app.store.scenario_bests().get(scenario.id, (None, 0))
+        best, played = self.bests.get(scenario.id, (None, 0))
         played_text = f"Best {best}/100 over {played} play(s)." if played else "Not played yet."
         unfinished = self.unfinished.get(scenario.id)
         if unfinished is not None:
