@@ -733,7 +733,7 @@ def test_closed_stdin_is_a_one_line_error(args, isolated_home):
     assert result.returncode != 0
     assert "stdin" in one_line(result.stderr) or "input" in one_line(result.stderr)
     store = Store.open(isolated_home)
-    assert store.unfinished_mock() is None and not store.mock_history()  # no mock left behind
+    assert store.unfinished_mock() is None and not store.mock_results()  # no mock left behind
     assert stored_answers(isolated_home) == answers
 
 
@@ -754,7 +754,7 @@ def test_closed_stdout_is_a_one_line_error(args, isolated_home):
     assert result.returncode != 0
     assert "standard output is closed" in one_line(result.stderr)
     store = Store.open(isolated_home)
-    assert store.unfinished_mock() is None and not store.mock_history()
+    assert store.unfinished_mock() is None and not store.mock_results()
     assert stored_answers(isolated_home) == answers
 
 
@@ -798,7 +798,7 @@ def test_out_of_range_numbers_are_one_line_errors_and_store_nothing(args, isolat
     flag = next(a for a in args if a.startswith("--") and a != "--plain" and a != "--model-path")
     assert flag in one_line(result.stderr)
     store = Store.open(isolated_home)
-    assert store.mock_history() == [] and store.unfinished_mock() is None
+    assert store.mock_results() == [] and store.unfinished_mock() is None
     assert stored_answers(isolated_home) == answers
 
 

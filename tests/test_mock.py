@@ -186,8 +186,41 @@ def test_plain_mode_through_stdin(tmp_path):
     assert "# Mock interview report" in result.stdout
     assert (tmp_path / "report.md").read_text().startswith("# Mock interview report")
     store = Store.open(tmp_path / "home")
-    assert len(store.mock_history()) == 1
+    assert len(store.mock_results()) == 1
     assert [a.answer for a in store.attempts()] == ["answer one", "answer two"]
+
+
+def test_plain_mode_reads_the_streams_of_the_call(tmp_path, monkeypatch, capsys):
+    """The plain mock reads the stdin and writes the stdout current when it runs, not those of
+    when its module was first imported (a long-lived process, or the tests, swap them)."""
+    import io
+
+    import trainer.study.mock_plain  # noqa: F401 - imported before the streams change
+    from trainer import cli
+
+    monkeypatch.setenv("SRE_TRAINER_HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(sys, "stdin", io.StringIO("my answer about dashboards\n\n"))
+    status = cli.main(["mock", "--plain", "--questions", "1", "--seed", "1", "--no-follow-ups"])
+    assert status == 0
+    assert "# Mock interview report" in capsys.readouterr().out
+    store = Store.open(tmp_path / "home")
+    assert [a.answer for a in store.attempts()] == ["my answer about dashboards"]
+
+
+def test_finishing_a_mock_skips_a_damaged_earlier_report(bank, store, clock):
+    """A stored report that cannot be read is left out of the trend, not a crash at the end of
+    the next mock."""
+    store.db.execute(
+        "INSERT INTO mocks(status, config, report, started_at, ended_at) VALUES "
+        "('complete', '{}', 'not json', '2026-10-02T09:00:00+00:00', NULL)"
+    )
+    session = MockSession.start(
+        bank, store, MockConfig(questions=1, seed=1, follow_ups=False), clock=clock
+    )
+    session.begin_question()
+    session.submit("I would check the dashboards first.")
+    report = session.finish()
+    assert report["trend"]["previous"] == []
 
 
 def test_plain_mode_times_out_a_question(tmp_path):
@@ -221,7 +254,7 @@ def test_plain_mode_times_out_a_question(tmp_path):
     process.stdin.close()
     assert "time is up" in out
     store = Store.open(tmp_path / "home")
-    assert store.mock_answers(store.mock_history()[0]["id"])[0]["outcome"] == "timeout"
+    assert store.mock_answers(store.mock_results()[0]["id"])[0]["outcome"] == "timeout"
 
 
 def test_plain_mode_killed_then_resumed(tmp_path):
@@ -249,7 +282,7 @@ def test_plain_mode_killed_then_resumed(tmp_path):
     assert "Resuming the mock" in result.stdout and "Question 2 of 3" in result.stdout
     store = Store.open(tmp_path / "home")
     assert store.unfinished_mock() is None
-    answers = store.mock_answers(store.mock_history()[0]["id"])
+    answers = store.mock_answers(store.mock_results()[0]["id"])
     assert [a["answer"] for a in answers] == ["first answer about backoff", "second", "third"]
 
 
@@ -321,7 +354,7 @@ def test_plain_mode_never_spills_an_unfinished_line_into_the_next_answer(tmp_pat
     process.wait(timeout=30)
     assert "the unfinished line was not kept" in out
     store = Store.open(tmp_path / "home")
-    answers = store.mock_answers(store.mock_history()[0]["id"])
+    answers = store.mock_answers(store.mock_results()[0]["id"])
     assert [(a["answer"], a["outcome"]) for a in answers] == [
         ("a finished line", "timeout"),
         ("my second answer", "answered"),
@@ -362,7 +395,7 @@ def test_plain_mode_resume_keeps_the_time_used_and_the_lines_typed(tmp_path):
     shown = result.stdout.split("Question 1 of 2 (", 1)[1].split(" left)", 1)[0]
     minutes, seconds = shown.split(":")
     assert int(minutes) * 60 + int(seconds) <= 115  # the clock carried on from where it was
-    answers = store.mock_answers(store.mock_history()[0]["id"])
+    answers = store.mock_answers(store.mock_results()[0]["id"])
     assert answers[0]["answer"] == "the first line of my answer\nand its second line"
 
 

@@ -302,7 +302,7 @@ def test_finishing_a_mock_twice_stores_one_report(service, store):
     service.save_mock_draft(session, "draft")
     report = service.finish_mock(session)
     assert service.finish_mock(session) is report
-    assert len(store.mock_history()) == 1 and stored_drafts.keys(store) == []
+    assert len(store.mock_results()) == 1 and stored_drafts.keys(store) == []
 
 
 # -- drafts ----------------------------------------------------------------------------------
@@ -379,7 +379,7 @@ def test_plain_mock_refuses_an_answer_over_the_limit(tmp_path):
     assert "the limit is 20,000" in result.stdout
     store = Store.open(tmp_path)
     assert store.attempts() == []
-    answers = store.mock_answers(store.mock_history()[0]["id"])
+    answers = store.mock_answers(store.mock_results()[0]["id"])
     assert [(a["outcome"], a["answer"]) for a in answers] == [("skipped", "")]
 
 
@@ -393,4 +393,4 @@ def test_plain_mock_total_time_shorter_than_a_question_is_refused(tmp_path):
     )
     negative = run_trainer("mock", "--plain", "--total-time", "-5", home=tmp_path)
     assert negative.returncode == 2 and "--total-time" in negative.stderr
-    assert not (tmp_path / DB_NAME).exists() or Store.open(tmp_path).mock_history() == []
+    assert not (tmp_path / DB_NAME).exists() or Store.open(tmp_path).mock_results() == []

@@ -821,13 +821,6 @@ class Store:
             "progress": progress,
         }
 
-    def mock_history(self) -> list[dict]:
-        """Finished mocks, oldest first: (id, ended_at, overall score)."""
-        rows = self.db.execute(
-            "SELECT id, ended_at, report FROM mocks WHERE status = 'complete' ORDER BY id"
-        ).fetchall()
-        return [{"id": r[0], "ended_at": r[1], "score": json.loads(r[2])["overall"]} for r in rows]
-
     def mock_results(self, limit: int | None = None, newest_first: bool = False) -> list[dict]:
         """Finished mocks, oldest first (or newest first), read defensively (older reports lack
         the newer keys): id, started_at, ended_at, score, verdict, questions, answered,

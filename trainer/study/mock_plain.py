@@ -123,12 +123,15 @@ class LineReader:
 def run_plain(
     service: StudyService,
     session: MockSession,
-    stdin: TextIO = sys.stdin,
-    out: TextIO = sys.stdout,
+    stdin: TextIO | None = None,
+    out: TextIO | None = None,
     write_report: Callable[[str], None] | None = None,
 ) -> dict:
-    """Ask every question and its follow-ups, then print the report; returns the report."""
-    out = cast(TextIO, SafeWriter(out))  # questions and reports carry pack and user text
+    """Ask every question and its follow-ups, then print the report; returns the report. The
+    streams default to the process's at the time of the call (the CLI swaps them first)."""
+    stdin = stdin if stdin is not None else sys.stdin
+    # Questions and reports carry pack and user text.
+    out = cast(TextIO, SafeWriter(out if out is not None else sys.stdout))
     reader = LineReader(stdin)
     _introduce(session, out)
     ended = False
