@@ -20,11 +20,14 @@ from trainer.cli.common import (
     open_store,
     study_bank,
 )
+from trainer.study.settings import (
+    MAX_SECONDS_PER_QUESTION,
+    MAX_TOTAL_SECONDS,
+    MIN_SECONDS,
+    MOCK_QUESTIONS,
+)
 
 NAME = "mock"
-MAX_QUESTIONS = 30
-MIN_SECONDS, MAX_SECONDS_PER_QUESTION = 10, 3600  # ten seconds to an hour per question
-MAX_TOTAL_SECONDS = 24 * 3600
 MAX_SEED = 2**63 - 1
 
 
@@ -52,8 +55,10 @@ def add_parser(commands) -> None:
     )
     mock.add_argument(
         "--questions",
-        type=bounded_int(1, MAX_QUESTIONS),
-        help=f"how many questions, 1-{MAX_QUESTIONS} (default: the preset's, 5 for mixed)",
+        type=bounded_int(*MOCK_QUESTIONS),
+        help="how many questions, {}-{} (default: the preset's, 5 for mixed)".format(
+            *MOCK_QUESTIONS
+        ),
     )
     mock.add_argument("--categories", help="comma-separated categories (default: the preset's mix)")
     mock.add_argument(
@@ -145,16 +150,15 @@ def chosen_settings(args: argparse.Namespace) -> dict:
     return {k: v for k, v in chosen.items() if v is not None}
 
 
-def _config(args: argparse.Namespace):
+def _config(args: argparse.Namespace, bank):
     """The mock's configuration, checked by the core (one-line CliError naming the flag)."""
-    from trainer.content.models import CATEGORIES
     from trainer.study.settings import SettingsError, mock_config
 
     known_scenarios = None
     if args.scenario:
         from trainer.scenarios.loader import load_scenarios
 
-        known_scenarios = load_scenarios()[0]
+        known_scenarios = load_scenarios(pack_dirs=args.bank)[0]
     chosen = chosen_settings(args)
     try:
         return mock_config(
@@ -168,7 +172,7 @@ def _config(args: argparse.Namespace):
             preset=chosen.get("preset"),
             follow_ups=chosen.get("follow_ups", True),
             speak_aloud=chosen.get("speak_aloud", False),
-            known_categories=CATEGORIES,
+            known_categories=bank.categories(),
             known_scenarios=known_scenarios,
         )
     except SettingsError as exc:
@@ -191,10 +195,11 @@ def check_export(path: Path) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.export is not None:
         check_export(args.export)
-    config = _config(args)
+    bank = study_bank(args)
+    config = _config(args, bank)
     if not args.plain:
         return _app(args)
-    return _plain(args, config)
+    return _plain(args, config, bank)
 
 
 def _app(args: argparse.Namespace) -> int:
@@ -217,14 +222,14 @@ def _app(args: argparse.Namespace) -> int:
     return tui.run(args, start="mock", mock_options=options)
 
 
-def _plain(args: argparse.Namespace, config) -> int:
+def _plain(args: argparse.Namespace, config, bank) -> int:
     from trainer.study.mock_plain import run_plain
     from trainer.study.service import StudyService
 
     if sys.stdin is None:
         # Checked before a mock is started or resumed: none is left running unanswered.
         raise CliError("mock: --plain reads the answers on stdin, which is closed")
-    service = StudyService(study_bank(args), open_store(args))
+    service = StudyService(bank, open_store(args), pack_dirs=args.bank)
     unfinished = service.unfinished_mock()
     if args.discard:
         if unfinished is None:

@@ -128,6 +128,12 @@ class Bank:
     def cards_in(self, category: str | None = None) -> list[Card]:
         return [c for c in self.cards.values() if category is None or c.category == category]
 
+    def categories(self) -> list[str]:
+        """The built-in categories, then the packs' own (sorted): every category a card may
+        name, the built-in ones even without cards."""
+        own = {c.category for c in self.cards.values()} - set(CATEGORIES)
+        return [*CATEGORIES, *sorted(own)]
+
     def decks(self) -> list[str]:
         """The decks of the loaded cards, in load order (the guide's first)."""
         return list(dict.fromkeys(c.deck for c in self.cards.values()))

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 
-from trainer.content.models import CATEGORIES, Bank
+from trainer.content.models import Bank
 from trainer.store.db import Store, local_day, now_utc
 from trainer.study.scheduler import FORECAST_DAYS, LEECH_LAPSES, Scheduler
 from trainer.study.streak import streak
@@ -231,8 +231,7 @@ def compute(
 
 def _categories(bank: Bank, scores: dict) -> list[CategoryMastery]:
     out = []
-    names = list(CATEGORIES) + sorted({c.category for c in bank.cards.values()} - set(CATEGORIES))
-    for name in names:
+    for name in bank.categories():
         cards = bank.cards_in(name)
         if not cards:
             continue

@@ -19,7 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from trainer.content.models import CATEGORIES, Bank, Card
+from trainer.content.models import Bank, Card
 from trainer.registry import DRILL_KINDS
 from trainer.store.db import Store, StoreWriteError, now_utc
 from trainer.study import drafts as draft_keys
@@ -110,7 +110,9 @@ class StudyService:
     def mock_config(self, **chosen: Any) -> MockConfig:
         """A checked mock configuration; see settings.mock_config."""
         known = self.scenarios() if chosen.get("scenario") else None
-        return settings.mock_config(known_categories=CATEGORIES, known_scenarios=known, **chosen)
+        return settings.mock_config(
+            known_categories=self.bank.categories(), known_scenarios=known, **chosen
+        )
 
     # -- quiz ------------------------------------------------------------------------------
     def start_quiz(self, options: QuizOptions) -> QuizSession:

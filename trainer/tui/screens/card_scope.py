@@ -8,7 +8,6 @@ from textual.containers import Vertical
 from textual.widgets import Input, Label, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from trainer.content.models import CATEGORIES
 from trainer.study.cards import CardFilter
 from trainer.study.quiz import tags_of
 from trainer.tui.screens.base import TrainerModal
@@ -32,9 +31,7 @@ class CardScopeScreen(TrainerModal[CardFilter | None]):
 
     def compose(self) -> ComposeResult:
         bank = self.app.bank
-        names = [n for n in CATEGORIES if bank.cards_in(n)] + sorted(
-            {c.category for c in bank.cards.values()} - set(CATEGORIES)
-        )
+        names = [n for n in bank.categories() if bank.cards_in(n)]
         with Vertical(classes="dialog scope-dialog"):
             yield Static(
                 literal(

@@ -11,7 +11,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
-from trainer.content.models import CATEGORIES
 from trainer.store.db import local_day
 from trainer.study.cards import CardFilter, CardRow
 from trainer.study.quiz import tags_of
@@ -52,9 +51,7 @@ class CardBrowserScreen(TrainerScreen[None]):
 
     def compose(self) -> ComposeResult:
         bank = self.app.bank
-        names = list(CATEGORIES) + sorted(
-            {c.category for c in bank.cards.values()} - set(CATEGORIES)
-        )
+        names = bank.categories()
         yield Header()
         with Vertical(id="browser"):
             yield Input(

@@ -8,7 +8,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, SelectionList, Static
 from textual.widgets.selection_list import Selection
 
-from trainer.content.models import CATEGORIES
 from trainer.study.settings import SettingsError, whole_number
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import literal
@@ -42,9 +41,7 @@ class QuizSetupScreen(TrainerScreen[None]):
 
     def compose(self) -> ComposeResult:
         bank = self.app.bank
-        names = list(CATEGORIES) + sorted(
-            {c.category for c in bank.cards.values()} - set(CATEGORIES)
-        )
+        names = bank.categories()
         yield Header()
         with VerticalScroll(id="setup"):
             yield Static("Set up a quiz", classes="panel-title")
