@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import write
+from conftest import ROOT, write
 from helpers import run_trainer
 
 run = run_trainer
@@ -207,3 +207,43 @@ def test_grade_does_not_load_the_store(tmp_path):
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
     )
     assert result.stdout.split() == ["0", "False", "False"], result.stderr
+
+
+def test_deck_before_or_after_list_limits_it_and_an_unknown_one_is_refused(tmp_path):
+    home = tmp_path / "home"
+    for args in (["--deck", "guide", "list"], ["list", "--deck", "guide"]):
+        listed = json.loads(run(*args, "--json", home=home).stdout)
+        assert {c["deck"] for c in listed} == {"guide"} and len(listed) == 30, args
+    both = json.loads(
+        run("list", "--deck", "guide", "--deck", "sre-loop-2026", "--json", home=home).stdout
+    )
+    assert {c["deck"] for c in both} == {"guide", "sre-loop-2026"}
+    refused = run("--deck", "nosuch", "list", home=home)
+    assert refused.returncode != 0 and "unknown deck 'nosuch'" in refused.stderr
+
+
+def test_a_mock_takes_a_packs_categories_and_scenarios(tmp_path):
+    """What `list` and `scenario list` show from a --bank folder, `mock` accepts too."""
+    bank = tmp_path / "bank"
+    write(
+        bank / "net.yaml",
+        "pack:\n  name: net\n  categories: [networking]\ncards:\n  - id: net01\n"
+        "    category: networking\n    question: What does a 502 tell you?\n"
+        "    answer: The target sent an invalid response.\n",
+    )
+    source = (ROOT / "scenarios" / "error-rate-50.yaml").read_text(encoding="utf-8")
+    write(bank / "my-copy.yaml", source.replace("id: error-rate-50", "id: my-copy", 1))
+    home = tmp_path / "home"
+    by_category = run(
+        "mock", "--plain", "--bank", str(bank), "--categories", "networking",
+        "--questions", "1", "--seed", "1", "--no-follow-ups",
+        stdin="A bad gateway: the upstream target failed.\n\n", home=home,
+    )  # fmt: skip
+    assert by_category.returncode == 0, by_category.stderr
+    assert "What does a 502 tell you?" in by_category.stdout
+    with_scenario = run(
+        "mock", "--plain", "--bank", str(bank), "--scenario", "my-copy",
+        "--questions", "1", "--seed", "1", "--no-follow-ups", stdin="", home=home,
+    )  # fmt: skip
+    assert "unknown scenario" not in with_scenario.stderr, with_scenario.stderr
+    assert with_scenario.returncode == 0, with_scenario.stderr

@@ -86,14 +86,13 @@ def load_bank(args: argparse.Namespace):
     return bank
 
 
-def add_deck_options(parser: argparse.ArgumentParser) -> None:
+def add_deck_options(
+    parser: argparse.ArgumentParser,
+    help: str = "study only this deck's cards (repeatable; default: every deck)",
+) -> None:
     """`--deck NAME` after a command too (the top-level option's list, not reset here)."""
     parser.add_argument(
-        "--deck",
-        metavar="NAME",
-        action="append",
-        default=argparse.SUPPRESS,
-        help="study only this deck's cards (repeatable; default: every deck)",
+        "--deck", metavar="NAME", action="append", default=argparse.SUPPRESS, help=help
     )
 
 

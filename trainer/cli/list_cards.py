@@ -5,7 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from trainer.cli.common import CliError, add_bank_options, add_data_options, load_bank, open_store
+from trainer.cli.common import (
+    CliError,
+    add_bank_options,
+    add_data_options,
+    add_deck_options,
+    load_bank,
+    open_store,
+)
 
 NAME = "list"
 DUE_CHOICES = ("today", "week", "new", "any")
@@ -18,7 +25,7 @@ def add_parser(commands) -> None:
         description="List the cards of the bank, with when each is due and how it scored.",
     )
     list_cmd.add_argument("--category", help="only this category")
-    list_cmd.add_argument("--deck", help="only this deck (guide, or a pack's name)")
+    add_deck_options(list_cmd, help="only this deck (guide, or a pack's name; repeatable)")
     list_cmd.add_argument(
         "--due",
         nargs="?",
@@ -42,13 +49,15 @@ def run(args: argparse.Namespace) -> int:
         raise CliError(
             f"list: unknown category {args.category!r}; expected one of {', '.join(known)}"
         )
-    if args.deck and args.deck not in bank.decks():
-        raise CliError(
-            f"list: unknown deck {args.deck!r}; expected one of {', '.join(bank.decks())}"
-        )
+    decks = tuple(args.deck or ())
+    for deck in decks:
+        if deck not in bank.decks():
+            raise CliError(
+                f"list: unknown deck {deck!r}; expected one of {', '.join(bank.decks())}"
+            )
     due = {"today": "due", "week": "week", "new": "new", "any": "any", None: "any"}[args.due]
     card_filter = CardFilter(
-        decks=(args.deck,) if args.deck else (),
+        decks=decks,
         categories=(args.category,) if args.category else (),
         due=due,
     )
