@@ -8,8 +8,7 @@ import sqlite3
 import zipfile
 from pathlib import Path
 
-from conftest import write
-from helpers import run_trainer
+from helpers import run_trainer, write
 
 from trainer.content.models import Card, RubricPoint
 from trainer.export.anki import FIELDS, note_fields, write_package

@@ -8,8 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT, write
-from helpers import run_trainer
+from helpers import ROOT, run_trainer, write
 
 run = run_trainer
 

@@ -10,7 +10,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+from helpers import ROOT
 
 from trainer.cli import COMMANDS, build_parser
 from trainer.cli.common import CliError

@@ -28,8 +28,7 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from conftest import write
-from helpers import run_trainer
+from helpers import run_trainer, write
 
 from trainer.store.db import DB_NAME, Store, StoreError, StoreUnavailable, StoreWriteError
 

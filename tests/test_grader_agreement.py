@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from agreement import load_graded, measure, ranks, spearman
-from conftest import DATA
+from helpers import DATA
 
 from trainer.grading.concepts import grade
 

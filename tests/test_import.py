@@ -9,8 +9,7 @@ import re
 from pathlib import Path
 
 import yaml
-from conftest import write
-from helpers import run_trainer
+from helpers import run_trainer, write
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

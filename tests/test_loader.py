@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import write
+from helpers import write
 
 from trainer.content.loader import load_bank, load_files
 from trainer.content.models import Bank, Card

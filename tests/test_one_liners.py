@@ -5,7 +5,7 @@ credit fails here. The holdout part is measured only; nothing was tuned on it.""
 
 import pytest
 from agreement import credited_lines
-from conftest import DATA
+from helpers import DATA
 
 from trainer.grading.concepts import grade
 

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import write
-from helpers import run_trainer
+from helpers import run_trainer, write
 
 from trainer.scenarios.loader import load_scenarios
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import write
+from helpers import write
 
 from trainer.scenarios.engine import (
     ActionError,
@@ -732,9 +732,8 @@ def test_relief_does_not_push_a_healthy_signal_further(tiny):
 
 @pytest.fixture(scope="module")
 def builtin():
-    scenarios, errors = load_scenarios()
-    assert not errors
-    return scenarios
+    """The built-in scenarios only (never the packs of whoever runs the tests)."""
+    return BUILTIN
 
 
 def test_typed_query_matches_a_narrower_or_equivalent_look_up(builtin):

@@ -13,8 +13,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
-from conftest import ROOT
-from helpers import run_trainer
+from helpers import ROOT, run_trainer
 
 from trainer.content import specs
 from trainer.content.loader import load_file

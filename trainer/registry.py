@@ -100,7 +100,6 @@ HOME_MODE = Mode(
     "home", "h", "Home", "The modes and today's summary", "trainer.tui.screens.home:HomeScreen"
 )
 MODES_BY_ID = {mode.id: mode for mode in (HOME_MODE, *MODES)}
-MODES_BY_KEY = {mode.key: mode for mode in MODES}
 
 
 class ActionKind(NamedTuple):

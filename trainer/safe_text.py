@@ -39,11 +39,6 @@ def strip_controls(text: str) -> str:
     return _SURROGATES.sub("\ufffd", text)
 
 
-def is_clean(text: str) -> bool:
-    """True when `strip_controls` would leave `text` unchanged."""
-    return text.isprintable() or strip_controls(text) == text
-
-
 def spreadsheet_cell(value: object) -> object:
     """A CSV cell value: text with controls stripped and, when it starts like a formula
     (=, +, -, @, tab, CR), prefixed with ' so spreadsheets show it as text."""

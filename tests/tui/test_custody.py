@@ -349,10 +349,11 @@ async def test_control_characters_never_reach_the_terminal(bank, data_dir, clock
     async with app.run_test() as pilot:
         quiz = await start_quiz(pilot)
         question = rendered(quiz.query_one("#question"))
-        assert question == "What do you check first?]52;c;Y3VybCBldmlsLmV4YW1wbGUveC5zaHxzaA==[2J"
+        # Whole sequences go, payload too: the screen drops what the command line drops.
+        assert question == "What do you check first?"
         app.post_message(events.Paste(f"roll back{osc52}\r\nthe deploy"))
         await pilot.pause()
-        assert quiz.area.text == "roll back]52;c;Y3VybCBldmlsLmV4YW1wbGUveC5zaHxzaA==\nthe deploy"
+        assert quiz.area.text == "roll back\nthe deploy"
         await pilot.press("ctrl+s")
         model = rendered(app.screen.query_one("#model"))
         assert "\x1b" not in model and "\x9b" not in model and "\x07" not in model

@@ -35,7 +35,6 @@ from trainer.content.specs import (
 
 DRAFT = "http://json-schema.org/draft-07/schema#"
 FORMATS = ("cards", "scenarios", "pack")
-SCHEMA_FOLDER = "schemas"  # in the source tree; `trainer/_data/schemas` when installed
 TITLES = {
     "cards": "sre-trainer question-bank file (cards, queries, numbers, notes, aliases)",
     "scenarios": "sre-trainer scenario file",

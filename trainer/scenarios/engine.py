@@ -26,8 +26,6 @@ from trainer.registry import ACTION_KINDS
 from trainer.scenarios.models import Action, Cause, Effect, Inject, Scenario, Series
 from trainer.scenarios.templates import State, fill_static, parse_clock, render
 
-MAX_HINTS = 100  # bounds a replay's hint count (a scenario has a handful)
-
 if TYPE_CHECKING:
     from trainer.grading.promql import QueryError
 

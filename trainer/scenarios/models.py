@@ -231,10 +231,6 @@ class Scenario(NamedTuple):
         return self.root_cause.choices
 
     @property
-    def correct_cause(self) -> Cause:
-        return next(c for c in self.root_cause.choices if c.correct)
-
-    @property
     def writeup_rubric(self) -> tuple[RubricPoint, ...]:
         return tuple(p.point for p in self.writeup_points)
 

@@ -44,11 +44,6 @@ class CardFilter:
         if self.due not in DUE_STATES:
             raise ValueError(f"due must be one of {', '.join(DUE_STATES)}; got {self.due!r}")
 
-    @property
-    def scope_only(self) -> bool:
-        """Only decks, categories and tags: what flashcards and cram take."""
-        return not self.text.strip() and self.due == "any" and not self.leech
-
     def describe(self) -> str:
         """In a few words, for a status line ("" when it keeps every card)."""
         parts = []

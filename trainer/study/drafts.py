@@ -24,11 +24,6 @@ def mock_prefix(mock_id: int) -> str:
     return f"mock:{mock_id}:"
 
 
-def mock_key(mock_id: int, position: int) -> str:
-    """A mock answer's draft: per question of that mock, restored when it is resumed."""
-    return f"{mock_prefix(mock_id)}{position}"
-
-
 def scenario_key(scenario_id: str, part: str) -> str:
     """A scenario's notes or write-up (`part`), restored the next time it is played."""
     return f"scenario:{scenario_id}:{part}"

@@ -19,7 +19,6 @@ BUDGET_SLOS = (99.0, 99.5, 99.9, 99.95, 99.99)
 
 KINDS = {k.id: k.label for k in DRILL_KINDS.values()}  # declared in trainer.registry
 PRIMARY_ORDER = ("write", "metric", "read", "number")  # what `query check --id` checks first
-LABELS = {k.id: k.title for k in DRILL_KINDS.values()}
 WRITE_PROMPTS = {
     "promql": "Write the PromQL for: ",
     "cloudwatch-cli": "Write the AWS CLI command for: ",

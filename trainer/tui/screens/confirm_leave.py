@@ -41,7 +41,6 @@ class ConfirmLeaveScreen(TrainerModal[Choice]):
                 Text(" s ", style="bold reverse"),
                 " stay",
             )
-            head = literal(f"Leave {self.what}? Leaving {self.leaving}.\n\n")
         else:
             choices = join(
                 Text(" d ", style="bold reverse"),
@@ -49,7 +48,7 @@ class ConfirmLeaveScreen(TrainerModal[Choice]):
                 Text(" s ", style="bold reverse"),
                 " stay",
             )
-            head = literal(f"Leave {self.what}? Leaving {self.leaving}.\n\n")
+        head = literal(f"Leave {self.what}? Leaving {self.leaving}.\n\n")
         with Vertical(classes="dialog"):
             yield Static(join(head, choices), id="confirm-text")
 
