@@ -47,6 +47,25 @@ async def test_home_shows_modes_and_today(app):
             assert isinstance(app.screen, HomeScreen), key
 
 
+async def test_study_screens_layout_is_read_when_the_first_opens(app):
+    """Start-up parses app.tcss only; screens.tcss comes with the first study screen, and
+    home (the default screen, also a mode) is reached again by switching back."""
+    from trainer.tui.screens.base import SCREENS_CSS
+
+    async with app.run_test() as pilot:
+        assert not app.stylesheet.has_source(str(SCREENS_CSS), "")
+        await pilot.press("q")
+        assert app.stylesheet.has_source(str(SCREENS_CSS), "")
+        assert app.screen.query_one("#setup").styles.padding.left == 2  # from screens.tcss
+        await pilot.press("escape")
+        assert isinstance(app.screen, HomeScreen)
+        app.open_mode("quiz")
+        await pilot.pause()
+        app.go_home()
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.current_mode == "home"
+
+
 async def test_quiz_answer_is_stored_and_rated(app, data_dir):
     async with app.run_test() as pilot:
         await start_quiz(pilot)

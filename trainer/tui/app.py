@@ -51,7 +51,10 @@ class TrainerApp(App[int]):
         # Not a priority: typed into an answer box, ? is a question mark (F1 still helps).
         Binding("f1,question_mark", "help", "Help", show=False),
     ]
-    MODES = {mode.id: screen_factory(mode) for mode in (HOME_MODE, *MODES)}
+    # Home is the default mode, its screen built by get_default_screen and named as a mode
+    # once mounted: Textual re-parses every style sheet when it builds a listed mode's first
+    # screen, which at start-up would be done twice.
+    MODES = {mode.id: screen_factory(mode) for mode in MODES}
     DEFAULT_MODE = HOME_MODE.id
 
     def __init__(
@@ -75,7 +78,11 @@ class TrainerApp(App[int]):
         self.service = StudyService(bank, store, clock=clock, fuzzing=fuzzing, pack_dirs=pack_dirs)
         self.scheduler = self.service.scheduler
 
+    def get_default_screen(self) -> Screen:
+        return screen_factory(HOME_MODE)()
+
     def on_mount(self) -> None:
+        self.add_mode(HOME_MODE.id, screen_factory(HOME_MODE))  # its stack exists already
         if self.start_mode == "mock" and self.mock_options:
             self._open_mock_as_asked(self.mock_options)
         elif self.start_mode is not None:

@@ -4,6 +4,7 @@ screen is the one on top (Textual's dismiss pops whatever is on top of the stack
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar, cast
 
 from textual import getters
@@ -14,10 +15,15 @@ from trainer.tui.app import TrainerApp
 
 ResultT = TypeVar("ResultT")
 
+# The study screens' layout: Textual reads it when the first screen naming it opens (absolute,
+# as a relative CSS_PATH is taken from each subclass's own file).
+SCREENS_CSS = Path(__file__).resolve().parent.parent / "screens.tcss"
+
 
 class TypedApp:
     """What every screen of the app shares (mixed into Screen and ModalScreen)."""
 
+    CSS_PATH = SCREENS_CSS
     HELP_TITLE = ""  # the screen's name in the help (? or F1)
     HELP_KEYS: tuple[tuple[str, str], ...] = ()  # keys its widgets take, worth saying
 

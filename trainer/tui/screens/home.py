@@ -19,6 +19,7 @@ from trainer.tui.text import join, literal
 
 
 class HomeScreen(TrainerScreen[None]):
+    CSS_PATH = None  # its layout is in app.tcss, read at start-up
     HELP_TITLE = "Home"
     HELP_KEYS = (("↑↓ ⏎", "choose a mode"),)
     BINDINGS = [
