@@ -5,7 +5,7 @@ screen is the one on top (Textual's dismiss pops whatever is on top of the stack
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, ClassVar, TypeVar, cast
 
 from textual import getters
 from textual.screen import ModalScreen, Screen
@@ -23,7 +23,6 @@ SCREENS_CSS = Path(__file__).resolve().parent.parent / "screens.tcss"
 class TypedApp:
     """What every screen of the app shares (mixed into Screen and ModalScreen)."""
 
-    CSS_PATH = SCREENS_CSS
     HELP_TITLE = ""  # the screen's name in the help (? or F1)
     HELP_KEYS: tuple[tuple[str, str], ...] = ()  # keys its widgets take, worth saying
 
@@ -63,10 +62,14 @@ class TypedApp:
 class TrainerScreen(TypedApp, Screen[ResultT]):
     """A full screen of the app."""
 
+    CSS_PATH: ClassVar[Path | None] = SCREENS_CSS
+
     app = getters.app(TrainerApp)
 
 
 class TrainerModal(TypedApp, ModalScreen[ResultT]):
     """A dialog over a screen of the app."""
+
+    CSS_PATH: ClassVar[Path | None] = SCREENS_CSS
 
     app = getters.app(TrainerApp)
