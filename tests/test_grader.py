@@ -104,6 +104,34 @@ def test_padding_a_keyword_list_into_sentences_does_not_help():
     assert {p.status for p in tautology.matched} == {"partial"}
 
 
+def test_a_longer_term_list_and_buzzword_fluff_name_terms_without_explaining_them():
+    listed = grade(
+        THROTTLING,
+        "Provisioned capacity, on-demand mode, exponential backoff, hot partition keys, DAX "
+        "caching, contributor insights, throttle metrics, HPA scaling, p95 latency.",
+    )
+    assert len(listed.matched) >= 4 and {p.status for p in listed.matched} == {"partial"}
+    fluff = grade(
+        THROTTLING,
+        "Throttling is about a holistic, data-driven mindset: leveraging on-demand mode, "
+        "exponential backoff and DAX in synergy to proactively align capacity with demand.",
+    )
+    assert fluff.matched and {p.status for p in fluff.matched} == {"partial"}
+
+
+def test_a_terse_list_of_actions_is_not_a_term_list():
+    actions = grade(
+        THROTTLING,
+        "Raise the WCU or switch to on-demand, add exponential backoff, put DAX in front.",
+    )
+    terse = grade(
+        THROTTLING,
+        "switch to on-demand now, backoff with jitter in the sdk, dax for hot reads, watch p95",
+    )
+    assert {p.status for p in actions.matched} == {"full"}
+    assert "full" in {p.status for p in terse.matched}
+
+
 def test_a_claim_with_its_what_or_why_earns_full_credit():
     result = grade(THROTTLING, "Put DAX in front of the table so hot reads stop hitting it.")
     assert [(p.text, p.status) for p in result.matched] == [("Cache reads with DAX", "full")]

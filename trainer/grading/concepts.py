@@ -564,6 +564,9 @@ def _explained(
         said_in_unit[unit_id] = (len(extra), verbs)
     out = {}
     for m in mentions:
+        if info[m.unit].vocabulary:
+            out[m.span] = False
+            continue
         count, verbs = said_in_unit[m.unit]
         count += max(0, m.words - 2)
         needed = points_in_unit[m.unit]

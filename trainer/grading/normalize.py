@@ -26,24 +26,38 @@ CONFUSABLES = str.maketrans(
 )  # fmt: skip
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'"})
 # Contractions spelled out, so "don't" reads as "do not" (the negation is then one word).
-_WHOLE = {"won't": "will not", "can't": "can not", "cannot": "can not", "shan't": "shall not"}
-_WHOLE.update({"ain't": "is not"})
-_CONTRACTION = re.compile(
-    r"\b(?:won't|can't|cannot|shan't|ain't)\b|n't\b"
-    # Typed without the apostrophe: "dont", "doesnt", "wouldnt", "isnt"...
-    r"|\b(?:do|does|did|is|are|was|were|would|should|could|has|have|had|must|need)nt\b",
-    re.I,
+_WHOLE = {
+    "won't": "will not",
+    "can't": "can not",
+    "cannot": "can not",
+    "shan't": "shall not",
+    "ain't": "is not",
+}
+# Typed without the apostrophe: "dont", "doesnt", "wouldnt", "isnt"...
+_NT_VERBS = frozenset(
+    "do does did is are was were would should could has have had must need".split()
 )
+# Where a contraction may end; the word is then read whole (a pattern that starts with a
+# letter to look for runs several times faster than one of alternatives at every position).
+_CONTRACTION_END = re.compile(r"n'?t\b|cannot\b", re.I)
 
 
-def _spelled_out(match: re.Match[str]) -> str:
-    found = match.group()
-    lowered = found.lower()
-    if lowered in _WHOLE:
-        return _WHOLE[lowered]
-    if lowered == "n't":
-        return " not"
-    return found[:-2] + " not"  # "dont" -> "do not"
+def _contractions(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, spelled out) for each contraction in `text`."""
+    found = []
+    for match in _CONTRACTION_END.finditer(text):
+        start, end = match.start(), match.end()
+        word_start = start
+        while word_start and (text[word_start - 1].isalnum() or text[word_start - 1] == "_"):
+            word_start -= 1
+        word = text[word_start:end].lower()
+        if word in _WHOLE:
+            found.append((word_start, end, _WHOLE[word]))
+        elif word.endswith("n't"):
+            found.append((end - 3, end, " not"))
+        elif word[:-2] in _NT_VERBS:
+            found.append((word_start, end, text[word_start : end - 2] + " not"))
+    return found
 
 
 _LATIN_WORD = re.compile(r"[^\W\d_]+")
@@ -69,7 +83,14 @@ def _fold_char(char: str) -> str:
     return folded.translate(_APOSTROPHES)
 
 
+_CONFUSABLE_CHARS = frozenset(chr(code) for code in CONFUSABLES)
+_NOT_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
 def _fold_confusables(text: str) -> str:
+    if _CONFUSABLE_CHARS.isdisjoint(text):
+        return text  # the usual case: no word to look at
+
     def fold(match: re.Match[str]) -> str:
         word = match.group()
         if word.isascii() or not any("a" <= c.lower() <= "z" for c in word):
@@ -88,31 +109,39 @@ def normalize(text: str) -> Normalized:
         table = {ord(c): _fold_char(c) for c in set(text) if not c.isascii()}
         if all(len(v) == 1 for v in table.values()):  # the usual case: one for one
             folded_text, origin = text.translate(table), list(range(len(text)))
-        else:
+        else:  # ASCII runs copied whole, each other character folded
             chars: list[str] = []
             origin = []
-            for index, char in enumerate(text):
-                folded = table.get(ord(char), char)
-                chars.append(folded)
-                origin.extend([index] * len(folded))
+            last = 0
+            for match in _NOT_ASCII.finditer(text):
+                index = match.start()
+                folded = table[ord(text[index])]
+                chars += (text[last:index], folded)
+                origin += range(last, index)
+                origin += [index] * len(folded)
+                last = index + 1
+            chars.append(text[last:])
+            origin += range(last, len(text))
             folded_text = "".join(chars)
         folded_text = _fold_confusables(folded_text)
-    if _CONTRACTION.search(folded_text):
-        folded_text, origin = _spell_out(folded_text, origin)
+    contractions = _contractions(folded_text)
+    if contractions:
+        folded_text, origin = _spell_out(folded_text, origin, contractions)
     return Normalized(folded_text, tuple(origin))
 
 
-def _spell_out(text: str, origin: list[int]) -> tuple[str, list[int]]:
+def _spell_out(
+    text: str, origin: list[int], contractions: list[tuple[int, int, str]]
+) -> tuple[str, list[int]]:
     out: list[str] = []
     out_origin: list[int] = []
     last = 0
-    for match in _CONTRACTION.finditer(text):
-        out.append(text[last : match.start()])
-        out_origin.extend(origin[last : match.start()])
-        new = _spelled_out(match)
+    for start, end, new in contractions:
+        out.append(text[last:start])
+        out_origin.extend(origin[last:start])
         out.append(new)
-        out_origin.extend([origin[match.start()]] * len(new))
-        last = match.end()
+        out_origin.extend([origin[start]] * len(new))
+        last = end
     out.append(text[last:])
     out_origin.extend(origin[last:])
     return "".join(out), out_origin

@@ -410,12 +410,12 @@ class Stance:
                 negating, window, noun_scope = False, 0, False
             self.negated[i] = negating and window > 0
             after_auxiliary = i > 0 and self.tokens[i - 1].word in AUXILIARIES
-            pseudo = () if after_auxiliary else self._phrase_at(i, _PSEUDO)
+            pseudo = self._phrase_at(i, _PSEUDO) if word in _PSEUDO and not after_auxiliary else ()
             if pseudo:
                 i += len(pseudo)
                 since_trigger += len(pseudo)
                 continue
-            multi = self._phrase_at(i, _PRE)
+            multi = self._phrase_at(i, _PRE) if word in _PRE else ()
             length = len(multi) if multi else (1 if word in PRE_TRIGGERS else 0)
             if not length and word == "than" and self._rather_before(i):
                 multi, length = ("rather",), 1  # "I'd rather debug forward than revert"
@@ -573,7 +573,7 @@ class Stance:
             return 2
         if word == "too" and j + 1 < len(self.tokens) and self.tokens[j + 1].word in TOO_MUCH:
             return 2  # "too complex", "too much hassle", "take too long"
-        if stem(word) == "make":  # "makes analytics harder"
+        if word[:2] == "ma" and stem(word) == "make":  # "makes analytics harder"
             for k in range(j + 1, min(j + 4, len(self.tokens))):
                 if self.clause[k] != self.clause[j]:
                     break
@@ -603,7 +603,7 @@ class Stance:
                 k += 1
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
                 return k - j + 1
-        return len(self._phrase_at(j, _POST))
+        return len(self._phrase_at(j, _POST)) if word in _POST else 0
 
     def _article_after(self, j: int) -> int:
         """The index of "a"/"an" right after "not" (or after "not really"), else 0."""
@@ -672,9 +672,52 @@ class Stance:
         return units
 
 
+# Corporate filler: a unit with two of these name-drops its terms rather than explaining
+# them ("a holistic, data-driven journey leveraging HPA and VPA").
+BUZZWORDS = frozenset(
+    "holistic holistically synergy synergies synergistic leverage leverages leveraging "
+    "seamless seamlessly proactive proactively journey excellence paradigm innovative "
+    "empower empowers empowering mindset streamline streamlined robust "
+    "alignment aligned".split()
+)
+BUZZ_PAIRS = frozenset({("best", "practices"), ("data", "driven"), ("world", "class")})
+LIST_SEPARATORS = re.compile(r"[,;]")
+LIST_JOINERS = frozenset(("and", "or", "plus", "etc"))
+
+
 class UnitInfo(NamedTuple):
     informative: frozenset[int]  # token starts of words that say something beyond the terms
     verbs: frozenset[int]  # ... of the informative words that are action verbs
+    vocabulary: bool  # a list of terms or buzzword filler: what it names is not explained
+
+
+def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
+    """The unit names terms without saying anything about them: three or more items between
+    commas, with no function word anywhere, two in three of them a bare term of one or two
+    words not led by an action verb ("OpenTelemetry, Jaeger, trace IDs, sampling"; not
+    "raise WCU, add backoff, enable alarms" nor "failover via Route 53, rebuild with
+    Terraform, comms"), or two buzzwords ("a holistic, data-driven journey")."""
+    buzz = sum(t.word in BUZZWORDS for t in tokens) + sum(
+        (a.word, b.word) in BUZZ_PAIRS for a, b in zip(tokens, tokens[1:], strict=False)
+    )
+    if buzz >= 2:
+        return True
+    items: list[list[Token]] = []  # each item's words, a hyphenated compound as one
+    previous = None
+    for k, token in enumerate(tokens):
+        joined = previous is not None and stance.text[previous.end : token.start] == "-"
+        hyphen_after = k + 1 < len(tokens) and stance.text[token.end : tokens[k + 1].start] == "-"
+        if token.word in STOP_WORDS and not (joined or hyphen_after):  # "on-demand" is a term
+            return False
+        if token.word in LIST_JOINERS:
+            continue
+        if previous is None or LIST_SEPARATORS.search(stance.text, previous.end, token.start):
+            items.append([])
+        if not joined:
+            items[-1].append(token)
+        previous = token
+    bare = sum(len(item) <= 2 and stem(item[0].word) not in ACTION_VERBS for item in items)
+    return len(items) >= 3 and bare * 3 >= len(items) * 2
 
 
 def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int, UnitInfo]:
@@ -705,5 +748,5 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
             and len(t.word) > 1
         )
         verbs = frozenset(t.start for t in tokens if stem(t.word) in ACTION_VERBS)
-        info[unit] = UnitInfo(informative, verbs & informative)
+        info[unit] = UnitInfo(informative, verbs & informative, _vocabulary_only(stance, tokens))
     return info
