@@ -151,6 +151,7 @@ def test_a_claim_with_its_what_or_why_earns_full_credit():
         "Exponential backoff doesn't help; neither does DAX.",
         "Instead of exponential backoff I'd retry at once.",
         "Turn off exponential backoff.",
+        "Exponential backoff is not something I would add.",
         "I\u2019d never use exponential backoff.",
     ],
 )

@@ -610,7 +610,7 @@ class Stance:
         k = j + 1
         while k < len(self.tokens) - 1 and self.tokens[k].word in ("really", "actually", "even"):
             k += 1
-        if self.tokens[k].word in ("a", "an") and self.clause[k] == self.clause[j]:
+        if self.tokens[k].word in ("a", "an", "something") and self.clause[k] == self.clause[j]:
             return k
         return 0
 
