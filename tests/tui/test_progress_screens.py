@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 from helpers import run_trainer
 from test_flows import GOOD_Q01, rendered, start_quiz
+from textual import events
 
 from trainer.store.db import Store
+from trainer.study.cards import MAX_NOTE_CHARS
 from trainer.study.mock import MockConfig
 from trainer.tui.app import make_app
 from trainer.tui.screens.card import CardScreen
@@ -70,7 +72,15 @@ async def test_browser_finds_a_card_by_a_word_and_shows_its_history(
         assert "SUSPENDED" in rendered(app.screen.query_one("#card-head"))
         await pilot.press("e")
         assert isinstance(app.screen, CardNoteScreen)
-        app.screen.query_one("#note").text = "Heap snapshots, diff them. [red]mine[/red]"
+        note = app.screen.query_one("#note")
+        app.post_message(events.Paste("x" * (MAX_NOTE_CHARS + 1)))
+        await pilot.pause()
+        assert note.text == ""  # a paste over the note's limit is refused whole
+        app.post_message(
+            events.Paste("Heap snapshots, diff them.\x1b]52;c;ZXZpbA==\x07 [red]mine[/red]")
+        )
+        await pilot.pause()
+        assert note.text == "Heap snapshots, diff them. [red]mine[/red]"
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, CardScreen)
         assert "[red]mine[/red]" in rendered(app.screen.query_one("#card-note"))

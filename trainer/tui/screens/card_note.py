@@ -6,11 +6,12 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static, TextArea
+from textual.widgets import Static
 
 from trainer.study.cards import MAX_NOTE_CHARS
 from trainer.tui.screens.base import TrainerModal
 from trainer.tui.text import literal
+from trainer.tui.widgets.answer_area import AnswerArea
 
 
 class CardNoteScreen(TrainerModal[str | None]):
@@ -36,23 +37,23 @@ class CardNoteScreen(TrainerModal[str | None]):
                 ),
                 classes="muted",
             )
-            yield TextArea(self.text, id="note", soft_wrap=True, show_line_numbers=False)
+            # The answer box's guards: a paste over the limit is refused, controls stripped.
+            yield AnswerArea(
+                self.text,
+                limit=MAX_NOTE_CHARS,
+                limit_text="Notes are limited to {limit:,} characters",
+                id="note",
+            )
 
     def on_mount(self) -> None:
-        area = self.query_one("#note", TextArea)
+        area = self.query_one("#note", AnswerArea)
         area.focus()
         area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
-        text = self.query_one("#note", TextArea).text
-        if len(text) > MAX_NOTE_CHARS:
-            self.notify(
-                f"The note is {len(text):,} characters; the limit is {MAX_NOTE_CHARS:,}.",
-                severity="warning",
-                markup=False,
-            )
-            return
-        self.dismiss(text)
+        area = self.query_one("#note", AnswerArea)
+        area.flush_typed()
+        self.dismiss(area.text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

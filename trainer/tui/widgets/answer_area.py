@@ -25,10 +25,13 @@ from trainer.tui.text import printable
 INSERTED_KEYS = {"enter": "\n"}
 
 
-def limit_message(limit: int, outcome: str = "the rest was not added.") -> str:
-    return (
-        f"Answers are limited to {limit:,} characters (a spoken answer is far shorter); " + outcome
-    )
+ANSWER_LIMIT = "Answers are limited to {limit:,} characters (a spoken answer is far shorter)"
+
+
+def limit_message(
+    limit: int, outcome: str = "the rest was not added.", limit_text: str = ANSWER_LIMIT
+) -> str:
+    return limit_text.format(limit=limit) + "; " + outcome
 
 
 class AnswerArea(TextArea):
@@ -56,6 +59,7 @@ class AnswerArea(TextArea):
         text: str = "",
         limit: int = MAX_ANSWER_CHARS,
         draft_delay: float = 1.0,
+        limit_text: str = ANSWER_LIMIT,
         **kwargs: Any,
     ):
         super().__init__(
@@ -66,6 +70,7 @@ class AnswerArea(TextArea):
             **kwargs,
         )
         self.limit = limit
+        self.limit_text = limit_text  # what the notice says when text would pass the limit
         self.draft_delay = draft_delay
         self._changed_at = 0.0
         self._draft_timer: Timer | None = None
@@ -115,7 +120,12 @@ class AnswerArea(TextArea):
     def _refuse(self) -> None:
         if not self._refused:
             self._refused = True
-            self.notify(limit_message(self.limit), severity="warning", timeout=6, markup=False)
+            self.notify(
+                limit_message(self.limit, limit_text=self.limit_text),
+                severity="warning",
+                timeout=6,
+                markup=False,
+            )
 
     def document_length(self) -> int:
         """Characters in the box (newlines counted), without building the whole text."""
@@ -162,7 +172,7 @@ class AnswerArea(TextArea):
             event.stop()
             self.notify(
                 f"Paste refused: {len(event.text):,} characters. "
-                + limit_message(self.limit, "nothing of it was added."),
+                + limit_message(self.limit, "nothing of it was added.", self.limit_text),
                 severity="warning",
                 timeout=6,
                 markup=False,
