@@ -312,7 +312,7 @@ class TrainerApp(App[int]):
             self.show_mock_report(report)
             export = self.mock_options.pop("export", None)
             if export:
-                self._export_mock_report(report, Path(export))
+                self.export_mock_report(report, Path(export))
 
     def show_mock_report(self, report: dict) -> None:
         """A mock's report, in the Mock mode (also a stored one, reopened from the set-up)."""
@@ -322,10 +322,12 @@ class TrainerApp(App[int]):
             self.switch_mode("mock")
         self.push_screen(MockReportScreen(report))
 
-    def _export_mock_report(self, report: dict, path: Path) -> None:
+    def export_mock_report(self, report: dict, path: Path) -> None:
+        """Write a mock's report as Markdown to `path`, and say where (or why not)."""
         from trainer.study.mock import report_markdown
 
         try:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(report_markdown(report), encoding="utf-8")
         except OSError as exc:
             self.notify(f"Could not write {path}: {exc.strerror}", severity="error", markup=False)

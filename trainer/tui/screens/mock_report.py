@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from trainer.study.mock import report_markdown
 from trainer.study.mock_report import report_when, settings_line, time_line, trend_text
 from trainer.study.quiz import QuizOptions
 from trainer.tui.screens.base import TrainerScreen
@@ -163,11 +162,4 @@ class MockReportScreen(TrainerScreen[None]):
 
     def action_export(self) -> None:
         folder = Path(self.app.store.path).parent / "reports"
-        path = folder / f"mock-{self.report['mock_id']}.md"
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            path.write_text(report_markdown(self.report), encoding="utf-8")
-        except OSError as exc:
-            self.notify(f"Could not write {path}: {exc.strerror}", severity="error", markup=False)
-            return
-        self.notify(f"Report written to {path}", timeout=8, markup=False)
+        self.app.export_mock_report(self.report, folder / f"mock-{self.report['mock_id']}.md")
