@@ -119,6 +119,17 @@ def test_a_longer_term_list_and_buzzword_fluff_name_terms_without_explaining_the
     assert fluff.matched and {p.status for p in fluff.matched} == {"partial"}
 
 
+def test_talk_about_mentioning_a_term_does_not_explain_it():
+    hedged = grade(
+        THROTTLING,
+        "Exponential backoff is definitely part of the picture, and DAX is another thing I'd "
+        "mention. On-demand mode is a big one too.",
+    )
+    assert len(hedged.matched) == 3 and {p.status for p in hedged.matched} == {"partial"}
+    reasoned = grade(THROTTLING, "DAX is key because hot reads then stop hitting the table.")
+    assert [p.status for p in reasoned.matched] == ["full"]
+
+
 def test_a_terse_list_of_actions_is_not_a_term_list():
     actions = grade(
         THROTTLING,

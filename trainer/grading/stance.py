@@ -681,6 +681,29 @@ BUZZWORDS = frozenset(
     "alignment aligned".split()
 )
 BUZZ_PAIRS = frozenset({("best", "practices"), ("data", "driven"), ("world", "class")})
+# Talk about naming a thing rather than about the thing: "X is something I'd mention", "Y
+# is part of the picture", "Z is a big one". Without a reason, what the unit names is not
+# explained.
+MENTION_TALK = (
+    ("mention",),
+    ("mentioned",),
+    ("part", "of", "it"),
+    ("part", "of", "the", "picture"),
+    ("comes", "into", "it"),
+    ("come", "into", "it"),
+    ("a", "big", "one"),
+    ("another", "thing"),
+    ("good", "tool"),
+    ("keep", "in", "mind"),
+    ("is", "valuable"),
+    ("are", "valuable"),
+    ("is", "key"),
+    ("are", "key"),
+    ("really", "key"),
+)
+_MENTION_TALK = _by_first_word(MENTION_TALK)
+# Reasons that explain what a unit names ("so" and "which" also join filler).
+STRICT_REASONS = REASON_WORDS - {"so", "which", "why", "keep"}
 LIST_SEPARATORS = re.compile(r"[,;]")
 LIST_JOINERS = frozenset(("and", "or", "plus", "etc"))
 
@@ -701,6 +724,13 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
         (a.word, b.word) in BUZZ_PAIRS for a, b in zip(tokens, tokens[1:], strict=False)
     )
     if buzz >= 2:
+        return True
+    words_in_unit = [t.word for t in tokens]
+    if not STRICT_REASONS.intersection(words_in_unit) and any(
+        tuple(words_in_unit[k : k + len(phrase)]) == phrase
+        for k, word in enumerate(words_in_unit)
+        for phrase in _MENTION_TALK.get(word, ())
+    ):
         return True
     items: list[list[Token]] = []  # each item's words, a hyphenated compound as one
     previous = None
