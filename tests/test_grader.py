@@ -163,6 +163,10 @@ def test_a_claim_with_its_what_or_why_earns_full_credit():
         "Instead of exponential backoff I'd retry at once.",
         "Turn off exponential backoff.",
         "Exponential backoff is not something I would add.",
+        "Exponential backoff is over-engineering; retry at once.",
+        "DAX is a micro-optimisation I would leave out.",
+        "Exponential backoff just complicates things.",
+        "It is better to retry at once than to add exponential backoff.",
         "I\u2019d never use exponential backoff.",
     ],
 )

@@ -81,7 +81,7 @@ POST_WORDS = frozenset(
     "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
     "brittle overengineering overengineered overkill premature overcomplicate "
     "overcomplicates overcomplicated paperwork busywork overrated overthinking theatre theater "
-    "buzzword nah nope ruins".split()
+    "buzzword nah nope ruins bureaucracy bureaucratic".split()
 )
 # Adjectives that are a verdict only as a predicate ("X is noisy"), not before a noun ("freeze
 # risky releases", "redundant replicas").
@@ -147,10 +147,23 @@ POST_PHRASES = (
     ("breaks", "too", "many"),
     ("never", "works"),
     ("never", "work"),
+    ("cop", "out"),
+    ("over", "engineering"),
+    ("over", "engineered"),
+    ("micro", "optimisation"),
+    ("micro", "optimisations"),
+    ("micro", "optimization"),
+    ("micro", "optimizations"),
+    ("wasted", "money"),
+    ("wasted", "effort"),
+    ("theoretical", "problem"),
+    ("loses", "information"),
 )
 # "just" + one of these is a verdict: "exponential backoff just hides the problem".
 JUST_VERBS = frozenset(
-    stem(w) for w in "hides slows wastes breaks burns throws delays produces".split()
+    stem(w)
+    for w in "hides slows wastes breaks burns throws delays produces annoys complicates "
+    "complicate risks confuses".split()
 )
 # "... just adds <cost>": a verdict when what it adds is a cost.
 JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes produces".split())
@@ -162,7 +175,7 @@ TOO_MUCH = frozenset(
 WORSE = frozenset("harder slower worse riskier costlier noisier".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
-    "work".split()
+    "work outages outage incidents".split()
 )
 # Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
 NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
@@ -457,7 +470,7 @@ class Stance:
     def _rather_before(self, i: int) -> bool:
         k = i - 1
         while k >= 0 and self.clause[k] == self.clause[i]:
-            if self.tokens[k].word == "rather":
+            if self.tokens[k].word in ("rather", "better", "safer"):  # "better to X than Y"
                 return True
             k -= 1
         return False
