@@ -1,4 +1,4 @@
-"""One-line wordings of single rubric points, from three writers: the point should be credited
+"""One-line wordings of single rubric points, from four writers: the point should be credited
 when a line states it and not when a line argues against it. The floors sit a little under
 what the grader measures now, so a change that loses general matching or lets dismissals earn
 credit fails here. The holdout part is measured only; nothing was tuned on it."""
@@ -17,6 +17,7 @@ from trainer.grading.concepts import grade
         ("point_paraphrases.yaml", "holdout", 0.74),
         ("point_paraphrases_dev2.yaml", "lines", 0.97),
         ("point_paraphrases_dev3.yaml", "lines", 0.98),
+        ("point_paraphrases_dev4.yaml", "lines", 0.98),
     ],
 )
 def test_stated_points_are_credited(bank, name, key, floor):
@@ -32,6 +33,7 @@ def test_stated_points_are_credited(bank, name, key, floor):
         ("point_paraphrases.yaml", "answers", 0.04),
         ("point_paraphrases_dev2.yaml", "lines", 0.03),
         ("point_paraphrases_dev3.yaml", "lines", 0.13),
+        ("point_paraphrases_dev4.yaml", "answers", 0.06),
     ],
 )
 def test_dismissed_points_are_not_credited(bank, name, key, ceiling):
