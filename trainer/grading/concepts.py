@@ -21,6 +21,7 @@ from trainer.content.models import Card, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
 from trainer.grading.stance import Stance, unit_information
 from trainer.grading.text import (
+    SHORT,
     STOP_WORDS,
     Aliases,
     aliases_for,
@@ -187,7 +188,7 @@ class _Answer:
             spot += 1
         self._by_prefix: dict[str, list[str]] = {}
         for known in self.positions:
-            if not is_exact_only(known):
+            if len(known) > SHORT and known.isalpha():  # not is_exact_only, inlined: hot
                 self._by_prefix.setdefault(known[:2], []).append(known)
         # "autoscaling" typed as "auto scaling" still meets the one-word phrase (exactly only:
         # fuzzy matching on joined pairs would find "exponential" in "add exponetial").
@@ -206,11 +207,18 @@ class _Answer:
         if hit is not None:
             return hit
         found = list(self.positions.get(wanted, ())) + self._joined.get(wanted, [])
-        if fuzzy and not is_exact_only(wanted) and len(wanted) >= 5:
-            # A typo keeps a word's first two letters (`similar` requires them), so only the
-            # answer's words that start alike are compared.
+        size = len(wanted)
+        if fuzzy and size >= 5 and wanted.isalpha():
+            # A typo keeps a word's first two letters (`similar` requires them) and most of
+            # its length (a similarity of 0.8 needs the shorter to be 2/3 of the longer), so
+            # only the answer's words that start alike and are about as long are compared.
             for candidate in self._by_prefix.get(wanted[:2], ()):
-                if candidate != wanted and similar(wanted, candidate):
+                other = len(candidate)
+                if (
+                    candidate != wanted
+                    and 3 * min(size, other) >= 2 * max(size, other)
+                    and similar(wanted, candidate)
+                ):
                     found.extend(self.positions[candidate])
         found.sort()
         self._cache[key] = found
