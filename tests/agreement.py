@@ -168,12 +168,17 @@ if __name__ == "__main__":
     from trainer.grading.concepts import grade as grade_answer
 
     data = Path(__file__).resolve().parent / "data"
-    # Development sets by default; --all adds the measured-only ones (never the sealed set,
-    # which is measured only when named: it must never steer a change).
+    # Development sets by default; --all adds the others, except the sealed and fresh sets,
+    # measured only when named (a set that steers a change no longer measures it).
     development = ["graded_answers.yaml", "graded_answers_claims.yaml"]
     named = [a for a in sys.argv[1:] if not a.startswith("-")]
+    measured_only = ("sealed", "fresh")
     names = named or (
-        sorted(p.name for p in data.glob("graded_answers*.yaml") if "sealed" not in p.name)
+        sorted(
+            p.name
+            for p in data.glob("graded_answers*.yaml")
+            if not any(word in p.name for word in measured_only)
+        )
         if "--all" in sys.argv
         else development
     )
