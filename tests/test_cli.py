@@ -71,6 +71,14 @@ def test_grade_text_output():
     assert "~ named, not explained" in result.stdout
 
 
+def test_grade_charges_the_red_flags_on_every_card_from_a_cached_bank():
+    answer = "Raise the WCU, and switch authentication off on the API for now."
+    for _ in range(2):  # the first run writes the bank cache, the second reads it
+        result = run("grade", "--card", "q02", stdin=answer)
+        assert result.returncode == 0, result.stderr
+        assert "! red flag: Turning authentication or authorization off" in result.stdout
+
+
 def test_grade_jsonl_keeps_order_and_reports_bad_lines():
     lines = [
         {"card": "q02", "answer": "exponential backoff with jitter"},

@@ -497,7 +497,15 @@ def test_damaged_interior_page_is_found_at_open_and_its_rows_recovered(tmp_path)
 
 # -- the bank cache --------------------------------------------------------------------------
 def bank_tuple(bank) -> tuple:
-    return (bank.cards, bank.queries, bank.numbers, bank.notes, bank.aliases, bank.errors)
+    return (
+        bank.cards,
+        bank.queries,
+        bank.numbers,
+        bank.notes,
+        bank.aliases,
+        bank.red_flags,
+        bank.errors,
+    )
 
 
 def cache_files() -> list[Path]:

@@ -378,3 +378,14 @@ def test_a_negation_inside_another_points_claim_is_that_points():
     text = "Checkout customers see errors; search customers are not affected."
     result = grade(card, text, explained=False)
     assert {p.text: p.status for p in result.points} == {"Impact": "full", "Scope": "full"}
+
+
+def test_red_flags_on_every_card_fire_on_any_card_and_charge_a_statement_once(bank):
+    card = bank.card("q02")  # its own flags say nothing about authentication
+    stated = grade(card, "Raise the WCU, and switch authentication off on the API for now.")
+    assert [h.phrase for h in stated.red_flags] == ["authentication off"]
+    rejected = grade(card, "Raise the WCU. Never leave authentication off, even for a minute.")
+    assert rejected.red_flags == ()
+    own = bank.card("q22")  # its own flag and an every-card flag describe the same words
+    once = grade(own, "Remove the requests and limits from every pod so they pack denser.")
+    assert len(once.red_flags) == 1

@@ -321,3 +321,17 @@ def test_cards_belong_to_the_deck_their_pack_names(tmp_path):
     assert bank.cards["q01"].deck == "guide"
     assert (bank.cards["mine1"].deck, bank.cards["mine2"].deck) == ("my-deck", "plain")
     assert bank.decks() == ["guide", "sre-loop-2026", "my-deck", "plain"]
+
+
+def test_red_flags_on_every_card_are_built_in_only(tmp_path, bank):
+    assert len(bank.red_flags) >= 5 and all(flag.phrases for flag in bank.red_flags)
+    packs = tmp_path / "packs"
+    write(
+        packs / "flags.yaml",
+        "red_flags:\n  - claim: Something bad\n    phrases: [do the bad thing]\n",
+    )
+    loaded = load_bank(pack_dirs=[packs], include_user_packs=False)
+    error = only_error(loaded)
+    assert error.field == "red_flags" and error.line == 2
+    assert "built in" in error.message and "cards[].red_flags" in error.message
+    assert len(loaded.red_flags) == len(bank.red_flags)

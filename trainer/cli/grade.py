@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from trainer.grading.text import aliases_for
 
     bank = load_bank(args)
-    grade = partial(grade, aliases=aliases_for(bank.aliases))
+    grade = partial(grade, aliases=aliases_for(bank.aliases), every_card_flags=bank.red_flags)
     if args.jsonl:
         return _grade_lines(bank, grade, AnswerError)
     if not args.card:

@@ -37,7 +37,7 @@ try:  # the C module itself: `hashlib` would also load OpenSSL (~2 ms, a twentie
 except ImportError:  # another Python implementation
     from hashlib import blake2b
 
-FORMAT = 4  # a new shape of content: older caches are misses
+FORMAT = 5  # a new shape of content: older caches are misses
 PREFIX, SUFFIX = "bank-", ".json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The payload is ASCII JSON (ensure_ascii), so a control character the loader would have
@@ -306,6 +306,7 @@ def _bank(data) -> Bank:
         notes=_by_id(_list(data.get("notes")), _note),
         aliases={_text(term): _texts(variants) for term, variants in aliases.items()},
     )
+    bank.red_flags = tuple(_flag(f) for f in _list(data.get("red_flags")))
     bank.errors = [_error(e) for e in _list(data.get("errors"))]
     bank.files = [_text(f) for f in _list(data.get("files"))]
     return bank
@@ -320,6 +321,7 @@ def _payload(bank: Bank) -> bytes:
         "numbers": list(bank.numbers.values()),
         "notes": list(bank.notes.values()),
         "aliases": bank.aliases,
+        "red_flags": bank.red_flags,
         "errors": bank.errors,
         "files": bank.files,
     }

@@ -1,8 +1,9 @@
 """Load the question bank (cards, queries, numbers, notes, aliases) from YAML files.
 
 A file is a mapping whose top-level keys name what it holds; any mix is allowed:
-`pack`, `cards`, `queries`, `numbers`, `notes`, `aliases`. Built-in files come from the
-package's `question_bank/`; user packs from `--bank DIR` and the user's `packs/` folder.
+`pack`, `cards`, `queries`, `numbers`, `notes`, `aliases`, and in built-in files `red_flags`
+(on every card). Built-in files come from the package's `question_bank/`; user packs from
+`--bank DIR` and the user's `packs/` folder.
 A broken user pack is reported in `Bank.errors` and never stops the built-in bank loading.
 """
 
@@ -46,12 +47,19 @@ class _FileReader(NodeReader):
     """Reads one content file into the bank, checking ids against what is already there."""
 
     def __init__(
-        self, path: str, errors: list[LoadError], bank: Bank, text: str = "", deck: str = "guide"
+        self,
+        path: str,
+        errors: list[LoadError],
+        bank: Bank,
+        text: str = "",
+        deck: str = "guide",
+        builtin: bool = False,
     ):
         super().__init__(path, errors, text)
         self.bank = bank
         self.categories: set[str] = set(CATEGORIES)
         self.deck = deck
+        self.builtin = builtin  # a file of the built-in question bank, not of a pack
 
     def read(self, root: Node | None) -> None:
         if root is None:
@@ -81,6 +89,20 @@ class _FileReader(NodeReader):
                 self._add_all(keys[name], name, reader, target)
         if "aliases" in keys:
             self._aliases(keys["aliases"])
+        if "red_flags" in keys:
+            self._universal_flags(keys["red_flags"])
+
+    def _universal_flags(self, node: Node) -> None:
+        if not self.builtin:
+            self.error(
+                node,
+                "red_flags",
+                "red flags on every card are built in; a pack puts its red flags under a card "
+                "(cards[].red_flags)",
+            )
+            return
+        flags = self.records(node, "red_flags", "red flags", self._flag)
+        self.bank.red_flags += tuple(f for f in flags if isinstance(f, RedFlag))
 
     def _add_all(self, node: Node, section: str, reader, target: dict) -> None:
         for index, item in enumerate(self.sequence(node, section, f"{section} entries")):
@@ -279,10 +301,13 @@ def _read_problem(path: Path, exc: OSError) -> str:
 def load_file(path: Path, bank: Bank, deck: str = "guide") -> list[LoadError]:
     """Add one file's content to the bank; return the file's errors (all of them). Its cards
     belong to the deck its `pack.name` names, else to `deck`."""
+    from trainer import paths
+
     errors: list[LoadError] = []
     text = read_text(path, errors)
     if text is not None:
-        reader = _FileReader(str(path), errors, bank, text, deck)
+        builtin = Path(path).resolve().parent == paths.question_bank_dir().resolve()
+        reader = _FileReader(str(path), errors, bank, text, deck, builtin)
         reader.read(compose(text, str(path), errors))
     bank.files.append(str(path))
     bank.errors.extend(errors)

@@ -115,6 +115,8 @@ class Bank:
         self.numbers: dict[str, NumberCard] = numbers if numbers is not None else {}
         self.notes: dict[str, Note] = notes if notes is not None else {}
         self.aliases: dict[str, tuple[str, ...]] = aliases if aliases is not None else {}
+        # Red flags on every card (disabling auth, secrets in an image...), built-in only.
+        self.red_flags: tuple[RedFlag, ...] = ()
         self.errors: list[LoadError] = []
         self.files: list[str] = []
 

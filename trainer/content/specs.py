@@ -263,6 +263,11 @@ BANK_FILE = Record(
             MapOf(ListOf(TEXT, 1)),
             "canonical term: [variants the grader reads as it]",
         ),
+        may(
+            "red_flags",
+            ListOf(Ref("red_flag")),
+            "red flags on every card, whatever the question (built-in files only)",
+        ),
     ),
 )
 BANK_RECORDS = (BANK_FILE, PACK, CARD, RUBRIC_POINT, RED_FLAG, QUERY, KNOWN_WRONG, NUMBER, NOTE)

@@ -17,7 +17,7 @@ from itertools import product
 from pathlib import Path
 from typing import NamedTuple
 
-from trainer.content.models import Card, RubricPoint
+from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
 from trainer.grading.stance import Stance, unit_information
 from trainer.grading.text import (
@@ -309,20 +309,24 @@ def derive_points(model_answer: str) -> tuple[RubricPoint, ...]:
     return tuple(points[:12])
 
 
-_COMPILED: dict[tuple[Card, int], tuple] = {}
+_COMPILED: dict[tuple[Card, int, int], tuple] = {}
 
 
-def _compiled(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
-    key = (card, id(aliases))
+def _compiled(
+    card: Card, aliases: Aliases, every_card: tuple[RedFlag, ...]
+) -> tuple[tuple[_Point, ...], tuple, bool]:
+    key = (card, id(aliases), id(every_card))
     cached = _COMPILED.get(key)
     if cached is None:
         if len(_COMPILED) > 4096:
             _COMPILED.clear()
-        cached = _COMPILED[key] = _compile_card(card, aliases)
+        cached = _COMPILED[key] = _compile_card(card, aliases, every_card)
     return cached
 
 
-def _compile_card(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tuple, bool]:
+def _compile_card(
+    card: Card, aliases: Aliases, every_card: tuple[RedFlag, ...] = ()
+) -> tuple[tuple[_Point, ...], tuple, bool]:
     derived = not card.rubric or card.rubric_draft
     if derived:
         # A derived point is its clause's content words; half of them, anywhere, credit it. A
@@ -338,9 +342,11 @@ def _compile_card(card: Card, aliases: Aliases) -> tuple[tuple[_Point, ...], tup
         )
     else:
         points = _compile_points(card.rubric, aliases)
+    own = {flag.claim for flag in card.red_flags}
+    every = [f for f in every_card if f.claim not in own]
     flags = tuple(
         (flag.claim, tuple(p for p in (_compile_phrase(t, aliases) for t in flag.phrases) if p))
-        for flag in card.red_flags
+        for flag in (*card.red_flags, *every)
     )
     return points, flags, derived
 
@@ -355,6 +361,20 @@ def _widen(text: str, span: tuple[int, int]) -> tuple[int, int]:
 
 
 _DEFAULT_ALIASES: Aliases | None = None
+_UNIVERSAL_FLAGS: tuple[RedFlag, ...] | None = None
+
+
+def universal_red_flags() -> tuple[RedFlag, ...]:
+    """The red flags on every card (question_bank/red_flags.yaml), loaded once: disabling
+    authentication or baking a key into an image is marked down whatever the question."""
+    global _UNIVERSAL_FLAGS
+    if _UNIVERSAL_FLAGS is None:
+        from trainer import paths
+        from trainer.content.loader import load_files
+
+        bank = load_files([Path(paths.question_bank_dir()) / "red_flags.yaml"])
+        _UNIVERSAL_FLAGS = tuple(bank.red_flags)
+    return _UNIVERSAL_FLAGS
 
 
 def default_aliases() -> Aliases:
@@ -390,14 +410,21 @@ class _Mention(NamedTuple):
 
 
 def grade(
-    card: Card, answer: str, aliases: Aliases | None = None, explained: bool = True
+    card: Card,
+    answer: str,
+    aliases: Aliases | None = None,
+    explained: bool = True,
+    every_card_flags: tuple[RedFlag, ...] | None = None,
 ) -> GradeResult:
     """Score an answer 0-100 against the card's rubric (or its model answer's points).
     With `explained=False` a bare mention earns the whole point: for answers that are rightly
-    a short description (what a query measures), not an interview answer."""
+    a short description (what a query measures), not an interview answer. The red flags on
+    every card are the bank's (`Bank.red_flags`), else read from the built-in file."""
     check_answer(answer)
     aliases = aliases if aliases is not None else default_aliases()
-    points, flags, derived = _compiled(card, aliases)
+    if every_card_flags is None:
+        every_card_flags = universal_red_flags()
+    points, flags, derived = _compiled(card, aliases, every_card_flags)
     folded = normalize(answer)
     notes = [DRAFT_NOTE if card.rubric_draft and card.rubric else DERIVED_NOTE] if derived else []
     if mostly_not_english(folded.text):
@@ -453,9 +480,21 @@ def grade(
         )
 
     hits = []
+    charged: list[tuple[int, int]] = []
     for claim, phrases in flags:
-        stated = next((m for m in mentions_of(phrases) if m.stance == "affirmed"), None)
+        # One statement is charged once: a card's own flag and an every-card one may both
+        # describe "turn the alerts off".
+        stated = next(
+            (
+                m
+                for m in mentions_of(phrases)
+                if m.stance == "affirmed"
+                and not any(a < m.span[1] and m.span[0] < b for a, b in charged)
+            ),
+            None,
+        )
         if stated is not None:
+            charged.append(stated.span)
             hits.append(RedFlagHit(claim, stated.phrase, folded.span(*stated.span)))
 
     total = sum(p.weight for p in results) or 1

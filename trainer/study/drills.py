@@ -245,7 +245,13 @@ def _check_read(bank: Bank, drill: Drill, attempt: str) -> DrillResult:
     )
     try:
         # A reading is a short description, not an interview answer: no how-and-why needed.
-        result = grade(card, attempt, aliases_for(bank.aliases), explained=False)
+        result = grade(
+            card,
+            attempt,
+            aliases_for(bank.aliases),
+            explained=False,
+            every_card_flags=bank.red_flags,
+        )
     except AnswerError as exc:
         return DrillResult("invalid", 0, (str(exc),))
     verdict = "correct" if result.score >= 70 else "partial" if result.score >= 35 else "wrong"

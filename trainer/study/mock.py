@@ -477,7 +477,9 @@ class MockSession:
         assert card is not None
         if not text.strip():
             return self._record(_unanswered(card, seconds, "timeout"), None)
-        result = grade(card, text, aliases_for(self.bank.aliases))
+        result = grade(
+            card, text, aliases_for(self.bank.aliases), every_card_flags=self.bank.red_flags
+        )
         attempt_id = None
         if not card.id.startswith(SCENARIO_PREFIX):
             stored = self._stored_attempt

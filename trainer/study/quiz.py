@@ -151,7 +151,9 @@ class QuizSession:
             practice = "retry"
         else:
             practice = None
-        result = grade(self.graded_card(card), answer, self.aliases)
+        result = grade(
+            self.graded_card(card), answer, self.aliases, every_card_flags=self.bank.red_flags
+        )
         attempt_id = self.store.record_attempt(
             card.id,
             self.mode,
