@@ -166,6 +166,7 @@ def test_a_claim_with_its_what_or_why_earns_full_credit():
         "Exponential backoff is over-engineering; retry at once.",
         "DAX is a micro-optimisation I would leave out.",
         "Exponential backoff just complicates things.",
+        "Exponential backoff just adds load on the table.",
         "It is better to retry at once than to add exponential backoff.",
         "I\u2019d never use exponential backoff.",
     ],
