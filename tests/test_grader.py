@@ -167,6 +167,8 @@ def test_a_claim_with_its_what_or_why_earns_full_credit():
         "DAX is a micro-optimisation I would leave out.",
         "Exponential backoff just complicates things.",
         "Exponential backoff just adds load on the table.",
+        "DAX just doubles the cost.",
+        "The classic mistake is adding exponential backoff.",
         "It is better to retry at once than to add exponential backoff.",
         "I\u2019d never use exponential backoff.",
     ],

@@ -46,6 +46,12 @@ PRE_PHRASES = (
     # "don't just restart the pods: isolate them" rejects the restart
     ("do", "not", "just"),
     ("would", "not", "just"),
+    # "the big mistake is relying on the autoscaler to react"
+    ("mistake", "is"),
+    ("mistake", "was"),
+    ("mistakes", "are"),
+    ("trap", "is"),
+    ("pitfall", "is"),
 )
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 LIGHT_VERBS = frozenset("bother worry care need want try go".split())
@@ -166,7 +172,9 @@ JUST_VERBS = frozenset(
     "complicate risks confuses".split()
 )
 # "... just adds <cost>": a verdict when what it adds is a cost.
-JUST_ADDS = frozenset(stem(w) for w in "adds causes creates brings makes produces".split())
+JUST_ADDS = frozenset(
+    stem(w) for w in "adds causes creates brings makes produces doubles triples".split()
+)
 # "X is too complex / too much hassle": a verdict.
 TOO_MUCH = frozenset(
     "complex complicated expensive fiddly confusing noisy theoretical risky costly heavy hard "
