@@ -169,6 +169,7 @@ def test_a_claim_with_its_what_or_why_earns_full_credit():
         "Exponential backoff just adds load on the table.",
         "DAX just doubles the cost.",
         "The classic mistake is adding exponential backoff.",
+        "I'd avoid adding DAX and switching to on-demand mode.",
         "It is better to retry at once than to add exponential backoff.",
         "I\u2019d never use exponential backoff.",
     ],
@@ -392,3 +393,17 @@ def test_red_flags_on_every_card_fire_on_any_card_and_charge_a_statement_once(ba
     own = bank.card("q22")  # its own flag and an every-card flag describe the same words
     once = grade(own, "Remove the requests and limits from every pod so they pack denser.")
     assert len(once.red_flags) == 1
+
+
+def test_what_a_mistake_introduces_is_rejected_and_its_negations_flipped(bank):
+    card = bank.card("q19")  # its red flag: caching everything, or forever
+    quoted = grade(
+        card,
+        'The mistake I see a lot is "cache everything with a long TTL". Use cache-aside in '
+        "Redis with a TTL and invalidate on product updates.",
+    )
+    assert quoted.red_flags == () and quoted.score > 0
+    listed = grade(bank.card("q26"), "The classic mistakes: SSH open to 0.0.0.0/0 on port 22.")
+    assert listed.red_flags == ()
+    affirmed = grade(THROTTLING, "A common mistake is not adding exponential backoff.")
+    assert [p.text for p in affirmed.matched] == ["Retry with exponential backoff"]

@@ -46,13 +46,15 @@ PRE_PHRASES = (
     # "don't just restart the pods: isolate them" rejects the restart
     ("do", "not", "just"),
     ("would", "not", "just"),
-    # "the big mistake is relying on the autoscaler to react"
-    ("mistake", "is"),
-    ("mistake", "was"),
-    ("mistakes", "are"),
-    ("trap", "is"),
-    ("pitfall", "is"),
 )
+# Nouns that introduce what they reject: "the big mistake is relying on the autoscaler",
+# "the mistake I push back on is 'we have autoscaling, so no capacity planning'", "the classic
+# mistakes: SSH open to 0.0.0.0/0, a public API endpoint".
+REJECTION_CUES = frozenset(
+    "mistake mistakes myth myths pitfall pitfalls trap traps antipattern antipatterns "
+    "misconception misconceptions".split()
+)
+CUE_VERBS = frozenset("is are was were".split())
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 LIGHT_VERBS = frozenset("bother worry care need want try go".split())
 # Look like negations, negate nothing.
@@ -297,6 +299,7 @@ class Stance:
         self._segment()
         self._pre_negation()
         self._post_negation()
+        self._rejected_after_cues()
         self._starts = [t.start for t in self.tokens]
         self._at = {start: i for i, start in enumerate(self._starts)}
         self.stems = [stem(t.word) for t in self.tokens]
@@ -352,7 +355,12 @@ class Stance:
             following = self.tokens[i + 1].word
             if following in PRONOUNS or following in PRE_TRIGGERS or following == "then":
                 return True
-            if word == "and" and stem(following) in ACTION_VERBS and self._verb_before(i):
+            if (
+                word == "and"
+                and stem(following) in ACTION_VERBS
+                and self._verb_before(i)
+                and not (following.endswith("ing") and self._gerund_objects(i))
+            ):
                 # "disable escalation and apply the seccomp profile" (but "wouldn't raise the
                 # RCU or switch to on-demand" keeps both under the negation, and "backoff and
                 # retry budgets" is still the subject)
@@ -362,6 +370,17 @@ class Stance:
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
         return "," in gap and (in_if or self._opens_clause(i))
+
+    def _gerund_objects(self, i: int) -> bool:
+        """Whether "and" at i joins another gerund to a trigger's objects: "avoid recording
+        rules and dropping labels" avoids both."""
+        k = i - 1
+        clause = self.clause[k] if k >= 0 else -1
+        while k >= 0 and self.clause[k] == clause:
+            if self.tokens[k].word in PRE_TRIGGERS:
+                return any(t.word.endswith("ing") for t in self.tokens[k + 1 : i])
+            k -= 1
+        return False
 
     def _verb_before(self, i: int) -> bool:
         """Whether the clause so far (up to token i) has a verb: after one, "and" + a verb
@@ -467,6 +486,32 @@ class Stance:
                 if window == 0:
                     negating = False
             i += 1
+
+    def _rejected_after_cues(self) -> None:
+        """What a rejection cue introduces, to the end of its sentence, is said the other way
+        round: "the mistake is relying on X" rejects X, and "a common mistake is not setting
+        timeouts" affirms the timeouts (a negation inside it is flipped too)."""
+        n = len(self.tokens)
+        for i, token in enumerate(self.tokens):
+            if token.word not in REJECTION_CUES or i + 1 >= n:
+                continue
+            if ":" in self.text[token.end : self.tokens[i + 1].start]:
+                start = i + 1  # "the classic mistakes: ..."
+            else:
+                start = next(
+                    (
+                        k + 1
+                        for k in range(i + 1, min(i + 7, n))
+                        if self.tokens[k].word in CUE_VERBS and self.clause[k] == self.clause[i]
+                    ),
+                    0,
+                )
+            if not start:
+                continue  # "caching forever is a mistake": a verdict after, read elsewhere
+            for k in range(start, n):
+                if self.sentence[k] != self.sentence[i]:
+                    break
+                self.negated[k] = not self.negated[k]
 
     def _ends_noun_scope(self, i: int) -> bool:
         """A comma that does not go on with a list ("no A, B or C"), or a new subject ("instead
