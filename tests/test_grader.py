@@ -130,6 +130,15 @@ def test_talk_about_mentioning_a_term_does_not_explain_it():
     assert [p.status for p in reasoned.matched] == ["full"]
 
 
+def test_an_answer_thick_with_buzzwords_explains_none_of_its_terms():
+    fluff = grade(
+        THROTTLING,
+        "Throttling is a critical pillar of resilience. We leverage exponential backoff and "
+        "DAX end-to-end, and on-demand mode keeps it all working synergistically.",
+    )
+    assert fluff.matched and {p.status for p in fluff.matched} == {"partial"}
+
+
 def test_a_terse_list_of_actions_is_not_a_term_list():
     actions = grade(
         THROTTLING,

@@ -234,7 +234,8 @@ ACTION_VERBS = frozenset(
         "prescale warm provision reserve request pin route shift block allow deny require "
         "enforce isolate snapshot backup restore replicate document mitigate rollback reduce "
         "lower cut split batch buffer queue spread investigate analyze analyse dig grep watch "
-        "go try get start pull push build ship enable migrate upgrade patch fall rebuild"
+        "go try get start pull push build ship enable migrate upgrade patch fall rebuild "
+        "lock restrict grant revoke"
     ).split()
 )
 # Words that carry no information about the point ("I would also use X there").
@@ -741,12 +742,17 @@ class Stance:
 # Corporate filler: a unit with two of these name-drops its terms rather than explaining
 # them ("a holistic, data-driven journey leveraging HPA and VPA").
 BUZZWORDS = frozenset(
-    "holistic holistically synergy synergies synergistic leverage leverages leveraging "
+    "holistic holistically synergy synergies synergistic synergistically leverage leverages "
+    "leveraging pillar "
     "seamless seamlessly proactive proactively journey excellence paradigm innovative "
     "empower empowers empowering mindset streamline streamlined robust "
     "alignment aligned".split()
 )
-BUZZ_PAIRS = frozenset({("best", "practices"), ("data", "driven"), ("world", "class")})
+BUZZ_PAIRS = frozenset(
+    {("best", "practices"), ("best", "practice"), ("data", "driven"), ("world", "class")}
+)
+# An answer with this many buzzwords in all is fluff throughout: each unit names its terms.
+FLUFF_ANSWER = 3
 # Talk about naming a thing rather than about the thing: "X is something I'd mention", "Y
 # is part of the picture", "Z is a big one". Without a reason, what the unit names is not
 # explained.
@@ -780,16 +786,26 @@ class UnitInfo(NamedTuple):
     vocabulary: bool  # a list of terms or buzzword filler: what it names is not explained
 
 
+def _buzz(tokens: list[Token]) -> int:
+    """How many buzzwords the tokens hold ("end-to-end" counts as one)."""
+    words = [t.word for t in tokens]
+    return (
+        sum(w in BUZZWORDS for w in words)
+        + sum(pair in BUZZ_PAIRS for pair in zip(words, words[1:], strict=False))
+        + sum(
+            triple == ("end", "to", "end")
+            for triple in zip(words, words[1:], words[2:], strict=False)
+        )
+    )
+
+
 def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
     """The unit names terms without saying anything about them: three or more items between
     commas, with no function word anywhere, two in three of them a bare term of one or two
     words not led by an action verb ("OpenTelemetry, Jaeger, trace IDs, sampling"; not
     "raise WCU, add backoff, enable alarms" nor "failover via Route 53, rebuild with
     Terraform, comms"), or two buzzwords ("a holistic, data-driven journey")."""
-    buzz = sum(t.word in BUZZWORDS for t in tokens) + sum(
-        (a.word, b.word) in BUZZ_PAIRS for a, b in zip(tokens, tokens[1:], strict=False)
-    )
-    if buzz >= 2:
+    if _buzz(tokens) >= 2:
         return True
     words_in_unit = [t.word for t in tokens]
     if not STRICT_REASONS.intersection(words_in_unit) and any(
@@ -828,6 +844,7 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
             for word in {t.word for t in tokens}:
                 seen[word] = seen.get(word, 0) + 1
         template = {w for w, count in seen.items() if count >= max(3, 0.6 * len(units))}
+    fluff = _buzz(stance.tokens) >= FLUFF_ANSWER
     info = {}
     for unit, tokens in units.items():
         if wanted is not None and unit not in wanted:
@@ -844,5 +861,7 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
             and len(t.word) > 1
         )
         verbs = frozenset(t.start for t in tokens if stem(t.word) in ACTION_VERBS)
-        info[unit] = UnitInfo(informative, verbs & informative, _vocabulary_only(stance, tokens))
+        info[unit] = UnitInfo(
+            informative, verbs & informative, fluff or _vocabulary_only(stance, tokens)
+        )
     return info
