@@ -751,6 +751,7 @@ BUZZWORDS = frozenset(
 BUZZ_PAIRS = frozenset(
     {("best", "practices"), ("best", "practice"), ("data", "driven"), ("world", "class")}
 )
+_BUZZ_STARTS = BUZZWORDS | {pair[0] for pair in BUZZ_PAIRS} | {"end"}
 # An answer with this many buzzwords in all is fluff throughout: each unit names its terms.
 FLUFF_ANSWER = 3
 # Talk about naming a thing rather than about the thing: "X is something I'd mention", "Y
@@ -789,6 +790,8 @@ class UnitInfo(NamedTuple):
 def _buzz(tokens: list[Token]) -> int:
     """How many buzzwords the tokens hold ("end-to-end" counts as one)."""
     words = [t.word for t in tokens]
+    if _BUZZ_STARTS.isdisjoint(words):
+        return 0  # the usual case, at the cost of one set test
     return (
         sum(w in BUZZWORDS for w in words)
         + sum(pair in BUZZ_PAIRS for pair in zip(words, words[1:], strict=False))
