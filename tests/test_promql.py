@@ -242,6 +242,16 @@ def test_wrong_range_is_partial_with_a_range_hint() -> None:
     assert "range" in result.hints[0] and "[1m]" in result.hints[0] and "[5m]" in result.hints[0]
 
 
+def test_a_histograms_other_series_is_named_as_such_not_as_a_typo() -> None:
+    reference = "histogram_quantile(0.95, sum by (le) (rate(latency_seconds_bucket[5m])))"
+    counted = compare(reference, reference.replace("_bucket", "_count"))
+    assert counted.verdict == "wrong"
+    assert "other series" in counted.hints[0] and "number of observations" in counted.hints[0]
+    assert "does not exist" not in counted.hints[0]
+    typo = compare(reference, reference.replace("latency_seconds", "latncy_seconds"))
+    assert "does not exist" in typo.hints[0]
+
+
 def test_broken_query_is_invalid_with_a_position_at_the_problem() -> None:
     attempt = 'rate(container_cpu_usage_seconds_total{namespace="default"[5m])'
     result = compare(POD_CPU, attempt)

@@ -466,6 +466,24 @@ def _close(a: str, b: str, cutoff: int) -> bool:
     return fuzz.ratio(a, b) >= cutoff
 
 
+_SERIES_SUFFIXES = ("_bucket", "_count", "_sum", "_total", "_created")
+_SERIES_HOLD = {
+    "bucket": "the cumulative buckets a quantile is computed from",
+    "count": "the number of observations",
+    "sum": "the sum of the observed values",
+    "total": "the counter's running total",
+    "created": "when the series was created",
+}
+
+
+def _series_base(name: str) -> str | None:
+    """A histogram's or summary's name without its series suffix (`_bucket`, `_count`...)."""
+    for suffix in _SERIES_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return None
+
+
 def metric_diff(want: str, got: str) -> Diff:
     """Another metric: fatal, with a hint when it looks like a typo."""
     shown_want = f"`{want}`" if want else "no metric name"
@@ -473,6 +491,15 @@ def metric_diff(want: str, got: str) -> Diff:
     hint = f"Wrong metric: the reference uses {shown_want}; you used {shown_got}"
     if want and got and want.lower() == got.lower():
         hint += " (metric names are case-sensitive)"
+    elif (
+        want and got and _series_base(want) is not None and _series_base(want) == _series_base(got)
+    ):
+        # http_request_duration_seconds_count exists, but it is not the series asked for
+        hint += (
+            f" (the same metric's other series: `_{got.rsplit('_', 1)[1]}` holds "
+            f"{_SERIES_HOLD[got.rsplit('_', 1)[1]]}, `_{want.rsplit('_', 1)[1]}` "
+            f"{_SERIES_HOLD[want.rsplit('_', 1)[1]]})"
+        )
     elif want and got and _close(want, got, 85):
         hint += " (check the spelling: that metric does not exist)"
     return Diff("metric", P_METRIC, hint + ".", True)
