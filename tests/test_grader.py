@@ -123,7 +123,7 @@ def test_talk_about_mentioning_a_term_does_not_explain_it():
     hedged = grade(
         THROTTLING,
         "Exponential backoff is definitely part of the picture, and DAX is another thing I'd "
-        "mention. On-demand mode is a big one too.",
+        "mention. On-demand mode plays a role too.",
     )
     assert len(hedged.matched) == 3 and {p.status for p in hedged.matched} == {"partial"}
     reasoned = grade(THROTTLING, "DAX is key because hot reads then stop hitting the table.")
@@ -416,3 +416,11 @@ def test_what_a_mistake_introduces_is_rejected_and_its_negations_flipped(bank):
     assert listed.red_flags == ()
     affirmed = grade(THROTTLING, "A common mistake is not adding exponential backoff.")
     assert [p.text for p in affirmed.matched] == ["Retry with exponential backoff"]
+
+
+def test_what_others_do_is_reported_not_recommended(bank):
+    card = bank.card("q14")  # its red flag: watching only the Lambda's errors
+    said = "A lot of people only watch the Lambda errors, but the BigQuery load can fail alone."
+    assert grade(card, said).red_flags == ()
+    own = "I only watch the Lambda errors."
+    assert grade(card, own).red_flags != ()

@@ -55,6 +55,19 @@ REJECTION_CUES = frozenset(
     "misconception misconceptions".split()
 )
 CUE_VERBS = frozenset("is are was were".split())
+# What others do, said to set it apart: "a lot of people only watch the Lambda errors, but..."
+# (to the end of its clause).
+OTHERS_DO = (
+    ("a", "lot", "of", "people"),
+    ("lots", "of", "people"),
+    ("many", "people"),
+    ("most", "people"),
+    ("some", "people"),
+    ("many", "teams"),
+    ("most", "teams"),
+    ("people", "often"),
+    ("teams", "often"),
+)
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 LIGHT_VERBS = frozenset("bother worry care need want try go".split())
 # Look like negations, negate nothing.
@@ -185,7 +198,7 @@ TOO_MUCH = frozenset(
 WORSE = frozenset("harder slower worse riskier costlier noisier".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
-    "work outages outage incidents errors failures load".split()
+    "work outages outage incidents errors failures load something".split()
 )
 # Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
 NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
@@ -265,6 +278,7 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple
 
 
 _PSEUDO = _by_first_word(PSEUDO)
+_OTHERS_DO = _by_first_word(OTHERS_DO)
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
 
@@ -301,6 +315,7 @@ class Stance:
         self._pre_negation()
         self._post_negation()
         self._rejected_after_cues()
+        self._others_practice()
         self._starts = [t.start for t in self.tokens]
         self._at = {start: i for i, start in enumerate(self._starts)}
         self.stems = [stem(t.word) for t in self.tokens]
@@ -487,6 +502,20 @@ class Stance:
                 if window == 0:
                     negating = False
             i += 1
+
+    def _others_practice(self) -> None:
+        """What "a lot of people" do, to the end of the clause, is reported, not recommended:
+        qualified, so it fires no red flag, and is neither a claim for a point nor against
+        it (a rubric term in it still counts as said)."""
+        n = len(self.tokens)
+        for i in range(n):
+            cue = self._phrase_at(i, _OTHERS_DO) if self.tokens[i].word in _OTHERS_DO else ()
+            if not cue:
+                continue
+            for k in range(i + len(cue), n):
+                if self.clause[k] != self.clause[i]:
+                    break
+                self.qualified[k] = True
 
     def _rejected_after_cues(self) -> None:
         """What a rejection cue introduces, to the end of its sentence, is said the other way
@@ -773,6 +802,11 @@ MENTION_TALK = (
     ("is", "key"),
     ("are", "key"),
     ("really", "key"),
+    ("plays", "a", "role"),
+    ("play", "a", "role"),
+    ("plays", "a", "big", "role"),
+    ("part", "of", "that"),
+    ("being", "considered"),
 )
 _MENTION_TALK = _by_first_word(MENTION_TALK)
 # Reasons that explain what a unit names ("so" and "which" also join filler).
