@@ -424,3 +424,14 @@ def test_what_others_do_is_reported_not_recommended(bank):
     assert grade(card, said).red_flags == ()
     own = "I only watch the Lambda errors."
     assert grade(card, own).red_flags != ()
+    endorsed = "A lot of people only watch the Lambda errors, and so would I."
+    assert grade(card, endorsed).red_flags != ()
+
+
+def test_a_rejected_quotation_ends_where_the_speaker_goes_on(bank):
+    card = bank.card("q19")
+    said = (
+        'The mistake I see a lot is "cache everything forever", and honestly I would cache '
+        "everything forever."
+    )
+    assert grade(card, said).red_flags != ()

@@ -279,6 +279,21 @@ def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple
 
 _PSEUDO = _by_first_word(PSEUDO)
 _OTHERS_DO = _by_first_word(OTHERS_DO)
+# Taking what others do as one's own: "a lot of people turn auth off, and so would I".
+ENDORSEMENTS = (
+    ("so", "would", "i"),
+    ("so", "do", "i"),
+    ("so", "would", "we"),
+    ("so", "do", "we"),
+    ("me", "too"),
+    ("and", "i", "agree"),
+    ("i", "would", "too"),
+    ("i", "do", "too"),
+    ("same", "here"),
+)
+_ENDORSEMENTS = _by_first_word(ENDORSEMENTS)
+OWN_VOICE = frozenset(("i", "we"))
+_QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
 
@@ -510,12 +525,22 @@ class Stance:
         n = len(self.tokens)
         for i in range(n):
             cue = self._phrase_at(i, _OTHERS_DO) if self.tokens[i].word in _OTHERS_DO else ()
-            if not cue:
+            if not cue or self._endorsed_after(i):
                 continue
             for k in range(i + len(cue), n):
                 if self.clause[k] != self.clause[i]:
                     break
                 self.qualified[k] = True
+
+    def _endorsed_after(self, i: int) -> bool:
+        """Whether the rest of token i's sentence takes it as the speaker's own ("and so
+        would I")."""
+        k = i + 1
+        while k < len(self.tokens) and self.sentence[k] == self.sentence[i]:
+            if self.tokens[k].word in _ENDORSEMENTS and self._phrase_at(k, _ENDORSEMENTS):
+                return True
+            k += 1
+        return False
 
     def _rejected_after_cues(self) -> None:
         """What a rejection cue introduces, to the end of its sentence, is said the other way
@@ -538,10 +563,28 @@ class Stance:
                 )
             if not start:
                 continue  # "caching forever is a mistake": a verdict after, read elsewhere
+            # A quotation is rejected whole; otherwise the speaker's own clause ("..., and
+            # I'd cache everything") ends what the cue rejects.
+            quoted = any(q in self.text[token.end : self.tokens[start].start] for q in _QUOTE_MARKS)
             for k in range(start, n):
                 if self.sentence[k] != self.sentence[i]:
                     break
+                gap = self._gap(k)
+                if quoted and k > start and any(q in gap for q in _QUOTE_MARKS):
+                    break  # the quotation closed
+                if not quoted and self.clause[k] != self.clause[k - 1] and self._own_voice(k):
+                    break
                 self.negated[k] = not self.negated[k]
+
+    def _own_voice(self, k: int) -> bool:
+        """Whether the clause starting at token k is the speaker's ("and honestly I'd ...")."""
+        clause = self.clause[k]
+        for j in range(k, min(k + 3, len(self.tokens))):
+            if self.clause[j] != clause:
+                break
+            if self.tokens[j].word in OWN_VOICE:
+                return True
+        return False
 
     def _ends_noun_scope(self, i: int) -> bool:
         """A comma that does not go on with a list ("no A, B or C"), or a new subject ("instead
