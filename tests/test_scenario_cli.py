@@ -66,6 +66,15 @@ def test_scenarios_in_the_packs_folder_and_by_path(tmp_path):
     assert f"{builtin + 1} scenarios" in validated.stdout  # the built-in ones and the pack's
 
 
+def test_validate_reports_a_scenario_id_a_pack_takes_again(tmp_path):
+    """The app skips the copy (its id is taken); validate says so, as `scenario list` does."""
+    home = tmp_path / "home"
+    copy_as("error-rate-50", home / "packs", "error-rate-50")
+    validated = run_trainer("validate", home=home)
+    assert validated.returncode == 1
+    assert "duplicate scenario id 'error-rate-50'" in validated.stdout
+
+
 def test_play_with_a_typed_root_cause_and_update():
     result = run(
         "play",

@@ -26,7 +26,13 @@ def run(args: argparse.Namespace) -> int:
     from trainer import paths
     from trainer.content.loader import is_scenario_file, load_bank, load_files, yaml_files
     from trainer.content.models import Bank
-    from trainer.scenarios.loader import COMMUNICATION_FILE, read_communication, read_scenario
+    from trainer.scenarios.loader import (
+        COMMUNICATION_FILE,
+        read_communication,
+        read_scenario,
+        scenario_files,
+        taken_id,
+    )
     from trainer.scenarios.validate import check
 
     if args.paths:
@@ -48,29 +54,29 @@ def run(args: argparse.Namespace) -> int:
         # The mock's follow-ups: every point of a built-in card has a prompt.
         errors = list(bank.errors) + missing_follow_ups(bank, paths.question_bank_dir())
         folders = [paths.scenarios_dir(), *args.bank, paths.user_packs_dir()]
-        scenario_paths = [
-            f
-            for folder in folders
-            if Path(folder).is_dir()
-            for f in yaml_files(Path(folder))
-            if is_scenario_file(f)
-        ]
+        # The files the app loads, in its order, so a duplicate id is reported as it skips it.
+        scenario_paths = [f for d in folders if Path(d).is_dir() for f in scenario_files(Path(d))]
         errors += read_communication(paths.scenarios_dir() / COMMUNICATION_FILE)[1]
     warnings: list = []
-    count = 0
+    seen: dict = {}
     for file in scenario_paths:
         scenario, problems = read_scenario(file)
         errors += problems
-        if scenario is not None:
-            count += 1
-            errors += check(scenario, warnings, read_whole=not problems)
+        if scenario is None:
+            continue
+        taken = taken_id(scenario, file, seen)
+        if taken is not None:
+            errors.append(taken)
+            continue
+        seen[scenario.id] = scenario
+        errors += check(scenario, warnings, read_whole=not problems)
     for warning in warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for error in errors:
         print(error)
     summary = (
         f"{len(bank.cards)} cards, {len(bank.queries)} queries, {len(bank.numbers)} numbers, "
-        f"{len(bank.notes)} notes, {count} scenarios"
+        f"{len(bank.notes)} notes, {len(seen)} scenarios"
         + (f", {len(warnings)} warning(s)" if warnings else "")
     )
     if errors:

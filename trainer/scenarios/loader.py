@@ -752,17 +752,22 @@ def load_scenarios(
         errors.extend(problems)
         if scenario is None:
             continue
-        if scenario.id in scenarios:
-            first = scenarios[scenario.id].source
-            errors.append(
-                LoadError(
-                    str(path),
-                    scenario.line_of("id"),
-                    1,
-                    "scenario.id",
-                    f"duplicate scenario id {scenario.id!r} (first defined in {first})",
-                )
-            )
+        taken = taken_id(scenario, path, scenarios)
+        if taken is not None:
+            errors.append(taken)
             continue
         scenarios[scenario.id] = scenario
     return scenarios, errors
+
+
+def taken_id(scenario: Scenario, path: Path, earlier: dict[str, Scenario]) -> LoadError | None:
+    """The error for a scenario whose id an earlier file already took, else None."""
+    if scenario.id not in earlier:
+        return None
+    return LoadError(
+        str(path),
+        scenario.line_of("id"),
+        1,
+        "scenario.id",
+        f"duplicate scenario id {scenario.id!r} (first defined in {earlier[scenario.id].source})",
+    )
