@@ -30,3 +30,8 @@ def test_every_loop_card_credits_its_own_model_answer(bank):
     for card in (c for c in bank.cards.values() if c.deck == "sre-loop-2026"):
         result = grade(card, card.answer)
         assert result.score >= 70 and not result.red_flags, (card.id, result.score)
+
+
+def test_a_bank_limited_to_decks_keeps_the_red_flags_on_every_card(bank):
+    limited = bank.with_decks(["guide"])
+    assert limited.red_flags == bank.red_flags and limited.red_flags

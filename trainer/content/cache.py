@@ -305,8 +305,8 @@ def _bank(data) -> Bank:
         numbers=_by_id(_list(data.get("numbers")), _number_card),
         notes=_by_id(_list(data.get("notes")), _note),
         aliases={_text(term): _texts(variants) for term, variants in aliases.items()},
+        red_flags=[_flag(f) for f in _list(data.get("red_flags"))],
     )
-    bank.red_flags = tuple(_flag(f) for f in _list(data.get("red_flags")))
     bank.errors = [_error(e) for e in _list(data.get("errors"))]
     bank.files = [_text(f) for f in _list(data.get("files"))]
     return bank

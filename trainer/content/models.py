@@ -109,14 +109,16 @@ class LoadError(NamedTuple):
 class Bank:
     """Everything loaded: built-in content plus user packs, and what could not be loaded."""
 
-    def __init__(self, cards=None, queries=None, numbers=None, notes=None, aliases=None):
+    def __init__(
+        self, cards=None, queries=None, numbers=None, notes=None, aliases=None, red_flags=()
+    ):
         self.cards: dict[str, Card] = cards if cards is not None else {}
         self.queries: dict[str, Query] = queries if queries is not None else {}
         self.numbers: dict[str, NumberCard] = numbers if numbers is not None else {}
         self.notes: dict[str, Note] = notes if notes is not None else {}
         self.aliases: dict[str, tuple[str, ...]] = aliases if aliases is not None else {}
         # Red flags on every card (disabling auth, secrets in an image...), built-in only.
-        self.red_flags: tuple[RedFlag, ...] = ()
+        self.red_flags: tuple[RedFlag, ...] = tuple(red_flags)
         self.errors: list[LoadError] = []
         self.files: list[str] = []
 
@@ -154,6 +156,7 @@ class Bank:
             self.numbers,
             self.notes,
             self.aliases,
+            self.red_flags,
         )
         limited.errors, limited.files = self.errors, self.files
         return limited
