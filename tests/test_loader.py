@@ -282,6 +282,14 @@ def test_query_item_with_accepted_and_wrong_answers(tmp_path):
     assert query.wrong[0].hint == "A counter needs rate()." and query.wrong[0].verdict == "wrong"
 
 
+def test_a_command_answer_that_cannot_be_parsed_is_a_load_error(tmp_path):
+    text = QUERY.replace("kind: promql", "kind: shell").replace(
+        "accepted: ['sum by (pod) (rate(x[5m]))']", """accepted: ["kubectl get pods -l 'app=x"]"""
+    )
+    errors = [e for e in load_text(tmp_path, text).errors if "command line" in e.message]
+    assert errors and errors[0].line == 7 and "No closing quotation" in errors[0].message
+
+
 def test_query_item_errors_name_file_line_and_field(tmp_path):
     cases = [
         (QUERY.replace("    accepted:", "    colour: red\n    accepted:"), 7, "unknown key"),

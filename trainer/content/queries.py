@@ -8,6 +8,8 @@ expected.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from yaml.nodes import Node, ScalarNode
 
 from trainer.content.models import KnownWrong, Query, RedFlag, RubricPoint
@@ -57,8 +59,7 @@ def read_query(reader: NodeReader, node: Node, field: str, source: str) -> Query
     if item_id is None or group is None or kind is None or measures is None or query is None:
         return None
     known_wrong = [w for w in wrong if isinstance(w, KnownWrong)]
-    if kind == "promql":
-        _check_promql(reader, keys, field, query, accepted, known_wrong)
+    _check_answers(reader, keys, field, kind, query, accepted, known_wrong)
     _check_overlap(reader, keys, field, query, accepted, known_wrong)
     return Query(
         item_id,
@@ -128,10 +129,20 @@ def _flag_value(reader: NodeReader, node: Node | None, field: str) -> bool:
     return False
 
 
-def _check_promql(reader, keys, field, query, accepted, wrong) -> None:
-    """Every PromQL answer of the item must parse."""
-    from trainer.grading.promql.canonical import normalize  # no rapidfuzz: loads stay fast
+def _check_answers(reader, keys, field, kind, query, accepted, wrong) -> None:
+    """Every answer of the item must parse as its kind does when a drill checks it: PromQL,
+    or a command line (an unclosed quote would only fail when a drill is checked)."""
+    parse: Callable[[str], object]
+    if kind == "promql":
+        from trainer.grading.promql.canonical import normalize  # no rapidfuzz: loads stay fast
 
+        parse, expected = normalize, "valid PromQL"
+    elif kind in ("shell", "cloudwatch-cli"):
+        from trainer.grading.commands import parse_command
+
+        parse, expected = parse_command, "a command line"
+    else:
+        return  # metric names, read as they are
     answers = [("query", keys["query"], query)]
     answers += [
         (f"accepted[{i}]", keys["accepted"].value[i], text) for i, text in enumerate(accepted)
@@ -143,9 +154,9 @@ def _check_promql(reader, keys, field, query, accepted, wrong) -> None:
         ]
     for name, node, text in answers:
         try:
-            normalize(text)
+            parse(text)
         except ValueError as exc:
-            reader.error(node, f"{field}.{name}", f"expected valid PromQL; {exc}")
+            reader.error(node, f"{field}.{name}", f"expected {expected}; {exc}")
 
 
 def _check_overlap(reader, keys, field, query, accepted, wrong) -> None:
