@@ -435,3 +435,12 @@ def test_a_rejected_quotation_ends_where_the_speaker_goes_on(bank):
         "everything forever."
     )
     assert grade(card, said).red_flags != ()
+
+
+def test_a_phrase_led_by_a_trigger_keeps_it_first_whatever_its_form():
+    """Stemmed or not, the trigger leads: "disable encryption" must start with "disable"."""
+    from trainer.grading.concepts import _compile_phrase, default_aliases
+
+    for text in ("disable encryption", "avoid hot keys", "rather than two phase commit"):
+        phrase = _compile_phrase(text, default_aliases())
+        assert phrase is not None and phrase.leading, text

@@ -138,8 +138,8 @@ class GradeResult(NamedTuple):
 # Rubric phrases led by one of these ("rather than two phase commit", "avoid hot keys") keep
 # that word first: "2PC rather than sagas" says the opposite.
 _LEADING_TRIGGERS = frozenset(
-    "not avoid skip instead rather stop disable prevent block never no without".split()
-)
+    stem(w) for w in "not avoid skip instead rather stop disable prevent block".split()
+)  # compared with stems; "never", "no" and "without" are read as "not"
 
 
 class _Phrase(NamedTuple):
