@@ -768,7 +768,27 @@ def test_a_query_moved_out_of_command_now_matches(builtin):
     )
     found = lookup(simulation, typed)
     assert found.action is not None and found.action.id == "rollout-history"
-    assert found.kind == ("run" if "rollout-history" in available else "locked")
+    assert "rollout-history" in available and found.kind == "run"
+
+
+def test_a_query_run_before_is_shown_again_before_a_locked_one_that_matches(tmp_path):
+    logs = TINY[TINY.index("    - id: logs") : TINY.index("    - id: trace")]
+    text = TINY.replace(logs, "").replace("    - id: look", logs + "    - id: look")
+    text = text.replace(
+        '      requires: [look]\n      evidence: "TypeError',
+        ("      requires: [trace]\n      promql: ['rate(a[5m])']\n      evidence: \"TypeError"),
+    )
+    text = text.replace(
+        '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"',
+        '      evidence: "5xx {signal.errors}% at {clock}; pods {age.pods} old"\n'
+        "      promql: ['rate(a[5m])']",
+    )
+    scenario, errors = load_scenario(write(tmp_path / "tiny.yaml", text))
+    assert not errors and [a.id for a in scenario.actions][:2] == ["logs", "look"]
+    simulation = Simulation(scenario)
+    simulation.take("look")
+    found = lookup(simulation, "rate(a[5m])")  # "logs" (listed first) is still locked
+    assert (found.kind, found.action.id) == ("rerun", "look")
 
 
 def test_wider_near_and_broken_queries(builtin):

@@ -444,7 +444,8 @@ def lookup(simulation: Simulation, typed: str) -> Lookup:
     graded = [(compare(a.queries[0], typed, a.queries[1:], options=options), a) for a in actions]
     available = {a.id for a in simulation.available()}
     matches = [a for verdict, a in graded if verdict.verdict == "correct"]
-    for action in sorted(matches, key=lambda a: a.id not in available):
+    if matches:  # one to run, else one already run, else a locked one
+        action = min(matches, key=lambda a: (a.id not in available, a.id not in simulation.taken))
         if action.id in available:
             return Lookup("run", action)
         if action.id in simulation.taken:
