@@ -90,6 +90,20 @@ async def test_browser_finds_a_card_by_a_word_and_shows_its_history(
     assert store.card_flags()["q07"]["suspended"] and "mine" in store.card_note("q07")
 
 
+async def test_a_card_due_tomorrow_says_one_day(app_factory, clock):
+    from datetime import datetime
+
+    app = app_factory()
+    app.service.scheduler.review("q02", 4)  # Easy: due in a few days
+    due = datetime.fromisoformat(app.store.schedule_row("q02")["due"])
+    clock.now = due - timedelta(days=1)
+    async with app.run_test() as pilot:
+        app.open_card("q02")
+        await pilot.pause()
+        head = " ".join(rendered(app.screen.query_one("#card-head")).split())
+        assert "(in 1 day)" in head, head
+
+
 async def test_reset_asks_first(app_factory, data_dir, clock):
     app = app_factory()
     async with app.run_test() as pilot:

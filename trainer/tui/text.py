@@ -17,6 +17,11 @@ def printable(value: str) -> str:
     return strip_controls(value)
 
 
+def plural(count: int, word: str) -> str:
+    """ "1 day", "2 days"."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def literal(value: object, style: str = "") -> Text:
     """`value` exactly as written, less control characters: "[bold]" stays "[bold]"."""
     return Text(printable(str(value)), style=style)

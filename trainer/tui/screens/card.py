@@ -17,7 +17,7 @@ from trainer.study.cards import CardDetail
 from trainer.study.quiz import QuizOptions
 from trainer.study.scheduler import RATINGS
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import hanging, join, literal, model_answer, score_style
+from trainer.tui.text import hanging, join, literal, model_answer, plural, score_style
 
 PRACTICE_WORDS = {"retry": "practice: a retry", "points": "practice: missed points only"}
 MODE_WORDS = {"quiz": "quiz", "mock": "mock interview"}
@@ -115,9 +115,9 @@ class CardScreen(TrainerScreen[None]):
             relative = (
                 "today"
                 if days == 0
-                else f"in {days} days"
+                else f"in {plural(days, 'day')}"
                 if days > 0
-                else (f"{-days} days overdue")
+                else f"{plural(-days, 'day')} overdue"
             )
             out.append_text(
                 literal(

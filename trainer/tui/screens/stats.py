@@ -17,16 +17,12 @@ from trainer.store.db import local_day
 from trainer.study.progress import MockSummary, Progress
 from trainer.study.settings import SettingsError
 from trainer.tui.screens.base import TrainerScreen
-from trainer.tui.text import bar, hanging, join, literal, score_style
+from trainer.tui.text import bar, hanging, join, literal, plural, score_style
 from trainer.tui.widgets.charts import Column, column_chart
 from trainer.tui.widgets.heatmap import heatmap
 
 CHART_DAYS = 30
 MOCK_COLUMNS = 15  # the latest mocks in the chart (the table has them all)
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class StatsScreen(TrainerScreen[None]):
@@ -104,13 +100,13 @@ class StatsScreen(TrainerScreen[None]):
         out = join(
             Text("Quiz answers ", style="bold"),
             literal(
-                f"{progress.attempts} · average {average} · {_plural(progress.reviews, 'review')}"
-                f" · streak {_plural(progress.streak, 'day')} · "
-                f"{_plural(progress.study_days, 'study day')}\n"
+                f"{progress.attempts} · average {average} · {plural(progress.reviews, 'review')}"
+                f" · streak {plural(progress.streak, 'day')} · "
+                f"{plural(progress.study_days, 'study day')}\n"
             ),
             Text("Mock answers ", style="bold"),
             literal(
-                f"{progress.mock_answers} in {_plural(len(progress.mocks), 'mock')} (counted "
+                f"{progress.mock_answers} in {plural(len(progress.mocks), 'mock')} (counted "
                 f"apart) · practice {progress.practice_answers} (not averaged)"
             ),
         )
@@ -157,7 +153,7 @@ class StatsScreen(TrainerScreen[None]):
         if this_month:
             mean = sum(m.score for m in this_month) / len(this_month)
             head.append_text(
-                literal(f" · {self.today:%B}: {_plural(len(this_month), 'mock')}, mean {mean:.0f}")
+                literal(f" · {self.today:%B}: {plural(len(this_month), 'mock')}, mean {mean:.0f}")
             )
         if len(trend) >= 2:
             change = trend[-1].score - trend[-2].score
@@ -198,7 +194,7 @@ class StatsScreen(TrainerScreen[None]):
     def _show_mock(self, mock: MockSummary) -> None:
         settings = mock.settings
         parts = [
-            _plural(settings.get("questions") or mock.questions, "question"),
+            plural(settings.get("questions") or mock.questions, "question"),
             f"{(settings.get('seconds_per_question') or 0) // 60} min each"
             if settings.get("seconds_per_question")
             else "",
