@@ -497,17 +497,21 @@ def grade(
             charged.append(stated.span)
             hits.append(RedFlagHit(claim, stated.phrase, folded.span(*stated.span)))
 
-    total = sum(p.weight for p in results) or 1
-    earned = sum(p.weight * p.credit for p in results)
     bare = [p for p in results if p.status == "partial"]
     bare_weight = sum(p.weight for p in bare)
     if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
     notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
-    score = round(100 * earned / total) - RED_FLAG_PENALTY * len(hits)
     return GradeResult(
-        card.id, max(0, min(100, score)), tuple(results), tuple(hits), derived, tuple(notes)
+        card.id, score_of(results, len(hits)), tuple(results), tuple(hits), derived, tuple(notes)
     )
+
+
+def score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
+    """The 0-100 score: the weighted share of credit, less the red flags' penalty."""
+    total = sum(p.weight for p in points) or 1
+    earned = sum(p.weight * p.credit for p in points)
+    return max(0, min(100, round(100 * earned / total) - RED_FLAG_PENALTY * red_flags))
 
 
 def _others_own(

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from trainer.content.models import Card, RedFlag
-from trainer.grading.concepts import RED_FLAG_PENALTY, AnswerError, GradeResult, grade
+from trainer.grading.concepts import AnswerError, GradeResult, grade, score_of
 from trainer.registry import ACTION_KINDS
 from trainer.scenarios.engine import Simulation, play
 from trainer.scenarios.models import Scenario, ScenarioPoint
@@ -212,11 +212,8 @@ def grade_text(
     ]
     if not changed and len(flags) == len(result.red_flags):
         return result
-    total = sum(p.weight for p in results) or 1
-    earned = sum(p.weight * p.credit for p in results)
-    score = round(100 * earned / total) - RED_FLAG_PENALTY * len(flags)
     return result._replace(
-        score=max(0, min(100, score)), points=tuple(results), red_flags=tuple(flags)
+        score=score_of(results, len(flags)), points=tuple(results), red_flags=tuple(flags)
     )
 
 
