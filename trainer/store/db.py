@@ -965,6 +965,10 @@ class Store:
         rows = self.db.execute("SELECT card_id, suspended, buried_until FROM card_flags")
         return {r[0]: {"suspended": bool(r[1]), "buried_until": r[2]} for r in rows}
 
+    def suspended_ids(self) -> set[str]:
+        """The cards suspended (left out of reviews, quizzes and cram)."""
+        return {r[0] for r in self.db.execute("SELECT card_id FROM card_flags WHERE suspended")}
+
     def set_suspended(self, card_id: str, suspended: bool) -> None:
         with self._tx() as db:
             db.execute(

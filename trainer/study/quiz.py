@@ -41,7 +41,7 @@ def choose_cards(bank: Bank, store: Store, options: QuizOptions) -> list[Card]:
     if options.card_ids:
         cards = [bank.cards[cid] for cid in options.card_ids if cid in bank.cards]
     else:
-        suspended = {cid for cid, f in store.card_flags().items() if f["suspended"]}
+        suspended = store.suspended_ids()
         cards = [
             c
             for c in bank.cards.values()

@@ -113,9 +113,7 @@ class Scheduler:
     def forecast(self, card_ids: Iterable[str], days: int = FORECAST_DAYS) -> list[tuple[str, int]]:
         """(local day, reviews due that day) for today and the next `days - 1` days; what is
         overdue counts today. Suspended cards left out (a buried card is due when it returns)."""
-        wanted = set(card_ids) - {
-            cid for cid, flags in self.store.card_flags().items() if flags["suspended"]
-        }
+        wanted = set(card_ids) - self.store.suspended_ids()
         today = date.fromisoformat(local_day(self.clock()))
         counts = [0] * days
         for cid, row in self.store.schedule_rows().items():

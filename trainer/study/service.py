@@ -201,7 +201,7 @@ class StudyService:
         if card_ids is not None:
             cards = [self.bank.cards[c] for c in card_ids if c in self.bank.cards]
         elif cram:
-            suspended = {cid for cid, f in self.store.card_flags().items() if f["suspended"]}
+            suspended = self.store.suspended_ids()
             cards = [self.bank.cards[c] for c in in_scope if c not in suspended]
             random.shuffle(cards)
         session = FlashcardSession(
