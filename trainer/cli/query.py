@@ -6,9 +6,9 @@ import argparse
 import json
 
 from trainer.cli.common import CliError, add_bank_options, load_bank, read_stdin
+from trainer.registry import DRILL_KINDS
 
 NAME = "query"
-DRILL_KINDS = ("write", "read", "metric", "number")
 
 
 def add_parser(commands) -> None:
@@ -36,7 +36,7 @@ def add_parser(commands) -> None:
     query_check.add_argument("--id", required=True, help="item id (see `sre-trainer query list`)")
     query_check.add_argument(
         "--kind",
-        choices=DRILL_KINDS,
+        choices=tuple(DRILL_KINDS),
         help="which of the item's drills (default: its first: write, else metric, else number)",
     )
     query_check.add_argument("--json", action="store_true", help="print one JSON object")

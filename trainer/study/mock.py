@@ -31,6 +31,7 @@ from trainer.study.mock_follow_ups import (
 )
 from trainer.study.mock_presets import BALANCED_ROTATION, DEFAULT_PRESET, PRESETS
 from trainer.study.mock_report import (  # re-exported: the report's API lives beside the mock
+    SCENARIO_PREFIX,
     VERDICTS,
     build_report,
     clock_text,
@@ -54,7 +55,6 @@ __all__ = [
     "verdict_for",
 ]
 
-SCENARIO_PREFIX = "scenario:"
 FOLLOW_UP_SECONDS = 90
 FOLLOW_UPS_PER_QUESTION = 2  # the time a question is allowed counts this many follow-ups
 MAX_SEED = 2**31 - 1
