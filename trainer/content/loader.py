@@ -202,14 +202,7 @@ class _FileReader(NodeReader):
         return read_point(self, node, field)
 
     def _flag(self, node: Node, field: str) -> RedFlag | None:
-        keys = self.mapping(node, field, RED_FLAG.required)
-        if keys is None or len(keys) < 2:
-            return None
-        claim = self.string(keys["claim"], f"{field}.claim")
-        phrases = self.strings(keys["phrases"], f"{field}.phrases", minimum=1)
-        if claim is None or not phrases:
-            return None
-        return RedFlag(claim, phrases)
+        return read_flag(self, node, field)
 
     def _query(self, node: Node, field: str) -> Query | None:
         return read_query(self, node, field, self._position(node))
@@ -262,6 +255,18 @@ class _FileReader(NodeReader):
             variants = self.strings(value_node, field, minimum=1)
             if variants:
                 self.bank.aliases[canonical] = variants
+
+
+def read_flag(reader: NodeReader, node: Node, field: str) -> RedFlag | None:
+    """A red flag: its `claim` and the `phrases` that state it."""
+    keys = reader.mapping(node, field, RED_FLAG.required)
+    if keys is None or len(keys) < 2:
+        return None
+    claim = reader.string(keys["claim"], f"{field}.claim")
+    phrases = reader.strings(keys["phrases"], f"{field}.phrases", minimum=1)
+    if claim is None or not phrases:
+        return None
+    return RedFlag(claim, phrases)
 
 
 def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from yaml.nodes import Node, ScalarNode
 
 from trainer.content.models import KnownWrong, Query, RedFlag, RubricPoint
-from trainer.content.specs import KNOWN_WRONG, QUERY, QUERY_KINDS, RED_FLAG, WRONG_VERDICTS
+from trainer.content.specs import KNOWN_WRONG, QUERY, QUERY_KINDS, WRONG_VERDICTS
 from trainer.content.yamlnodes import BOOL, ID_PATTERN, NodeReader
 
 REQUIRED = QUERY.required
@@ -110,14 +110,9 @@ def _point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
 
 
 def _flag(reader: NodeReader, node: Node, field: str) -> RedFlag | None:
-    keys = reader.mapping(node, field, RED_FLAG.required)
-    if keys is None or len(keys) < 2:
-        return None
-    claim = reader.string(keys["claim"], f"{field}.claim")
-    phrases = reader.strings(keys["phrases"], f"{field}.phrases", minimum=1)
-    if claim is None or not phrases:
-        return None
-    return RedFlag(claim, phrases)
+    from trainer.content.loader import read_flag
+
+    return read_flag(reader, node, field)
 
 
 def _flag_value(reader: NodeReader, node: Node | None, field: str) -> bool:
