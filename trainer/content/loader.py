@@ -386,15 +386,11 @@ def load_pack(files: list[Path], bank: Bank) -> None:
         bank.notes, bank.aliases = trial.notes, trial.aliases
 
 
-def load_bank(
-    builtin_dir: Path | None = None,
-    pack_dirs: Iterable[Path] = (),
-    include_user_packs: bool = True,
-) -> Bank:
+def load_bank(pack_dirs: Iterable[Path] = (), include_user_packs: bool = True) -> Bank:
     """The built-in bank plus user packs. Errors are collected in `Bank.errors`."""
     from trainer import paths
 
-    bank = load_files(yaml_files(builtin_dir or paths.question_bank_dir()))
+    bank = load_files(yaml_files(paths.question_bank_dir()))
     folders = list(pack_dirs)
     if include_user_packs:
         folders.append(paths.user_packs_dir())
