@@ -9,7 +9,10 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from trainer.cli.common import (
     CliError,
@@ -150,31 +153,13 @@ def chosen_settings(args: argparse.Namespace) -> dict:
     return {k: v for k, v in chosen.items() if v is not None}
 
 
-def _config(args: argparse.Namespace, bank):
-    """The mock's configuration, checked by the core (one-line CliError naming the flag)."""
-    from trainer.study.settings import SettingsError, mock_config
+def _config(args: argparse.Namespace, check: Callable[..., Any]):
+    """The mock's configuration from the flags, checked by `check` (the core's mock_config):
+    a one-line CliError naming the flag."""
+    from trainer.study.settings import SettingsError
 
-    known_scenarios = None
-    if args.scenario:
-        from trainer.scenarios.loader import load_scenarios
-
-        known_scenarios = load_scenarios(pack_dirs=args.bank)[0]
-    chosen = chosen_settings(args)
     try:
-        return mock_config(
-            questions=chosen.get("questions"),
-            categories=chosen.get("categories", ()),
-            seconds_per_question=chosen.get("seconds_per_question"),
-            total_seconds=chosen.get("total_seconds"),
-            seed=chosen.get("seed"),
-            practice=chosen.get("practice", False),
-            scenario=chosen.get("scenario"),
-            preset=chosen.get("preset"),
-            follow_ups=chosen.get("follow_ups", True),
-            speak_aloud=chosen.get("speak_aloud", False),
-            known_categories=bank.categories(),
-            known_scenarios=known_scenarios,
-        )
+        return check(**chosen_settings(args))
     except SettingsError as exc:
         hint = " (see `sre-trainer scenario list`)" if exc.setting == "scenario" else ""
         raise CliError(f"mock: {FLAGS.get(exc.setting, exc.setting)} {exc.problem}{hint}") from None
@@ -196,10 +181,20 @@ def run(args: argparse.Namespace) -> int:
     if args.export is not None:
         check_export(args.export)
     bank = study_bank(args)
-    config = _config(args, bank)
     if not args.plain:
+        from trainer.study.settings import mock_config
+
+        known = None
+        if args.scenario:
+            from trainer.scenarios.loader import load_scenarios
+
+            known = load_scenarios(pack_dirs=args.bank)[0]
+        # Bad flags are refused here, before the app opens.
+        _config(
+            args, partial(mock_config, known_categories=bank.categories(), known_scenarios=known)
+        )
         return _app(args)
-    return _plain(args, config, bank)
+    return _plain(args, bank)
 
 
 def _app(args: argparse.Namespace) -> int:
@@ -222,7 +217,7 @@ def _app(args: argparse.Namespace) -> int:
     return tui.run(args, start="mock", mock_options=options)
 
 
-def _plain(args: argparse.Namespace, config, bank) -> int:
+def _plain(args: argparse.Namespace, bank) -> int:
     from trainer.study.mock_plain import run_plain
     from trainer.study.service import StudyService
 
@@ -230,6 +225,7 @@ def _plain(args: argparse.Namespace, config, bank) -> int:
         # Checked before a mock is started or resumed: none is left running unanswered.
         raise CliError("mock: --plain reads the answers on stdin, which is closed")
     service = StudyService(bank, open_store(args), pack_dirs=args.bank)
+    config = _config(args, service.mock_config)  # the service's scenarios, loaded once
     unfinished = service.unfinished_mock()
     if args.discard:
         if unfinished is None:
