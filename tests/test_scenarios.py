@@ -256,11 +256,11 @@ def test_error_budget_burns_with_the_error_rate(tmp_path):
         TINY.replace("  moments:", "  budget: {signal: errors, slo: 99.9, spent: 10}\n  moments:"),
     )
     sim = Simulation(budgeted)
-    sim.take("look")  # 5 minutes at 30% of a 43.2-minute monthly budget
-    assert sim.budget_used == pytest.approx(10 + 5 * 0.3 / 43.2 * 100)
-    spent = sim.budget_used
-    sim.take("rollback")  # the last 4 minutes burn nothing once healthy... after the fix
-    assert sim.budget_used == pytest.approx(spent + 4 * 0.3 / 43.2 * 100)
+    # 30% errors burn 0.3 minute of a 43.2-minute monthly budget each minute: 0.69% a minute.
+    sim.take("look")  # 5 minutes at 30%
+    assert sim.budget_used == pytest.approx(13.472, abs=0.001)
+    sim.take("rollback")  # 4 more minutes at 30%: errors fall only once it is done
+    assert sim.budget_used == pytest.approx(16.25, abs=0.001)
 
 
 INJECTS = """\
