@@ -244,11 +244,9 @@ def test_notes_drafted_before_runs_were_saved_carry_over_once(service, store):
 def test_scenarios_come_from_bank_folders_and_the_packs_folder(
     bank, store, clock, tmp_path, isolated_home
 ):
-    from trainer.paths import scenarios_dir
+    from helpers import write
 
-    def write(path, text):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    from trainer.paths import scenarios_dir
 
     source = (scenarios_dir() / "error-rate-50.yaml").read_text()
     write(tmp_path / "bank" / "my-copy.yaml", source.replace("id: error-rate-50", "id: my-copy"))

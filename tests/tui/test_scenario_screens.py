@@ -6,6 +6,7 @@ scenarios from --bank folders and the packs folder."""
 
 from __future__ import annotations
 
+from helpers import write
 from test_custody import notices, type_text
 from test_flows import rendered
 
@@ -20,12 +21,6 @@ from trainer.tui.screens.leave_incident import LeaveIncidentScreen
 from trainer.tui.screens.resume_scenario import ResumeScenarioScreen
 from trainer.tui.screens.scenario_picker import ScenarioPickerScreen
 from trainer.tui.screens.status_update import StatusUpdateScreen
-
-
-def write(path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-
 
 # A diagnosis in a player's own words (not the model's): mechanism, trigger and evidence.
 OWN_WORDS = (
