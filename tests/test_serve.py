@@ -218,6 +218,17 @@ def test_pages_from_other_origins_and_names_are_refused(tmp_path):
         )
         assert (evil, rebound) == (403, 403)
         assert served.app_pids() == []  # no app was started for them
+
+        async def page(host: str) -> int:
+            async with (
+                aiohttp.ClientSession() as session,
+                session.get(f"{served.url}/", headers={"Host": host}) as response,
+            ):
+                return response.status
+
+        # Loopback names, with or without the port (an IPv6 one too), are ours.
+        for host in ("[::1]", f"[::1]:{served.port}", "localhost", f"127.0.0.1:{served.port}"):
+            assert asyncio.run(page(host)) == 200, host
     finally:
         assert served.stop() == 0
 

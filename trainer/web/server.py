@@ -22,11 +22,11 @@ from typing import Any
 from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
+from yarl import URL
 
 log = logging.getLogger("sre-trainer.serve")
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]  # the folder holding `trainer`
 QUIT_GRACE = 3.0  # seconds an app has to quit when asked, before its group is killed
-LOOPBACK_NAMES = ("localhost", "127.0.0.1", "[::1]")
 
 
 def is_loopback(host: str) -> bool:
@@ -137,7 +137,7 @@ class TrainerServer(Server):
     def _allowed(self, request: web.Request) -> bool:
         host = request.host
         origin = request.headers.get("Origin")
-        if self.loopback and host.rsplit(":", 1)[0] not in LOOPBACK_NAMES:
+        if self.loopback and not is_loopback(URL(f"//{host}").host or ""):
             return False  # a name that resolves to us: DNS rebinding
         return origin is None or origin == f"{request.scheme}://{host}"
 
