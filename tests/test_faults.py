@@ -531,6 +531,24 @@ def test_a_flipped_byte_in_the_cache_is_a_miss(isolated_home):
         assert bank_tuple(load_bank_cached()) == expected, offset
 
 
+def test_a_pack_key_holding_an_escape_still_lets_the_bank_be_cached(isolated_home, monkeypatch):
+    """The error naming the key is stripped of it, so the cache (which refuses control
+    characters) is written once and read after, not rebuilt from YAML on every start."""
+    from trainer.content import loader
+    from trainer.content.cache import load_bank_cached
+
+    write(isolated_home / "packs" / "odd.yaml", 'cards:\n  - "bad\\e[2Jkey": 1\n')
+    first = load_bank_cached()
+    assert any(e.field == "cards[0].badkey" for e in first.errors)
+    assert all("\x1b" not in e.field + e.message for e in first.errors)
+
+    def no_yaml(*args, **kwargs):
+        raise AssertionError("the YAML was loaded again: the cache was refused")
+
+    monkeypatch.setattr(loader, "load_bank", no_yaml)
+    assert bank_tuple(load_bank_cached()) == bank_tuple(first)
+
+
 class _RunsCode:
     def __reduce__(self):
         return (os.system, (f"touch {MARKER}",))

@@ -171,8 +171,18 @@ class NodeReader:
         self.lines = text.split("\n")
 
     def error(self, node: Node, field: str, message: str) -> None:
+        # A key or value quoted in the message is the file's text: no control character of it
+        # reaches an error (it would print, and the bank cache refuses what holds one).
         mark = node.start_mark
-        self.errors.append(LoadError(self.path, mark.line + 1, mark.column + 1, field, message))
+        self.errors.append(
+            LoadError(
+                strip_controls(self.path),
+                mark.line + 1,
+                mark.column + 1,
+                strip_controls(field),
+                strip_controls(message),
+            )
+        )
 
     def mapping(
         self, node: Node, field: str, required: tuple[str, ...], optional: tuple[str, ...] = ()
