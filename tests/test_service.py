@@ -64,7 +64,7 @@ def test_mock_settings_out_of_range_are_refused(chosen, setting):
 
 def test_mock_settings_in_range():
     config = mock_config(questions=30, seconds_per_question=10, total_seconds=10)
-    assert (config.questions, config.total) == (30, 10)
+    assert (config.questions, config.total_seconds) == (30, 10)
     assert mock_config(categories=[" incident-response ", ""]).categories == ("incident-response",)
 
 

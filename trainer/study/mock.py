@@ -74,11 +74,6 @@ class MockConfig:
     follow_up_seconds: int = FOLLOW_UP_SECONDS
     speak_aloud: bool = False  # answers are spoken, then self-graded against the rubric
 
-    @property
-    def total(self) -> int:
-        """The time allowed for the whole mock, in seconds."""
-        return self.total_seconds or self.allowed_for(self.questions + (1 if self.scenario else 0))
-
     def allowed_for(self, questions: int) -> int:
         """The time `questions` questions take at most, their follow-ups included."""
         follow_ups = FOLLOW_UPS_PER_QUESTION * self.follow_up_seconds if self.follow_ups else 0
