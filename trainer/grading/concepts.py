@@ -148,6 +148,23 @@ class _Phrase(NamedTuple):
     need: int  # how many of the stems must be present (all, except for derived points)
     exact: bool = False  # joined forms ("autoscaling" from "auto scaling") never match fuzzily
     leading: bool = False  # the first word must come first (a trigger: "avoid hot keys")
+    # For ruling the phrase out with two set tests: the stems that must occur as they are,
+    # and the first two letters of those a typo may change (see _Answer.find).
+    exact_stems: frozenset[str] = frozenset()
+    fuzzy_heads: frozenset[str] = frozenset()
+
+
+def _phrase(text: str, stems: tuple[str, ...], need: int, exact: bool = False) -> _Phrase:
+    fuzzy = {s for s in stems if not exact and len(s) >= 5 and s.isalpha()}
+    return _Phrase(
+        text,
+        stems,
+        need,
+        exact,
+        len(stems) > 1 and stems[0] in _LEADING_TRIGGERS,
+        frozenset(set(stems) - fuzzy),
+        frozenset(s[:2] for s in fuzzy),
+    )
 
 
 class _Point(NamedTuple):
@@ -199,6 +216,15 @@ class _Answer:
             if len(joined) > 5 and self.spots[i + 1] == self.spots[i] + 1:
                 self._joined.setdefault(joined, []).append((self.spots[i], a.start, b.end))
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
+        self.present = set(self.positions).union(self._joined)
+        self.heads = set(self._by_prefix).union(k[:2] for k in self._joined)
+
+    def could_hold(self, phrase: _Phrase) -> bool:
+        """False when a word the phrase needs cannot be in the answer, even up to a typo:
+        most phrases are absent, and two set tests rule them out before any look-up."""
+        return phrase.need < len(phrase.stems) or (
+            phrase.exact_stems <= self.present and phrase.fuzzy_heads <= self.heads
+        )
 
     def find(self, wanted: str, fuzzy: bool = True) -> list[tuple[int, int, int]]:
         """Where a stem occurs: exactly, or (when fuzzy) up to a typo."""
@@ -231,6 +257,8 @@ class _Answer:
         non-overlapping, in text order."""
         cache = self._cache
         every = phrase.need >= len(phrase.stems)
+        if not self.could_hold(phrase):
+            return []
         hits: list[list[tuple[int, int, int]]] = []
         for wanted in phrase.stems:
             places = cache.get(wanted if not phrase.exact else "=" + wanted)
@@ -276,8 +304,7 @@ def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Ph
     if not stems:
         return None
     need = len(stems) if need_share >= 1 else max(1, round(len(stems) * need_share + 0.01))
-    leading = len(stems) > 1 and stems[0] in _LEADING_TRIGGERS
-    return _Phrase(text, stems, need, leading=leading)
+    return _phrase(text, stems, need)
 
 
 def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[_Point, ...]:
@@ -286,7 +313,7 @@ def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[
         phrases = [p for p in (_compile_phrase(t, aliases) for t in point.phrases) if p]
         # "auto scaling" in a rubric still finds "autoscaling" in an answer.
         phrases += [
-            _Phrase(p.text, (stem("".join(p.stems)),), 1, exact=True)
+            _phrase(p.text, (stem("".join(p.stems)),), 1, exact=True)
             for p in phrases
             if len(p.stems) == 2 and not any(is_exact_only(s) for s in p.stems)
         ]
@@ -436,7 +463,10 @@ def grade(
 
     def mentions_of(phrases: tuple[_Phrase, ...]) -> list[_Mention]:
         found = []
+        could_hold = parsed.could_hold
         for phrase in phrases:
+            if not could_hold(phrase):
+                continue
             for span, starts in parsed.match_all(phrase):
                 stance_of = stance.polarity(span[0], span[1], starts)
                 found.append(
