@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from trainer.content.models import Card, RedFlag, RubricPoint
-from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, derive_points, grade
+from trainer.grading.concepts import (
+    BARE_CREDIT,
+    GIST_CREDIT,
+    MAX_ANSWER_CHARS,
+    AnswerError,
+    derive_points,
+    grade,
+)
 
 THROTTLING = Card(
     "t1",
@@ -444,3 +451,65 @@ def test_a_phrase_led_by_a_trigger_keeps_it_first_whatever_its_form():
     for text in ("disable encryption", "avoid hot keys", "rather than two phase commit"):
         phrase = _compile_phrase(text, default_aliases())
         assert phrase is not None and phrase.leading, text
+
+
+# -- gist phrases: the idea without its specifics earns part of the point --------------------
+RETRIES = Card(
+    "g1",
+    "incident-response",
+    "DynamoDB is throttling. What do you do?",
+    "model",
+    rubric=(
+        RubricPoint(
+            "Retry with capped exponential backoff and jitter",
+            2,
+            ("exponential backoff", "jitter"),
+            gist=("retry", "retries"),
+        ),
+        RubricPoint(
+            "Find the hot partition",
+            2,
+            ("hot partition", "contributor insights"),
+            gist=("partitions",),
+        ),
+    ),
+)
+
+
+def point_of(answer: str, card: Card = RETRIES):
+    return grade(card, answer).points[0]
+
+
+def test_the_gist_of_a_point_earns_part_of_it():
+    point = point_of("I'd add retries in the client so a throttled write is not lost.")
+    assert point.matched and point.status == "partial"
+    assert point.credit == GIST_CREDIT
+    assert (
+        grade(RETRIES, "I'd add retries in the client so a throttled write is not lost.").score
+        == 25
+    )
+
+
+def test_the_specifics_earn_the_whole_point_and_beat_the_gist():
+    point = point_of("Retry throttled writes with exponential backoff so the table can recover.")
+    assert point.status == "full" and point.credit == 1.0
+    assert point.phrase == "exponential backoff"
+
+
+def test_a_bare_gist_earns_less_than_an_explained_one():
+    said = grade(RETRIES, "Look at the partitions to see which one takes the writes.").points[1]
+    bare = grade(RETRIES, "partitions, dashboards, grafana").points[1]
+    assert said.credit == GIST_CREDIT
+    assert bare.status == "partial" and bare.credit == pytest.approx(GIST_CREDIT * BARE_CREDIT)
+
+
+def test_arguing_against_the_gist_is_arguing_against_the_point():
+    point = point_of("I would never retry a throttled write; it only adds load.")
+    assert not point.matched and point.status == "argued-against"
+
+
+def test_rejecting_blind_retries_does_not_take_back_retrying_with_backoff():
+    point = point_of(
+        "Use exponential backoff with jitter on the client. Do not just retry in a tight loop."
+    )
+    assert point.status == "full" and point.credit == 1.0

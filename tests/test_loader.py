@@ -343,3 +343,23 @@ def test_red_flags_on_every_card_are_built_in_only(tmp_path, bank):
     assert error.field == "red_flags" and error.line == 2
     assert "built in" in error.message and "cards[].red_flags" in error.message
     assert len(loaded.red_flags) == len(bank.red_flags)
+
+
+def test_a_rubric_point_may_carry_gist_phrases(tmp_path):
+    text = VALID.replace(
+        "        phrases: [upstream target, backend failed]\n",
+        "        phrases: [upstream target, backend failed]\n        gist: [backend]\n",
+    )
+    bank = load_text(tmp_path, text)
+    assert bank.errors == []
+    assert bank.card("net01").rubric[0].gist == ("backend",)
+    assert load_text(tmp_path, VALID).card("net01").rubric[0].gist == ()
+
+
+def test_gist_must_be_a_list_of_text(tmp_path):
+    text = VALID.replace(
+        "        phrases: [upstream target, backend failed]\n",
+        "        phrases: [upstream target, backend failed]\n        gist: []\n",
+    )
+    error = only_error(load_text(tmp_path, text))
+    assert error.line == 11 and "gist" in error.field and "at least 1" in error.message

@@ -37,7 +37,7 @@ try:  # the C module itself: `hashlib` would also load OpenSSL (~2 ms, a twentie
 except ImportError:  # another Python implementation
     from hashlib import blake2b
 
-FORMAT = 5  # a new shape of content: older caches are misses
+FORMAT = 6  # a new shape of content: older caches are misses
 PREFIX, SUFFIX = "bank-", ".json"
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 # The payload is ASCII JSON (ensure_ascii), so a control character the loader would have
@@ -190,8 +190,10 @@ def _number(value) -> float:
 
 
 def _point(value) -> RubricPoint:
-    text, weight, phrases, follow_up = _fields(value, 4)
-    return RubricPoint(_text(text), _whole(weight), _texts(phrases), _optional_text(follow_up))
+    text, weight, phrases, follow_up, gist = _fields(value, 5)
+    return RubricPoint(
+        _text(text), _whole(weight), _texts(phrases), _optional_text(follow_up), _texts(gist)
+    )
 
 
 def _flag(value) -> RedFlag:

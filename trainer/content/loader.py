@@ -270,7 +270,8 @@ def read_flag(reader: NodeReader, node: Node, field: str) -> RedFlag | None:
 
 
 def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None:
-    """A rubric point: `point`, `weight` (1-3), `phrases` and an optional `follow_up`."""
+    """A rubric point: `point`, `weight` (1-3), `phrases`, an optional `follow_up` and
+    optional `gist` phrases (part credit)."""
     keys = reader.mapping(node, field, RUBRIC_POINT.required, RUBRIC_POINT.optional)
     if keys is None or len({"point", "weight", "phrases"} & set(keys)) < 3:
         return None
@@ -278,9 +279,10 @@ def read_point(reader: NodeReader, node: Node, field: str) -> RubricPoint | None
     weight = reader.integer(keys["weight"], f"{field}.weight", 1, 3)
     phrases = reader.strings(keys["phrases"], f"{field}.phrases", minimum=1)
     follow_up = reader.optional_string(keys.get("follow_up"), f"{field}.follow_up")
+    gist = reader.strings(keys["gist"], f"{field}.gist", minimum=1) if "gist" in keys else ()
     if text is None or weight is None or not phrases:
         return None
-    return RubricPoint(text, weight, phrases, follow_up)
+    return RubricPoint(text, weight, phrases, follow_up, gist)
 
 
 def read_text(path: Path, errors: list[LoadError]) -> str | None:

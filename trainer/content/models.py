@@ -16,12 +16,15 @@ CATEGORIES = (
 
 class RubricPoint(NamedTuple):
     """One idea an interviewer listens for; any phrase credits it. `follow_up` is what an
-    interviewer asks when the point is missed (mock interviews)."""
+    interviewer asks when the point is missed (mock interviews). `gist` phrases say the idea
+    without what makes it right ("add retries" for "retry with backoff and jitter"): they
+    earn part of the weight, as an interviewer gives part credit."""
 
     text: str
     weight: int
     phrases: tuple[str, ...]
     follow_up: str | None = None
+    gist: tuple[str, ...] = ()
 
 
 class RedFlag(NamedTuple):

@@ -156,6 +156,11 @@ RUBRIC_POINT = Record(
         need("weight", Whole(1, 3), "1-3"),
         need("phrases", ListOf(TEXT, 1), "phrasings that express it (all words, any order)"),
         may("follow_up", TEXT, "what an interviewer asks when it is missed", nullable=True),
+        may(
+            "gist",
+            ListOf(TEXT, 1),
+            'phrasings of the idea without its specifics ("add retries"): part credit',
+        ),
     ),
 )
 RED_FLAG = Record(

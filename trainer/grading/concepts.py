@@ -35,6 +35,7 @@ from trainer.grading.text import (
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
 BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
+GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); times the above
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
     "their points."
@@ -171,6 +172,7 @@ class _Point(NamedTuple):
     text: str
     weight: int
     phrases: tuple[_Phrase, ...]
+    gist: tuple[_Phrase, ...] = ()
 
 
 class _Answer:
@@ -307,18 +309,27 @@ def _compile_phrase(text: str, aliases: Aliases, need_share: float = 1.0) -> _Ph
     return _phrase(text, stems, need)
 
 
+def _compile_texts(texts: tuple[str, ...], aliases: Aliases) -> tuple[_Phrase, ...]:
+    phrases = [p for p in (_compile_phrase(t, aliases) for t in texts) if p]
+    # "auto scaling" in a rubric still finds "autoscaling" in an answer.
+    phrases += [
+        _phrase(p.text, (stem("".join(p.stems)),), 1, exact=True)
+        for p in phrases
+        if len(p.stems) == 2 and not any(is_exact_only(s) for s in p.stems)
+    ]
+    return tuple(phrases)
+
+
 def _compile_points(points: tuple[RubricPoint, ...], aliases: Aliases) -> tuple[_Point, ...]:
-    out = []
-    for point in points:
-        phrases = [p for p in (_compile_phrase(t, aliases) for t in point.phrases) if p]
-        # "auto scaling" in a rubric still finds "autoscaling" in an answer.
-        phrases += [
-            _phrase(p.text, (stem("".join(p.stems)),), 1, exact=True)
-            for p in phrases
-            if len(p.stems) == 2 and not any(is_exact_only(s) for s in p.stems)
-        ]
-        out.append(_Point(point.text, point.weight, tuple(phrases)))
-    return tuple(out)
+    return tuple(
+        _Point(
+            point.text,
+            point.weight,
+            _compile_texts(point.phrases, aliases),
+            _compile_texts(point.gist, aliases),
+        )
+        for point in points
+    )
 
 
 _SENTENCE_BREAK = re.compile(r"[.!?;:](?=\s)|\n")
@@ -434,6 +445,7 @@ class _Mention(NamedTuple):
     stance: str  # affirmed | negated | qualified
     unit: int
     words: int = 1  # how many words of the phrase it matched
+    gist: bool = False  # a gist phrase: the idea without its specifics
 
 
 def grade(
@@ -461,7 +473,7 @@ def grade(
     stance = Stance(folded.text, found_words)
     parsed = _Answer(folded.text, aliases, found_words, stance)
 
-    def mentions_of(phrases: tuple[_Phrase, ...]) -> list[_Mention]:
+    def mentions_of(phrases: tuple[_Phrase, ...], gist: bool = False) -> list[_Mention]:
         found = []
         could_hold = parsed.could_hold
         for phrase in phrases:
@@ -469,12 +481,17 @@ def grade(
                 continue
             for span, starts in parsed.match_all(phrase):
                 stance_of = stance.polarity(span[0], span[1], starts)
-                found.append(
-                    _Mention(span, phrase.text, stance_of, stance.unit_at(span[0]), len(starts))
-                )
+                unit = stance.unit_at(span[0])
+                found.append(_Mention(span, phrase.text, stance_of, unit, len(starts), gist))
         return sorted(found)
 
-    by_point = _others_own([_standing(mentions_of(point.phrases)) for point in points])
+    def point_mentions(point: _Point) -> list[_Mention]:
+        # The gist counts only where the point's own phrases are not said at all: "retry with
+        # backoff, not blind retries" is not taken back by its "not ... retries".
+        own = mentions_of(point.phrases)
+        return own if own or not point.gist else mentions_of(point.gist, gist=True)
+
+    by_point = _others_own([_standing(point_mentions(point)) for point in points])
     quality = _explained(stance, by_point)
 
     results = []
@@ -491,9 +508,22 @@ def grade(
         if negated and not final and _retracted(stance, affirmed, negated):
             results.append(PointResult(point.text, point.weight, False, status="argued-against"))
             continue
-        mention = max(final or affirmed, key=lambda m: (quality[m.span], -m.span[0]))
         contradicted = bool(negated) and not final
-        full = (derived or not explained or quality[mention.span]) and not contradicted
+
+        # The best-credited mention stands: explained beats bare, the specifics the gist.
+        earned, _, mention = max(
+            (
+                (
+                    1.0
+                    if (derived or not explained or quality[m.span]) and not contradicted
+                    else BARE_CREDIT
+                )
+                * (GIST_CREDIT if m.gist else 1.0),
+                -m.span[0],
+                m,
+            )
+            for m in final or affirmed
+        )
         if contradicted:
             notes.append(MIXED_NOTE.format(point=point.text))
         span = _widen(answer, folded.span(*mention.span))
@@ -504,8 +534,8 @@ def grade(
                 True,
                 mention.phrase,
                 span,
-                "full" if full else "partial",
-                1.0 if full else BARE_CREDIT,
+                "full" if earned == 1.0 else "partial",
+                earned,
             )
         )
 
@@ -527,7 +557,7 @@ def grade(
             charged.append(stated.span)
             hits.append(RedFlagHit(claim, stated.phrase, folded.span(*stated.span)))
 
-    bare = [p for p in results if p.status == "partial"]
+    bare = [p for p in results if 0 < p.credit <= BARE_CREDIT]
     bare_weight = sum(p.weight for p in bare)
     if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
