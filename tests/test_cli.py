@@ -68,7 +68,7 @@ def test_grade_text_output():
     assert result.stdout.startswith("q02: ") and "/100" in result.stdout
     marks = {line.strip()[:1] for line in result.stdout.splitlines()[1:] if "] " in line}
     assert marks == {"+", "~", "x", "-"}, result.stdout
-    assert "~ named, not explained" in result.stdout
+    assert "~ part credit (bare term or gist)" in result.stdout
 
 
 def test_grade_charges_the_red_flags_on_every_card_from_a_cached_bank():

@@ -31,7 +31,7 @@ def add_parser(commands) -> None:
 
 
 MARKS = {"full": "+", "partial": "~", "argued-against": "x", "missed": "-"}
-LEGEND = "+ credited   ~ named, not explained (part credit)   x argued against   - missed"
+LEGEND = "+ credited   ~ part credit (bare term or gist)   x argued against   - missed"
 
 
 def print_result(result, as_json: bool) -> None:

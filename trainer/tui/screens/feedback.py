@@ -97,7 +97,7 @@ class FeedbackScreen(TrainerScreen[str]):
                     hanging(Text("  ✓ ", style="green"), point.text, self.app.size.width - 5)
                 )
         if partial:
-            out.append("Named, not explained (part of the points)\n", style="bold yellow")
+            out.append("Part credit: named, not explained, or only the gist\n", style="bold yellow")
             for point in partial:
                 out.append_text(self._point_line("  ◐ ", "yellow", point))
         if against:
