@@ -513,3 +513,21 @@ def test_rejecting_blind_retries_does_not_take_back_retrying_with_backoff():
         "Use exponential backoff with jitter on the client. Do not just retry in a tight loop."
     )
     assert point.status == "full" and point.credit == 1.0
+
+
+@pytest.mark.parametrize(
+    ("card", "answer"),
+    [
+        ("q21", "If the pool is always maxed out, look at slow queries before raising the size."),
+        ("q20", "Pre-scale the night before, just in case the autoscaler is slow."),
+    ],
+)
+def test_a_symptom_or_a_precaution_is_not_the_red_flag_it_shares_words_with(bank, card, answer):
+    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags == ()
+
+
+def test_a_word_is_not_an_identifier_that_starts_with_it(bank):
+    result = grade(bank.card("q14"), "Watch the BigQuery insert/load jobs for errors.")
+    assert not any(p.text.startswith("Idempotency") for p in result.matched)
+    said = grade(bank.card("q14"), "Use insertId on every row so retries do not duplicate rows.")
+    assert any(p.text.startswith("Idempotency") for p in said.matched)

@@ -44,6 +44,18 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("we stop calling it and fall back to another model", "fall", "affirmed"),
         ("Don't clean the host, rebuild it from a trusted image", "rebuild", "affirmed"),
         ("Don't clean the host, rebuild it from a trusted image", "clean", "negated"),
+        # What must not happen again is the incident, not the postmortem.
+        ("We'd write a postmortem so it doesn't happen again.", "postmortem", "affirmed"),
+        ("Write a postmortem so this never happens again", "postmortem", "affirmed"),
+        ("Chaos testing? Not going to happen.", "chaos", "negated"),
+        # A failure described: what cannot be done is the symptom, not rejected advice.
+        ("Usually the image can't be pulled from the registry", "pulled", "affirmed"),
+        ("The pods couldn't be scheduled on any node", "scheduled", "affirmed"),
+        ("Prices shouldn't be cached at checkout", "cached", "negated"),
+        # What was searched for is what the pronoun removes.
+        ("Look for high-cardinality metrics and get rid of them", "cardinality", "affirmed"),
+        ("Find the noisy alerts and delete them", "noisy", "affirmed"),
+        ("Look at DAX, but I would avoid it", "dax", "negated"),
     ],
 )
 def test_stance(text, word, expected):

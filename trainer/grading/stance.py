@@ -96,6 +96,8 @@ AUXILIARIES = frozenset(
     "do does did would should will can could must is are was were be have has had need shall "
     "may might".split()
 )
+# Verbs of searching: "find the noisy alerts and delete them" removes what was found.
+SEARCH_STEMS = frozenset(stem(w) for w in "find identify spot detect locate".split())
 # After a term, in its clause: "restarting the pods does not help", "DAX is overkill".
 POST_WORDS = frozenset(
     "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
@@ -486,6 +488,10 @@ class Stance:
                 i += len(pseudo)
                 since_trigger += len(pseudo)
                 continue
+            if word == "not" and self._failure_state(i):
+                i += 1
+                since_trigger += 1
+                continue
             multi = self._phrase_at(i, _PRE) if word in _PRE else ()
             length = len(multi) if multi else (1 if word in PRE_TRIGGERS else 0)
             if not length and word == "than" and self._rather_before(i):
@@ -601,6 +607,26 @@ class Stance:
             k -= 1
         return False
 
+    def _searched(self, start: int, end: int) -> bool:
+        """The clause looks for what the pronoun then removes ("find the noisy alerts and
+        delete them"): the search is affirmed, and what goes is the problem found."""
+        for k in range(start, end):
+            word = self.tokens[k].word
+            if stem(word) in SEARCH_STEMS:
+                return True
+            if word in ("look", "looking", "search", "hunt") and self.tokens[k + 1].word == "for":
+                return True
+        return False
+
+    def _failure_state(self, i: int) -> bool:
+        """ "the image can't be pulled", "pods couldn't be scheduled": what cannot be done is a
+        symptom described, not advice rejected ("it shouldn't be cached" is)."""
+        return (
+            0 < i < len(self.tokens) - 1
+            and self.tokens[i - 1].word in ("can", "could")
+            and self.tokens[i + 1].word == "be"
+        )
+
     def _split_off(self, i: int) -> int:
         """ "turn them off": a trigger around its object; its length, or 0."""
         fits = (
@@ -646,7 +672,7 @@ class Stance:
         if first == 0:
             return False
         previous = self._clause_first(first - 1)
-        if self.sentence[first] - self.sentence[previous] > 1:
+        if self.sentence[first] - self.sentence[previous] > 1 or self._searched(previous, first):
             return False
         for k in range(previous, first):
             if not self.trigger[k]:
@@ -674,7 +700,12 @@ class Stance:
         while any(self.trigger[k] for k in range(first, j)):  # after the last verdict
             first = next(k for k in range(j - 1, first - 1, -1) if self.trigger[k]) + 1
         scope = range(first, j)
-        if first > 0 and all(self.tokens[k].word in REFERRING for k in scope):
+        # "... a postmortem so it doesn't happen again": what must not happen is the incident.
+        prevention = self.tokens[first].word == "so" and self.tokens[j + length - 1].word in (
+            "happen",
+            "happens",
+        )
+        if first > 0 and not prevention and all(self.tokens[k].word in REFERRING for k in scope):
             previous_first = self._clause_first(first - 1)
             same_sentence = self.sentence[first - 1] == self.sentence[first]
             asked = bool(_QUESTION.search(self._gap(first)))
