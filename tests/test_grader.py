@@ -531,3 +531,15 @@ def test_a_word_is_not_an_identifier_that_starts_with_it(bank):
     assert not any(p.text.startswith("Idempotency") for p in result.matched)
     said = grade(bank.card("q14"), "Use insertId on every row so retries do not duplicate rows.")
     assert any(p.text.startswith("Idempotency") for p in said.matched)
+
+
+def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
+    """ "humans don't get list on secrets" restricts access: the point stands, no mixed note."""
+    answer = (
+        "RBAC so only the app's service account can read its secrets; "
+        "humans don't get list/get on secrets."
+    )
+    result = grade(bank.card("q25"), answer)
+    rbac = next(p for p in result.points if p.text.startswith("Least-privilege RBAC"))
+    assert rbac.status == "full"
+    assert not any(note.startswith("You argued") for note in result.notes)

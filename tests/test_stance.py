@@ -56,6 +56,13 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Look for high-cardinality metrics and get rid of them", "cardinality", "affirmed"),
         ("Find the noisy alerts and delete them", "noisy", "affirmed"),
         ("Look at DAX, but I would avoid it", "dax", "negated"),
+        # An accident is not a verdict.
+        (
+            "CloudTrail on access, and gitleaks to catch keys committed by mistake",
+            "cloudtrail",
+            "affirmed",
+        ),
+        ("Skipping the canary is a mistake", "canary", "negated"),
     ],
 )
 def test_stance(text, word, expected):

@@ -732,7 +732,8 @@ class Stance:
     def _post_trigger_at(self, j: int) -> int:
         word = self.tokens[j].word
         if word in POST_WORDS:
-            return 1
+            # "committed by mistake" is an accident, not a verdict on what came before
+            return 0 if word == "mistake" and j and self.tokens[j - 1].word == "by" else 1
         if word == "just" and j + 1 < len(self.tokens):
             return self._dismissal_after_just(j)
         if (
