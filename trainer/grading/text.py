@@ -67,11 +67,23 @@ def is_exact_only(word: str) -> bool:
 _OPPOSITE_PREFIXES = ("a", "un", "in", "im", "non", "dis", "ir", "il", "de", "anti")
 
 
+_SIMILAR: dict[tuple[str, str], bool] = {}
+
+
 def similar(a: str, b: str) -> bool:
     """Equal stems, or a typo's distance apart for words long enough to tell apart (never a
     word and its negation, nor words with different roots such as "regular"/"regulator")."""
     if a == b:
         return True
+    known = _SIMILAR.get((a, b))
+    if known is None:
+        if len(_SIMILAR) > 100_000:
+            _SIMILAR.clear()
+        known = _SIMILAR[a, b] = _similar(a, b)
+    return known
+
+
+def _similar(a: str, b: str) -> bool:
     if is_exact_only(a) or is_exact_only(b):
         return False
     short, long = sorted((a, b), key=len)
