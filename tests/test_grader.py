@@ -543,3 +543,38 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
     rbac = next(p for p in result.points if p.text.startswith("Least-privilege RBAC"))
     assert rbac.status == "full"
     assert not any(note.startswith("You argued") for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("card", "answer"),
+    [
+        # a later word's own clause negates it: "AWS access itself, no static keys"
+        ("q25", "For AWS access itself, no static keys at all: IRSA or EKS Pod Identity."),
+        # pushing back on a quoted claim rejects it
+        ("q15", "I'd push back on \"we have autoscaling, so we don't need capacity planning\"."),
+        # autoscaling for the daily swings, beside headroom and pre-scaling, is sound
+        ("q15", "Keep 2x headroom, let autoscaling handle the daily swings, pre-scale for sales."),
+        # a dead webhook blocking creation is a cause, not giving up
+        (
+            "q06",
+            "A webhook with failurePolicy Fail whose backend is dead, so nothing can be created.",
+        ),
+        # rejecting the teardown
+        ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
+    ],
+)
+def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
+    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags == ()
+
+
+@pytest.mark.parametrize(
+    ("card", "answer"),
+    [
+        ("q06", "I'd run terraform destroy on the whole environment and apply it again."),
+        ("q06", "Temporarily open the security groups to 0.0.0.0/0 on all ports to recover."),
+        ("q01", "Just delete the whole namespace and kubectl apply everything again."),
+        ("q15", "No need for capacity planning, just let autoscaling handle everything."),
+    ],
+)
+def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):
+    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags

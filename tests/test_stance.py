@@ -56,6 +56,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Look for high-cardinality metrics and get rid of them", "cardinality", "affirmed"),
         ("Find the noisy alerts and delete them", "noisy", "affirmed"),
         ("Look at DAX, but I would avoid it", "dax", "negated"),
+        # Pushing back on a claim rejects it, a quotation whole.
+        ("I'd push back on 'we don't need load tests'", "tests", "affirmed"),
+        ("I'd push back on caching everything", "caching", "negated"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

@@ -55,6 +55,9 @@ REJECTION_CUES = frozenset(
     "misconception misconceptions".split()
 )
 CUE_VERBS = frozenset("is are was were".split())
+# Verbs that reject what follows them to the end of the sentence, a quotation whole: "I'd push
+# back on 'we have autoscaling, so we don't need capacity planning'".
+REJECTING_VERBS = (("push", "back", "on"), ("pushed", "back", "on"), ("pushing", "back", "on"))
 # What others do, said to set it apart: "a lot of people only watch the Lambda errors, but..."
 # (to the end of its clause).
 OTHERS_DO = (
@@ -298,6 +301,7 @@ OWN_VOICE = frozenset(("i", "we"))
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
+_REJECTING = _by_first_word(REJECTING_VERBS)
 
 _UNIT_BREAK = re.compile(r"[.!?]\s|[;\n]")
 # A line break inside a sentence of prose (an answer wrapped at ~80 columns) is a space; one
@@ -554,9 +558,12 @@ class Stance:
         timeouts" affirms the timeouts (a negation inside it is flipped too)."""
         n = len(self.tokens)
         for i, token in enumerate(self.tokens):
-            if token.word not in REJECTION_CUES or i + 1 >= n:
+            verb = self._phrase_at(i, _REJECTING) if token.word in _REJECTING else ()
+            if (token.word not in REJECTION_CUES and not verb) or i + len(verb) + 1 >= n:
                 continue
-            if ":" in self.text[token.end : self.tokens[i + 1].start]:
+            if verb:
+                start = i + len(verb)
+            elif ":" in self.text[token.end : self.tokens[i + 1].start]:
                 start = i + 1  # "the classic mistakes: ..."
             else:
                 start = next(
@@ -823,9 +830,11 @@ class Stance:
             return "negated"
         matched = {self._index(w) for w in word_starts}
         for w in sorted(matched):
-            if w <= i or self.clause[w] != self.clause[i]:
+            if w <= i:
                 continue
-            between = range(i + 1, w)
+            # A later word in a clause of its own is read there: "AWS access, no static keys"
+            first = i + 1 if self.clause[w] == self.clause[i] else self._clause_first(w)
+            between = range(first, w)
             if self.negated[w] and any(self.trigger[k] and k not in matched for k in between):
                 return "negated"
         return "affirmed"
