@@ -578,3 +578,13 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):
     assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags
+
+
+def test_no_model_answer_argues_against_its_own_points(bank):
+    """A model answer states its points: reading one of them as argued against is a stance
+    bug (it found "Traps: the load average counts blocked tasks" rejecting them)."""
+    against = {
+        card.id: [p.text for p in grade(card, card.answer).argued_against]
+        for card in bank.cards.values()
+    }
+    assert {k: v for k, v in against.items() if v} == {}

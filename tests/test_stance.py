@@ -59,6 +59,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         # Pushing back on a claim rejects it, a quotation whole.
         ("I'd push back on 'we don't need load tests'", "tests", "affirmed"),
         ("I'd push back on caching everything", "caching", "negated"),
+        # A list of traps explains them; a list of mistakes rejects them.
+        ("Traps: the load average counts tasks blocked on I/O", "blocked", "affirmed"),
+        ("The classic mistakes: caching forever and no TTL", "caching", "negated"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

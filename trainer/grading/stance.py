@@ -55,6 +55,8 @@ REJECTION_CUES = frozenset(
     "misconception misconceptions".split()
 )
 CUE_VERBS = frozenset("is are was were".split())
+# Cues whose list after a colon is as often the trap explained as the practice rejected.
+EXPLAINED_CUES = frozenset("trap traps pitfall pitfalls".split())
 # Verbs that reject what follows them to the end of the sentence, a quotation whole: "I'd push
 # back on 'we have autoscaling, so we don't need capacity planning'".
 REJECTING_VERBS = (("push", "back", "on"), ("pushed", "back", "on"), ("pushing", "back", "on"))
@@ -564,6 +566,8 @@ class Stance:
             if verb:
                 start = i + len(verb)
             elif ":" in self.text[token.end : self.tokens[i + 1].start]:
+                if token.word in EXPLAINED_CUES:
+                    continue  # "Traps: the load average counts blocked tasks" explains one
                 start = i + 1  # "the classic mistakes: ..."
             else:
                 start = next(
