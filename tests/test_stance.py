@@ -62,6 +62,17 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         # A list of traps explains them; a list of mistakes rejects them.
         ("Traps: the load average counts tasks blocked on I/O", "blocked", "affirmed"),
         ("The classic mistakes: caching forever and no TTL", "caching", "negated"),
+        # A shortage stated is not a verdict; "X isn't enough" is.
+        (
+            "Either the image can't be pulled or there isn't enough memory on the node",
+            "image",
+            "affirmed",
+        ),
+        ("Autoscaling alone is not enough", "autoscaling", "qualified"),
+        ("Raising capacity is not enough to fix a hot key", "raising", "negated"),
+        # A new verb after "and" ends what "instead of" rejects.
+        ("Use Secrets instead of ConfigMaps and lock them down with RBAC", "rbac", "affirmed"),
+        ("Use Secrets instead of ConfigMaps and plain env vars", "env", "negated"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

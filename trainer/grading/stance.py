@@ -606,8 +606,16 @@ class Stance:
     def _ends_noun_scope(self, i: int) -> bool:
         """A comma that does not go on with a list ("no A, B or C"), or a new subject ("instead
         of queueing I'd retry")."""
-        if self.tokens[i].word in PRONOUNS:
+        word = self.tokens[i].word
+        if word in PRONOUNS:
             return True
+        if (
+            i
+            and self.tokens[i - 1].word in ("and", "then")
+            and stem(word) in ACTION_VERBS
+            and not word.endswith(("ing", "s", "ed"))
+        ):
+            return True  # "instead of ConfigMaps and lock them down with RBAC": a new verb
         return "," in self._gap(i) and not self._list_continues(i)
 
     def _rather_before(self, i: int) -> bool:
@@ -784,8 +792,20 @@ class Stance:
             ):
                 k += 1
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
+                if self._quantity(k):
+                    return 0  # "there isn't enough memory on the node" states a shortage
                 return k - j + 1
         return len(self._phrase_at(j, _POST)) if word in _POST else 0
+
+    def _quantity(self, k: int) -> bool:
+        """ "enough" before its noun ("not enough resources") measures; "X isn't enough"
+        judges."""
+        return (
+            self.tokens[k].word == "enough"
+            and k + 1 < len(self.tokens)
+            and self.clause[k + 1] == self.clause[k]
+            and self.tokens[k + 1].word not in STOP_WORDS
+        )
 
     def _article_after(self, j: int) -> int:
         """The index of "a"/"an" right after "not" (or after "not really"), else 0."""
