@@ -73,6 +73,15 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         # A new verb after "and" ends what "instead of" rejects.
         ("Use Secrets instead of ConfigMaps and lock them down with RBAC", "rbac", "affirmed"),
         ("Use Secrets instead of ConfigMaps and plain env vars", "env", "negated"),
+        # A verdict through a pronoun, or a comparison.
+        (
+            "Rate limiting turns away paying customers, so I wouldn't do that either",
+            "rate",
+            "negated",
+        ),
+        ("A waiting room just makes customers wait", "waiting", "negated"),
+        ("A queue, which is worse than a slow site", "queue", "negated"),
+        ("Backoff is worse without jitter", "backoff", "affirmed"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

@@ -130,6 +130,8 @@ POST_PHRASES = (
     ("bad", "practice"),
     ("is", "wrong"),
     ("are", "wrong"),
+    ("is", "worse", "than"),  # not "backoff is worse without jitter"
+    ("are", "worse", "than"),
     ("anti", "pattern"),
     ("red", "herring"),
     ("make", "it", "worse"),
@@ -202,7 +204,7 @@ TOO_MUCH = frozenset(
     "complex complicated expensive fiddly confusing noisy theoretical risky costly heavy hard "
     "fragile brittle much long slow late".split()
 )
-WORSE = frozenset("harder slower worse riskier costlier noisier".split())
+WORSE = frozenset("harder slower worse riskier costlier noisier wait".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
     "work outages outage incidents errors failures load something".split()
@@ -677,6 +679,7 @@ class Stance:
                     word in LIGHT_VERBS
                     or word in STOP_WORDS
                     or word in ("with", "about", "doing", "maintaining", "monitoring", "using")
+                    or word in ("either", "too", "anyway", "ever")  # "wouldn't do that either"
                     or stem(word) in ACTION_VERBS
                 ):
                     return False  # the trigger has an object of its own
