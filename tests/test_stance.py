@@ -82,6 +82,27 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("A waiting room just makes customers wait", "waiting", "negated"),
         ("A queue, which is worse than a slow site", "queue", "negated"),
         ("Backoff is worse without jitter", "backoff", "affirmed"),
+        # What others say is reported; a dismissal of it points back.
+        ("Everyone says circuit breakers, but honestly I don't buy it", "circuit", "negated"),
+        ("Many teams don't set timeouts, but you must", "timeouts", "qualified"),
+        ("People say DAX is overkill, but it saved us", "dax", "qualified"),
+        ("Bulkheads? I don't buy it.", "bulkheads", "negated"),
+        (
+            "Token buckets and request queues. I wouldn't bother with any of that.",
+            "token",
+            "negated",
+        ),
+        (
+            "Chaos engineering is a nice talk; I wouldn't bother with it in practice",
+            "chaos",
+            "negated",
+        ),
+        (
+            "People say bulkheads, but honestly I think that's overengineering",
+            "bulkheads",
+            "negated",
+        ),
+        ("Add DAX. I think backoff is overkill", "dax", "affirmed"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

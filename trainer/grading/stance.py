@@ -72,9 +72,20 @@ OTHERS_DO = (
     ("most", "teams"),
     ("people", "often"),
     ("teams", "often"),
+    # ... and what others say: "everyone says circuit breakers, but I don't buy it"
+    ("everyone", "says"),
+    ("everybody", "says"),
+    ("people", "say"),
+    ("people", "always", "say"),
+    ("people", "talk", "about"),
+    ("everyone", "talks", "about"),
 )
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
-LIGHT_VERBS = frozenset("bother worry care need want try go".split())
+# May close a clause after its object without being one: "wouldn't do that either".
+TRAILING_ADVERBS = frozenset(
+    "either too anyway ever any all practice here really anymore personally myself".split()
+)
+LIGHT_VERBS = frozenset("bother worry care need want try go buy".split())  # "don't buy it"
 # Look like negations, negate nothing.
 PSEUDO = (
     ("not", "only"),
@@ -216,7 +227,7 @@ NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
 REFERRING = frozenset(
     "it its they them that this these those which is are was were be been so and but then "
     "just really actually also all honestly frankly simply do does did will would can could "
-    "should might may shall".split()
+    "should might may shall s i think personally".split()  # "but I think that's overkill"
 )
 # A post-trigger of insufficiency with one of these only qualifies the term ("autoscaling
 # alone is too slow"): the candidate keeps it as part of the answer.
@@ -336,6 +347,7 @@ class Stance:
         self.qualified = [False] * n  # "X alone is not enough": neither for nor against
         self.trigger = [False] * n  # the token is (part of) a negation trigger
         self.trigger_start = list(range(n))  # where the trigger a token belongs to starts
+        self.judged = [False] * n  # negated by a later verdict on it ("... I don't buy it")
         self._segment()
         self._pre_negation()
         self._post_negation()
@@ -544,7 +556,8 @@ class Stance:
             for k in range(i + len(cue), n):
                 if self.clause[k] != self.clause[i]:
                     break
-                self.qualified[k] = True
+                # reported, unless the speaker then judged it: "everyone says X, I don't buy it"
+                self.qualified[k] = not self.judged[k]
 
     def _endorsed_after(self, i: int) -> bool:
         """Whether the rest of token i's sentence takes it as the speaker's own ("and so
@@ -679,7 +692,7 @@ class Stance:
                     word in LIGHT_VERBS
                     or word in STOP_WORDS
                     or word in ("with", "about", "doing", "maintaining", "monitoring", "using")
-                    or word in ("either", "too", "anyway", "ever")  # "wouldn't do that either"
+                    or word in TRAILING_ADVERBS  # "I wouldn't bother with it in practice"
                     or stem(word) in ACTION_VERBS
                 ):
                     return False  # the trigger has an object of its own
@@ -698,7 +711,7 @@ class Stance:
             return False
         for k in range(previous, first):
             if not self.trigger[k]:
-                self.negated[k] = True
+                self.negated[k] = self.judged[k] = True
         return True
 
     def _post_negation(self) -> None:
@@ -744,6 +757,7 @@ class Stance:
                 self.qualified[k] = True
             else:
                 self.negated[k] = True  # a verdict after a rejection does not undo it
+                self.judged[k] = k < first  # reached back: "Bulkheads? Overkill."
 
     def _clause_first(self, i: int) -> int:
         clause = self.clause[i]
