@@ -103,6 +103,14 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "negated",
         ),
         ("Add DAX. I think backoff is overkill", "dax", "affirmed"),
+        ("Heap snapshots and profiling aren't worth it", "snapshots", "negated"),
+        (
+            "People say add OpenTelemetry, but I don't think it's useful here",
+            "opentelemetry",
+            "negated",
+        ),
+        ("Cluster autoscaler is more trouble than it's worth", "autoscaler", "negated"),
+        ("Teams run containers privileged. I'd push back on that.", "privileged", "negated"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

@@ -142,6 +142,8 @@ POST_PHRASES = (
     ("is", "wrong"),
     ("are", "wrong"),
     ("is", "worse", "than"),  # not "backoff is worse without jitter"
+    ("more", "trouble", "than"),
+    ("more", "hassle", "than"),
     ("are", "worse", "than"),
     ("anti", "pattern"),
     ("red", "herring"),
@@ -576,6 +578,9 @@ class Stance:
         n = len(self.tokens)
         for i, token in enumerate(self.tokens):
             verb = self._phrase_at(i, _REJECTING) if token.word in _REJECTING else ()
+            if verb and i + len(verb) < n and self.tokens[i + len(verb)].word in OBJECT_PRONOUNS:
+                self._judge_before(i)  # "I'd push back on that"
+                continue
             if (token.word not in REJECTION_CUES and not verb) or i + len(verb) + 1 >= n:
                 continue
             if verb:
@@ -607,6 +612,19 @@ class Stance:
                 if not quoted and self.clause[k] != self.clause[k - 1] and self._own_voice(k):
                     break
                 self.negated[k] = not self.negated[k]
+
+    def _judge_before(self, i: int) -> None:
+        """Negate the clause before the one at token i, in this sentence or the one before:
+        the speaker's verdict on what was just said."""
+        first = self._clause_first(i)
+        if first == 0:
+            return
+        previous = self._clause_first(first - 1)
+        if self.sentence[first] - self.sentence[previous] > 1:
+            return
+        for k in range(previous, first):
+            if not self.trigger[k]:
+                self.negated[k] = self.judged[k] = True
 
     def _own_voice(self, k: int) -> bool:
         """Whether the clause starting at token k is the speaker's ("and honestly I'd ...")."""
@@ -746,6 +764,14 @@ class Stance:
             asked = bool(_QUESTION.search(self._gap(first)))
             if (scope and same_sentence) or asked or first - previous_first <= 4:
                 scope = range(previous_first, j)
+        elif first > 0 and self.tokens[first].word in ("and", "or"):
+            # a coordinated subject: "heap snapshots and profiling aren't worth it"
+            previous_first = self._clause_first(first - 1)
+            if (
+                self.sentence[previous_first] == self.sentence[first]
+                and first - previous_first <= 4
+            ):
+                scope = range(previous_first, j)
         in_clause = {self.tokens[k].word for k in range(first, j + length)}
         qualify = bool(QUALIFIERS & in_clause) and bool(
             INSUFFICIENT & {self.tokens[k].word for k in range(j, j + length)}
@@ -806,6 +832,10 @@ class Stance:
                 "be",
                 "very",
                 "that",
+                "think",  # "I don't think it's useful"
+                "it",
+                "is",
+                "s",
             ):
                 k += 1
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
