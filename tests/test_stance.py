@@ -111,6 +111,13 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ),
         ("Cluster autoscaler is more trouble than it's worth", "autoscaler", "negated"),
         ("Teams run containers privileged. I'd push back on that.", "privileged", "negated"),
+        (
+            "Snapshots aren't worth it. Same with tracking memoryUsage: GC handles it",
+            "tracking",
+            "negated",
+        ),
+        ("Add backoff. Same with jitter: it spreads retries", "jitter", "affirmed"),
+        ("Jaeger is one more system to run", "jaeger", "negated"),
         # An accident is not a verdict.
         (
             "CloudTrail on access, and gitleaks to catch keys committed by mistake",

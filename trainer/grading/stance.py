@@ -143,6 +143,8 @@ POST_PHRASES = (
     ("are", "wrong"),
     ("is", "worse", "than"),  # not "backoff is worse without jitter"
     ("more", "trouble", "than"),
+    ("one", "more", "system"),  # "Jaeger is one more system to run"
+    ("another", "system", "to"),
     ("more", "hassle", "than"),
     ("are", "worse", "than"),
     ("anti", "pattern"),
@@ -354,6 +356,7 @@ class Stance:
         self._pre_negation()
         self._post_negation()
         self._rejected_after_cues()
+        self._same_as_before()
         self._others_practice()
         self._starts = [t.start for t in self.tokens]
         self._at = {start: i for i, start in enumerate(self._starts)}
@@ -612,6 +615,27 @@ class Stance:
                 if not quoted and self.clause[k] != self.clause[k - 1] and self._own_voice(k):
                     break
                 self.negated[k] = not self.negated[k]
+
+    def _same_as_before(self) -> None:
+        """ "Same with X" after a sentence that rejects something rejects X too, to the end of
+        its clause: "Snapshots aren't worth it. Same with tracking memoryUsage()."."""
+        n = len(self.tokens)
+        for i in range(1, n - 2):
+            starts = self.sentence[i] != self.sentence[i - 1]
+            if not starts or self.tokens[i].word not in ("same", "ditto"):
+                continue
+            k = i + 1
+            if self.tokens[k].word == "goes":
+                k += 1
+            if self.tokens[k].word not in ("with", "for"):
+                continue
+            before = [j for j in range(i) if self.sentence[j] == self.sentence[i - 1]]
+            if not any(self.negated[j] and not self.trigger[j] for j in before):
+                continue
+            for j in range(k + 1, n):
+                if self.clause[j] != self.clause[k]:
+                    break
+                self.negated[j] = self.judged[j] = True
 
     def _judge_before(self, i: int) -> None:
         """Negate the clause before the one at token i, in this sentence or the one before:
