@@ -257,10 +257,10 @@ class _Answer:
     ) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
         """Every place the phrase occurs: (character span, starts of the matched words),
         non-overlapping, in text order."""
-        cache = self._cache
-        every = phrase.need >= len(phrase.stems)
         if not self.could_hold(phrase):
             return []
+        cache = self._cache
+        every = phrase.need >= len(phrase.stems)
         hits: list[list[tuple[int, int, int]]] = []
         for wanted in phrase.stems:
             places = cache.get(wanted if not phrase.exact else "=" + wanted)
@@ -475,10 +475,7 @@ def grade(
 
     def mentions_of(phrases: tuple[_Phrase, ...], gist: bool = False) -> list[_Mention]:
         found = []
-        could_hold = parsed.could_hold
         for phrase in phrases:
-            if not could_hold(phrase):
-                continue
             for span, starts in parsed.match_all(phrase):
                 stance_of = stance.polarity(span[0], span[1], starts)
                 unit = stance.unit_at(span[0])

@@ -118,7 +118,7 @@ SEARCH_STEMS = frozenset(stem(w) for w in "find identify spot detect locate".spl
 POST_WORDS = frozenset(
     "pointless useless overkill unnecessary unneeded needless wasteful harmful dangerous "
     "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
-    "brittle overengineering overengineered overkill premature overcomplicate "
+    "brittle overengineering overengineered premature overcomplicate "
     "overcomplicates overcomplicated paperwork busywork overrated overthinking theatre theater "
     "buzzword nah nope ruins bureaucracy bureaucratic".split()
 )
@@ -142,11 +142,11 @@ POST_PHRASES = (
     ("is", "wrong"),
     ("are", "wrong"),
     ("is", "worse", "than"),  # not "backoff is worse without jitter"
+    ("are", "worse", "than"),
     ("more", "trouble", "than"),
+    ("more", "hassle", "than"),
     ("one", "more", "system"),  # "Jaeger is one more system to run"
     ("another", "system", "to"),
-    ("more", "hassle", "than"),
-    ("are", "worse", "than"),
     ("anti", "pattern"),
     ("red", "herring"),
     ("make", "it", "worse"),
@@ -637,18 +637,20 @@ class Stance:
                     break
                 self.negated[j] = self.judged[j] = True
 
-    def _judge_before(self, i: int) -> None:
+    def _judge_before(self, i: int) -> bool:
         """Negate the clause before the one at token i, in this sentence or the one before:
-        the speaker's verdict on what was just said."""
+        the speaker's verdict on what was just said (not on what a search found: "find the
+        noisy alerts and delete them"); True when it did."""
         first = self._clause_first(i)
         if first == 0:
-            return
+            return False
         previous = self._clause_first(first - 1)
-        if self.sentence[first] - self.sentence[previous] > 1:
-            return
+        if self.sentence[first] - self.sentence[previous] > 1 or self._searched(previous, first):
+            return False
         for k in range(previous, first):
             if not self.trigger[k]:
                 self.negated[k] = self.judged[k] = True
+        return True
 
     def _own_voice(self, k: int) -> bool:
         """Whether the clause starting at token k is the speaker's ("and honestly I'd ...")."""
@@ -745,16 +747,7 @@ class Stance:
                 and all(self.tokens[k].word in LIGHT_VERBS for k in range(i + length, end))
             ):
                 return False
-        first = self._clause_first(i)
-        if first == 0:
-            return False
-        previous = self._clause_first(first - 1)
-        if self.sentence[first] - self.sentence[previous] > 1 or self._searched(previous, first):
-            return False
-        for k in range(previous, first):
-            if not self.trigger[k]:
-                self.negated[k] = self.judged[k] = True
-        return True
+        return self._judge_before(i)
 
     def _post_negation(self) -> None:
         n = len(self.tokens)

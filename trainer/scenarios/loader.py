@@ -16,7 +16,7 @@ from typing import Any
 
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from trainer.content.loader import is_scenario_file, read_text, yaml_files
+from trainer.content.loader import is_scenario_file, read_flag, read_text, yaml_files
 from trainer.content.models import LoadError, RedFlag, RubricPoint
 from trainer.content.yamlnodes import ID_PATTERN, NodeReader, compose, describe
 from trainer.safe_text import strip_controls
@@ -456,14 +456,7 @@ class _ScenarioReader(NodeReader):
         return ScenarioPoint(RubricPoint(text, weight, phrases, follow_up), role, needs)
 
     def _flag(self, node: Node, field: str) -> RedFlag | None:
-        keys = self.mapping(node, field, specs.RED_FLAG.required)
-        if keys is None or len(keys) < 2:
-            return None
-        claim = self.string(keys["claim"], f"{field}.claim")
-        phrases = self.strings(keys["phrases"], f"{field}.phrases", minimum=1)
-        if claim is None or not phrases:
-            return None
-        return RedFlag(claim, phrases)
+        return read_flag(self, node, field)
 
     def _root_cause(self, node: Node) -> RootCause:
         field = "scenario.root_cause"
