@@ -588,3 +588,24 @@ def test_no_model_answer_argues_against_its_own_points(bank):
         for card in bank.cards.values()
     }
     assert {k: v for k, v in against.items() if v} == {}
+
+
+def test_padding_in_one_frame_explains_nothing_even_with_verbs_or_gists(bank):
+    """ "I would also <verb> <term> there." repeated is the keyword list padded: each term is
+    part credit, whether it is a point's own phrase or its gist; a terse list of actions is
+    not padding."""
+    card = bank.card("q02")
+    padded = (
+        "I would also raise the WCU there. I would also use exponential backoff there. "
+        "I would also use DAX there. I would also add write sharding there."
+    )
+    gists = (
+        "I would also add retries there. I would also bump the capacity there. "
+        "I would also put a cache there. I would also spread the load there."
+    )
+    for answer in (padded, gists):
+        result = grade(card, answer)
+        assert result.matched and all(p.credit <= BARE_CREDIT for p in result.matched), answer
+        assert result.score <= 40
+    terse = grade(card, "Raise the WCU. Add write sharding. Buffer writes through SQS.")
+    assert all(p.status == "full" for p in terse.matched)

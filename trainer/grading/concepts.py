@@ -46,6 +46,7 @@ NOT_ENGLISH_NOTE = (
 )
 ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
+PADDED_UNITS = 3  # units in one frame around their terms: padding, not explanation
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
 MAX_OCCURRENCES = 12  # of one phrase: enough to see every stance, bounded for long answers
 # Words too general to make a derived point on their own.
@@ -639,6 +640,7 @@ def _explained(
             tokens_in_unit.setdefault(stance.unit[i], []).append(token)
             stem_at[token.start] = stance.stems[i]
     said_in_unit: dict[int, tuple[int, bool]] = {}
+    frames: dict[int, tuple[str, ...]] = {}  # a unit's first three words and its last
     for unit_id in points_in_unit:
         unit = info[unit_id]
         spans = spans_in_unit.get(unit_id, [])
@@ -670,9 +672,17 @@ def _explained(
             elif token.start not in inside and not _repeats(word, said, said_roots):
                 extra.add(word[:5])
         said_in_unit[unit_id] = (len(extra), verbs)
+        if len(in_unit) >= 5 and in_unit[-1].start not in inside:
+            frames[unit_id] = (*(t.word for t in in_unit[:3]), in_unit[-1].word)
+    # Padding: three units or more in one frame around their terms ("I would also raise the
+    # WCU there. I would also use DAX there. ...") explain none of them.
+    repeats: dict[tuple[str, ...], int] = {}
+    for frame in frames.values():
+        repeats[frame] = repeats.get(frame, 0) + 1
     out = {}
     for m in mentions:
-        if info[m.unit].vocabulary:
+        padded = m.unit in frames and repeats[frames[m.unit]] >= PADDED_UNITS
+        if info[m.unit].vocabulary or padded:
             out[m.span] = False
             continue
         count, verbs = said_in_unit[m.unit]
