@@ -503,3 +503,12 @@ def test_a_mock_can_be_limited_to_a_deck(tmp_path):
     assert [q["card"][:5] for q in report["questions"]] == ["loop-"] * 3
     unknown = run_cli(["mock", "--plain", "--deck", "nope"], "", home)
     assert unknown.returncode == 2 and "unknown deck 'nope'" in unknown.stderr
+
+
+def test_the_settings_line_counts_one_question_as_one():
+    from trainer.study.mock_report import settings_line
+
+    one = settings_line({"config": {"questions": 1, "seconds_per_question": 300}, "questions": []})
+    five = settings_line({"config": {"questions": 5, "seconds_per_question": 300}, "questions": []})
+    assert "1 question " in one + " " and "1 questions" not in one
+    assert "5 questions" in five

@@ -177,7 +177,8 @@ def settings_line(report: dict) -> str:
         parts = [f"Custom mix: {', '.join(config['categories'])}"]
     else:
         parts = [preset.title if preset else "Custom mix"]
-    parts.append(f"{config.get('questions', len(report['questions']))} questions")
+    count = config.get("questions", len(report["questions"]))
+    parts.append(f"{count} question{'' if count == 1 else 's'}")
     parts.append(f"{clock_text(config.get('seconds_per_question', 0))} each")
     if config.get("scenario"):
         parts.append(f"walk-through {config['scenario']}")
