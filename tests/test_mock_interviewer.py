@@ -415,3 +415,18 @@ def test_validate_names_a_built_in_point_without_a_follow_up(tmp_path):
     text = str(errors[0])
     assert "cards.yaml:2" in text and "rubric[0].follow_up" in text and "missing" in text
     assert missing_follow_ups(bank, tmp_path / "elsewhere") == []  # a user pack may omit them
+
+
+def test_setting_the_scene_answers_the_star_follow_up(bank):
+    """Asked "where were you, and what were you asked to do?", naming one's role and task is
+    an answer; saying nothing about it is not."""
+    from trainer.grading.concepts import grade
+    from trainer.study.mock_follow_ups import grade_follow_up, plan_follow_ups
+
+    card = bank.card("loop-star-outage-caused")
+    answer = "I pushed a config change that broke checkout. I rolled it back."
+    scene = next(
+        f for f in plan_follow_ups(card, answer, grade(card, answer)) if "scene" in f.prompt
+    )
+    assert grade_follow_up(card, scene, "I was on the platform team, asked to tune timeouts.") > 0
+    assert grade_follow_up(card, scene, "I would rather not say.") == 0
