@@ -125,6 +125,30 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "affirmed",
         ),
         ("Skipping the canary is a mistake", "canary", "negated"),
+        # What the books say, then judged in the next sentence, all of the report.
+        (
+            "The textbook answer is p95 and error rate, a 99.9% SLO and an error budget. "
+            "Honestly I don't think that's useful.",
+            "p95",
+            "negated",
+        ),
+        ("The textbook answer is p95 latency, and I agree with it", "p95", "affirmed"),
+        # "it" is often a dummy subject; "that" points back.
+        (
+            "Roll back the bad deploy right away. It doesn't matter yet what caused it.",
+            "roll",
+            "affirmed",
+        ),
+        ("Add a bulkhead per dependency. I think that's overkill.", "bulkhead", "negated"),
+        ("People talk a lot about health checks, but I don't buy it", "health", "negated"),
+        ("I'd stay away from on-demand mode", "demand", "negated"),
+        ("Splitting errors by AZ is also wasted time", "splitting", "negated"),
+        ("Bulkheads waste resources because you split your pools", "bulkheads", "negated"),
+        ("Circuit breakers are extra complexity", "circuit", "negated"),
+        ("Throttling alerts are mostly noise", "throttling", "negated"),
+        ("External secret managers add a lot of moving parts", "secret", "negated"),
+        ("Graceful degradation sounds nice, but the business wants it all", "graceful", "negated"),
+        ("Lambda has fewer moving parts than a fleet", "lambda", "affirmed"),
     ],
 )
 def test_stance(text, word, expected):

@@ -35,6 +35,9 @@ from trainer.grading.text import (
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
 BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
+EXPLAINED_CURVE = 0.65  # an interview answer's explained share is raised to this power...
+EXPLAINED_LIFT = 1.6  # ... lifting it by at most this factor: see interview_score_of
+NEGATING_STEMS = ("not", "non", "no")  # as `terms` stems them ("never" -> "not")
 GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); times the above
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
@@ -193,12 +196,12 @@ class _Answer:
         # (the stance's sentences: a line wrapped inside a sentence is not a break).
         self.spots: list[int] = []
         spot = 0
-        sentence_of = stance.sentence_at if stance is not None else None
+        sentences = [stance.sentence_at(t.start) for t in self.terms] if stance else None
         for i, term in enumerate(self.terms):
             gap_start = self.terms[i - 1].end if i else 0
             if i and (
-                sentence_of(term.start) != sentence_of(self.terms[i - 1].start)
-                if sentence_of is not None
+                sentences[i] != sentences[i - 1]
+                if sentences is not None
                 else (term.start - gap_start > 1 or text[gap_start] != " ")
                 and _SENTENCE_BREAK.search(text, gap_start, term.start)
             ):
@@ -282,6 +285,13 @@ class _Answer:
         order = sorted(range(len(hits)), key=lambda k: len(hits[k]))
         leading = order.index(0)  # where the phrase's first word lands among `chosen`
         hits = [hits[k] for k in order]
+        # A phrase that says "not" is not met by a double negative: "not run as root" is the
+        # opposite of "never bother running as non-root".
+        negators = (
+            [p[0] for w in NEGATING_STEMS for p in self.positions.get(w, ())]
+            if "not" in phrase.stems
+            else []
+        )
         found: list[tuple[tuple[int, int], tuple[int, ...]]] = []
         for anchor in hits[0]:
             near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
@@ -292,6 +302,8 @@ class _Answer:
                 spots = {c[0] for c in chosen}
                 if len(spots) == len(chosen) and max(spots) - min(spots) < window:
                     if phrase.leading and chosen[leading][0] != min(spots):
+                        continue
+                    if any(min(spots) < n < max(spots) and n not in spots for n in negators):
                         continue
                     span = min(c[1] for c in chosen), max(c[2] for c in chosen)
                     if not any(a < span[1] and span[0] < b for (a, b), _ in found):
@@ -474,9 +486,16 @@ def grade(
     stance = Stance(folded.text, found_words)
     parsed = _Answer(folded.text, aliases, found_words, stance)
 
+    present, heads = parsed.present, parsed.heads
+
     def mentions_of(phrases: tuple[_Phrase, ...], gist: bool = False) -> list[_Mention]:
         found = []
         for phrase in phrases:
+            # `could_hold`, inlined: most phrases are absent, and this is the hot loop.
+            if phrase.need >= len(phrase.stems) and not (
+                phrase.exact_stems <= present and phrase.fuzzy_heads <= heads
+            ):
+                continue
             for span, starts in parsed.match_all(phrase):
                 stance_of = stance.polarity(span[0], span[1], starts)
                 unit = stance.unit_at(span[0])
@@ -560,16 +579,32 @@ def grade(
     if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
     notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
-    return GradeResult(
-        card.id, score_of(results, len(hits)), tuple(results), tuple(hits), derived, tuple(notes)
-    )
+    score = (interview_score_of if explained else score_of)(results, len(hits))
+    return GradeResult(card.id, score, tuple(results), tuple(hits), derived, tuple(notes))
 
 
 def score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
-    """The 0-100 score: the weighted share of credit, less the red flags' penalty."""
+    """The 0-100 score of a short reading or a diagnosis: the weighted share of credit, less the
+    red flags' penalty."""
     total = sum(p.weight for p in points) or 1
     earned = sum(p.weight * p.credit for p in points)
     return max(0, min(100, round(100 * earned / total) - RED_FLAG_PENALTY * red_flags))
+
+
+def interview_score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
+    """The 0-100 score of an interview answer: the explained share of the rubric on a concave
+    curve, plus the part credit, less the red flags' penalty.
+
+    The curve is how interviewers grade (measured on the graded sets in tests/data): the first
+    points explained weigh most, so two of seven explained is a middling answer, 4-5 out of 10,
+    not a 30, and the last points lift a good answer to an excellent one by less. The lift is
+    capped at EXPLAINED_LIFT times the share, so one point touched in passing stays low, and
+    part credit (bare terms, gists) is not lifted, so a keyword list stays where it was."""
+    total = sum(p.weight for p in points) or 1
+    explained = sum(p.weight for p in points if p.status == "full") / total
+    part = sum(p.weight * p.credit for p in points if p.status != "full") / total
+    lifted = min(explained**EXPLAINED_CURVE, explained * EXPLAINED_LIFT)
+    return max(0, min(100, round(100 * min(1.0, lifted + part)) - RED_FLAG_PENALTY * red_flags))
 
 
 def _others_own(

@@ -43,6 +43,9 @@ PRE_PHRASES = (
     ("decide", "against"),
     ("decided", "against"),
     ("warn", "against"),
+    ("stay", "away", "from"),
+    ("keep", "away", "from"),
+    ("steer", "clear", "of"),
     # "don't just restart the pods: isolate them" rejects the restart
     ("do", "not", "just"),
     ("would", "not", "just"),
@@ -79,6 +82,11 @@ OTHERS_DO = (
     ("people", "always", "say"),
     ("people", "talk", "about"),
     ("everyone", "talks", "about"),
+    ("people", "talk", "a", "lot", "about"),
+    # ... and what the books say: "the textbook answer is p95 and an error budget, but ..."
+    ("the", "textbook", "answer"),
+    ("the", "standard", "answer"),
+    ("the", "usual", "answer"),
 )
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 # May close a clause after its object without being one: "wouldn't do that either".
@@ -201,6 +209,20 @@ POST_PHRASES = (
     ("micro", "optimizations"),
     ("wasted", "money"),
     ("wasted", "effort"),
+    ("wasted", "time"),
+    ("waste", "resources"),
+    ("wastes", "resources"),
+    ("mostly", "noise"),
+    ("extra", "complexity"),
+    ("more", "moving", "parts"),
+    ("extra", "moving", "parts"),
+    ("of", "moving", "parts"),  # "add a lot of moving parts"
+    # a concession before the rejection: "graceful degradation sounds nice, but ..."
+    ("sounds", "nice"),
+    ("nice", "in", "theory"),
+    ("good", "in", "theory"),
+    ("nice", "on", "paper"),
+    ("good", "on", "paper"),
     ("theoretical", "problem"),
     ("loses", "information"),
 )
@@ -251,6 +273,7 @@ PRONOUNS = frozenset(
 )
 # Objects that point back: "..., so I avoid it", "I'd turn them off".
 OBJECT_PRONOUNS = frozenset("it them that this those these one".split())
+DEMONSTRATIVES = frozenset("that this these those they".split())
 DETERMINERS = frozenset("the a an our their its this that these those".split())
 # After a comma, these start a new subject unless an "or" list goes on.
 NEW_SUBJECTS = DETERMINERS | frozenset(
@@ -558,10 +581,19 @@ class Stance:
             cue = self._phrase_at(i, _OTHERS_DO) if self.tokens[i].word in _OTHERS_DO else ()
             if not cue or self._endorsed_after(i):
                 continue
+            reported = []
             for k in range(i + len(cue), n):
                 if self.clause[k] != self.clause[i]:
                     break
-                # reported, unless the speaker then judged it: "everyone says X, I don't buy it"
+                reported.append(k)
+            # Reported, unless the speaker then judged it: "everyone says X, I don't buy it".
+            # A verdict on the report's last clause is on all of it: "the textbook answer is
+            # p95 and error rate, a 99.9% SLO and an error budget. I don't think that's useful".
+            rest = range(i + len(cue), n)
+            judged = any(self.judged[k] for k in rest if self.sentence[k] == self.sentence[i])
+            for k in reported:
+                if judged and not self.trigger[k]:
+                    self.negated[k] = self.judged[k] = True
                 self.qualified[k] = not self.judged[k]
 
     def _endorsed_after(self, i: int) -> bool:
@@ -779,7 +811,10 @@ class Stance:
             previous_first = self._clause_first(first - 1)
             same_sentence = self.sentence[first - 1] == self.sentence[first]
             asked = bool(_QUESTION.search(self._gap(first)))
-            if (scope and same_sentence) or asked or first - previous_first <= 4:
+            # "... an error budget. I don't think that's useful": the demonstrative is the
+            # sentence before (not "it", often a dummy: "It doesn't matter yet what caused it").
+            pointing = any(self.tokens[k].word in DEMONSTRATIVES for k in range(first, j + length))
+            if scope and (same_sentence or pointing) or asked or first - previous_first <= 4:
                 scope = range(previous_first, j)
         elif first > 0 and self.tokens[first].word in ("and", "or"):
             # a coordinated subject: "heap snapshots and profiling aren't worth it"
