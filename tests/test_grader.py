@@ -8,7 +8,6 @@ import pytest
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.concepts import (
     BARE_CREDIT,
-    EXPLAINED_LIFT,
     GIST_CREDIT,
     MAX_ANSWER_CHARS,
     AnswerError,
@@ -71,15 +70,12 @@ def test_spans_point_at_the_matching_text():
     assert answer[point.span[0] : point.span[1]] == "on-demand mode"
 
 
-def test_interview_score_lifts_the_first_points_explained():
+def test_score_is_weighted_share_of_points():
     explained = (
         "First I would increase provisioned capacity on the table so that writes stop "
         "failing while we look for the cause."
     )
-    # 3 of 10 explained: 0.3 ** 0.65 = 0.457, as an interviewer scores a middling answer.
-    assert grade(THROTTLING, explained).score == 46
-    # A short reading (what a query measures) is scored on the plain share.
-    assert grade(THROTTLING, explained, explained=False).score == 30
+    assert grade(THROTTLING, explained).score == 30  # 3 of 10
     full = (
         "I would switch the table to on-demand mode so capacity follows the load, retry the "
         "failed writes with exponential backoff so clients do not hammer it, look for a hot "
@@ -88,12 +84,6 @@ def test_interview_score_lifts_the_first_points_explained():
         "to confirm the fix worked for users."
     )
     assert grade(THROTTLING, full).score == 100
-
-
-def test_one_small_point_explained_is_lifted_by_at_most_the_cap():
-    # p95 is 1 of 10: the curve would make it 22, the cap keeps it at 16.
-    answer = "I would alert on p95 latency because that is what users feel."
-    assert grade(THROTTLING, answer).score == round(100 * 0.1 * EXPLAINED_LIFT)
 
 
 def test_bare_keyword_lists_earn_part_of_each_point():
@@ -296,12 +286,12 @@ def test_red_flag_costs_points_unless_negated():
         "I would increase provisioned capacity right away, or delete the table and recreate it",
     )
     assert [f.claim for f in bad.red_flags] == ["Deleting the table loses data"]
-    assert bad.score == 46 - 25
+    assert bad.score == 5
     fine = grade(
         THROTTLING,
         "I would increase provisioned capacity right away, and I would never delete the table",
     )
-    assert fine.red_flags == () and fine.score == 46
+    assert fine.red_flags == () and fine.score == 30
 
 
 def test_grading_is_deterministic():

@@ -10,17 +10,7 @@ from hypothesis import strategies as st
 
 from trainer.content.loader import load_files
 from trainer.content.models import Card, RedFlag, RubricPoint
-from trainer.grading.concepts import (
-    BARE_CREDIT,
-    EXPLAINED_LIFT,
-    GIST_CREDIT,
-    MAX_ANSWER_CHARS,
-    AnswerError,
-    PointResult,
-    grade,
-    interview_score_of,
-    score_of,
-)
+from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, grade
 
 CARD = Card(
     "p1",
@@ -130,43 +120,3 @@ def test_repeating_filler_never_raises_a_bare_list_above_its_share(padding):
     result = grade(CARD, answer)
     assert len(result.matched) == 2
     assert all(p.status == "partial" for p in result.matched)
-
-
-point_results = st.lists(
-    st.tuples(st.integers(1, 3), st.sampled_from(["full", "partial", "gist", "missed"])),
-    min_size=1,
-    max_size=9,
-)
-CREDIT = {"full": 1.0, "partial": BARE_CREDIT, "gist": GIST_CREDIT, "missed": 0.0}
-STATUS = {"full": "full", "missed": "missed"}  # a bare term and a gist are both "partial"
-
-
-def _results(points) -> list[PointResult]:
-    return [
-        PointResult(str(i), w, s != "missed", status=STATUS.get(s, "partial"), credit=CREDIT[s])
-        for i, (w, s) in enumerate(points)
-    ]
-
-
-@given(points=point_results, flags=st.integers(0, 2))
-def test_interview_curve_lifts_explanation_within_its_cap(points, flags):
-    results = _results(points)
-    plain, curved = score_of(results, flags), interview_score_of(results, flags)
-    total = sum(w for w, _ in points)
-    explained = sum(w for w, s in points if s == "full") / total
-    # Never below the plain share, lifted by at most the cap on the explained share alone.
-    assert plain <= curved <= plain + round(100 * explained * (EXPLAINED_LIFT - 1)) + 1
-    if explained == 0:
-        assert curved == plain  # bare terms and gists are not lifted: a keyword list stays put
-
-
-@given(points=point_results, index=st.integers(0, 8))
-def test_interview_score_never_falls_when_a_point_is_explained_better(points, index):
-    assume(index < len(points))
-    order = ["missed", "partial", "gist", "full"]
-    weight, status = points[index]
-    for better in order[order.index(status) + 1 :]:
-        if better == "gist" and status == "partial":
-            continue  # a bare term (0.4) and a gist (0.5) are both part credit, in either order
-        raised = [*points[:index], (weight, better), *points[index + 1 :]]
-        assert interview_score_of(_results(raised), 0) >= interview_score_of(_results(points), 0)

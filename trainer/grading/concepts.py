@@ -35,8 +35,6 @@ from trainer.grading.text import (
 MAX_ANSWER_CHARS = 20_000
 RED_FLAG_PENALTY = 25
 BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
-EXPLAINED_CURVE = 0.65  # an interview answer's explained share is raised to this power...
-EXPLAINED_LIFT = 1.6  # ... lifting it by at most this factor: see interview_score_of
 NEGATING_STEMS = ("not", "non", "no")  # as `terms` stems them ("never" -> "not")
 GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); times the above
 KEYWORD_LIST_NOTE = (
@@ -579,32 +577,16 @@ def grade(
     if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
     notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
-    score = (interview_score_of if explained else score_of)(results, len(hits))
-    return GradeResult(card.id, score, tuple(results), tuple(hits), derived, tuple(notes))
+    return GradeResult(
+        card.id, score_of(results, len(hits)), tuple(results), tuple(hits), derived, tuple(notes)
+    )
 
 
 def score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
-    """The 0-100 score of a short reading or a diagnosis: the weighted share of credit, less the
-    red flags' penalty."""
+    """The 0-100 score: the weighted share of credit, less the red flags' penalty."""
     total = sum(p.weight for p in points) or 1
     earned = sum(p.weight * p.credit for p in points)
     return max(0, min(100, round(100 * earned / total) - RED_FLAG_PENALTY * red_flags))
-
-
-def interview_score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
-    """The 0-100 score of an interview answer: the explained share of the rubric on a concave
-    curve, plus the part credit, less the red flags' penalty.
-
-    The curve is how interviewers grade (measured on the graded sets in tests/data): the first
-    points explained weigh most, so two of seven explained is a middling answer, 4-5 out of 10,
-    not a 30, and the last points lift a good answer to an excellent one by less. The lift is
-    capped at EXPLAINED_LIFT times the share, so one point touched in passing stays low, and
-    part credit (bare terms, gists) is not lifted, so a keyword list stays where it was."""
-    total = sum(p.weight for p in points) or 1
-    explained = sum(p.weight for p in points if p.status == "full") / total
-    part = sum(p.weight * p.credit for p in points if p.status != "full") / total
-    lifted = min(explained**EXPLAINED_CURVE, explained * EXPLAINED_LIFT)
-    return max(0, min(100, round(100 * min(1.0, lifted + part)) - RED_FLAG_PENALTY * red_flags))
 
 
 def _others_own(

@@ -200,16 +200,18 @@ def grade_text(
         return None
     needs = {p.point.text: p.needs_action for p in points}
     results = list(result.points)
+    changed = False
     if happened is not None:
         for index, point in enumerate(results):
             wanted = needs.get(point.text, ())
             if point.matched and wanted and not any(happened(a) for a in wanted):
                 results[index] = point._replace(matched=False, status=NOT_DONE, credit=0.0)
+                changed = True
     flags = [
         f for f in result.red_flags if f.claim != UNVERIFIED_CLAIM or not _hedged(text, f, hedges)
     ]
-    # A diagnosis or a write-up is scored on the plain share of its rubric: the interview curve
-    # is measured on interview answers, and a title typed as the diagnosis must stay low.
+    if not changed and len(flags) == len(result.red_flags):
+        return result
     return result._replace(
         score=score_of(results, len(flags)), points=tuple(results), red_flags=tuple(flags)
     )
