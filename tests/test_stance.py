@@ -149,6 +149,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("External secret managers add a lot of moving parts", "secret", "negated"),
         ("Graceful degradation sounds nice, but the business wants it all", "graceful", "negated"),
         ("Lambda has fewer moving parts than a fleet", "lambda", "affirmed"),
+        # A relative clause that ends on its verb describes the fault.
+        ("Pending: affinity that doesn't match, PVC not bound", "pvc", "affirmed"),
+        ("I would pick a design that does not use DAX", "dax", "negated"),
     ],
 )
 def test_stance(text, word, expected):

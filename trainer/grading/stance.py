@@ -729,12 +729,21 @@ class Stance:
         return False
 
     def _failure_state(self, i: int) -> bool:
-        """ "the image can't be pulled", "pods couldn't be scheduled": what cannot be done is a
-        symptom described, not advice rejected ("it shouldn't be cached" is)."""
+        """ "the image can't be pulled", "pods couldn't be scheduled", "selectors that don't
+        match,": what cannot be done is a symptom described, not advice rejected ("it shouldn't
+        be cached" is)."""
+        if not 0 < i < len(self.tokens) - 1:
+            return False
+        if self.tokens[i - 1].word in ("can", "could") and self.tokens[i + 1].word == "be":
+            return True
+        # "taints or affinity that don't match, PVC not bound": a relative clause whose verb
+        # ends it describes what is wrong.
+        after = i + 2
         return (
-            0 < i < len(self.tokens) - 1
-            and self.tokens[i - 1].word in ("can", "could")
-            and self.tokens[i + 1].word == "be"
+            i >= 2
+            and self.tokens[i - 2].word in ("that", "which", "who")
+            and self.tokens[i - 1].word in ("do", "does", "did")
+            and (after == len(self.tokens) or self._gap(after).strip() not in ("", "/", "-"))
         )
 
     def _split_off(self, i: int) -> int:
