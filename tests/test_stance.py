@@ -152,6 +152,19 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         # A relative clause that ends on its verb describes the fault.
         ("Pending: affinity that doesn't match, PVC not bound", "pvc", "affirmed"),
         ("I would pick a design that does not use DAX", "dax", "negated"),
+        (
+            "The anti-pattern I see a lot: the team gets flooded, and someone mutes the channel.",
+            "mutes",
+            "negated",
+        ),
+        ("The mistake I see most: relying on the autoscaler", "autoscaler", "negated"),
+        ("The anti-pattern I'd avoid is a connection per request", "connection", "negated"),
+        ("The mistake I'd never make is relying on the autoscaler", "autoscaler", "negated"),
+        (
+            "The anti-pattern is a connection per request: it exhausts max_connections",
+            "max",
+            "affirmed",
+        ),
     ],
 )
 def test_stance(text, word, expected):

@@ -616,14 +616,32 @@ class Stance:
             if verb and i + len(verb) < n and self.tokens[i + len(verb)].word in OBJECT_PRONOUNS:
                 self._judge_before(i)  # "I'd push back on that"
                 continue
-            if (token.word not in REJECTION_CUES and not verb) or i + len(verb) + 1 >= n:
+            cue = token.word in REJECTION_CUES or (
+                token.word in ("pattern", "patterns") and i and self.tokens[i - 1].word == "anti"
+            )
+            if (not cue and not verb) or i + len(verb) + 1 >= n:
                 continue
+            # "the classic mistakes: ...", "the anti-pattern I see a lot: ..." (not "the
+            # anti-pattern is X: why", where the verb leads to what is rejected)
+            colon = next(
+                (
+                    k
+                    for k in range(i, min(i + 6, n - 1))
+                    if self.clause[k] == self.clause[i]
+                    and ":" in self.text[self.tokens[k].end : self.tokens[k + 1].start]
+                ),
+                None,
+            )
+            if colon is not None and any(
+                self.tokens[k].word in CUE_VERBS for k in range(i + 1, colon + 1)
+            ):
+                colon = None
             if verb:
                 start = i + len(verb)
-            elif ":" in self.text[token.end : self.tokens[i + 1].start]:
+            elif colon is not None:
                 if token.word in EXPLAINED_CUES:
                     continue  # "Traps: the load average counts blocked tasks" explains one
-                start = i + 1  # "the classic mistakes: ..."
+                start = colon + 1
             else:
                 start = next(
                     (
@@ -638,6 +656,9 @@ class Stance:
             # A quotation is rejected whole; otherwise the speaker's own clause ("..., and
             # I'd cache everything") ends what the cue rejects.
             quoted = any(q in self.text[token.end : self.tokens[start].start] for q in _QUOTE_MARKS)
+            # "the anti-pattern I'd avoid is X": the cue's own clause rejects X as well, which
+            # is no double negative.
+            rejects_too = any(self.trigger[k] for k in range(i + 1, start))
             for k in range(start, n):
                 if self.sentence[k] != self.sentence[i]:
                     break
@@ -646,7 +667,9 @@ class Stance:
                     break  # the quotation closed
                 if not quoted and self.clause[k] != self.clause[k - 1] and self._own_voice(k):
                     break
-                self.negated[k] = not self.negated[k]
+                if not quoted and k > start and ":" in gap:
+                    break  # "the anti-pattern is X: it exhausts max_connections" explains it
+                self.negated[k] = rejects_too or not self.negated[k]
 
     def _same_as_before(self) -> None:
         """ "Same with X" after a sentence that rejects something rejects X too, to the end of
