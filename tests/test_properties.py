@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from trainer.content.loader import load_files
@@ -120,3 +120,21 @@ def test_repeating_filler_never_raises_a_bare_list_above_its_share(padding):
     result = grade(CARD, answer)
     assert len(result.matched) == 2
     assert all(p.status == "partial" for p in result.matched)
+
+
+# The stance lexicon's cues, triggers and punctuation, in any order and cut off anywhere: "The
+# biggest mistake is" once crashed the grader at the end of the answer.
+STANCE_WORDS = (
+    "mistake anti-pattern is was push back on everyone says the textbook answer not don't "
+    'never instead of rather than that this it I think same with so but and , . : ? " '
+    "canary deploy dax overkill worth it enough can be that don't match"
+).split()
+
+
+@settings(max_examples=400)
+@given(words=st.lists(st.sampled_from(STANCE_WORDS), max_size=25))
+@example(words=["the", "mistake", "is"])
+@example(words=["a", "common", "anti-pattern", "was"])
+def test_stance_cues_cut_off_anywhere_never_crash_the_grader(words):
+    answer = " ".join(words) or "x"
+    assert 0 <= grade(CARD, answer).score <= 100

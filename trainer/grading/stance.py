@@ -651,7 +651,7 @@ class Stance:
                     ),
                     0,
                 )
-            if not start:
+            if not start or start >= n:
                 continue  # "caching forever is a mistake": a verdict after, read elsewhere
             # A quotation is rejected whole; otherwise the speaker's own clause ("..., and
             # I'd cache everything") ends what the cue rejects.
