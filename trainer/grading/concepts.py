@@ -13,6 +13,7 @@ Cards without a rubric are graded against points derived from their model answer
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from itertools import product
 from pathlib import Path
 from typing import NamedTuple
@@ -21,7 +22,6 @@ from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
 from trainer.grading.stance import Stance, unit_information
 from trainer.grading.text import (
-    SHORT,
     STOP_WORDS,
     Aliases,
     aliases_for,
@@ -209,7 +209,7 @@ class _Answer:
             spot += 1
         self._by_prefix: dict[str, list[str]] = {}
         for known in self.positions:
-            if len(known) > SHORT and known.isalpha():  # not is_exact_only, inlined: hot
+            if not is_exact_only(known):
                 self._by_prefix.setdefault(known[:2], []).append(known)
         # "autoscaling" typed as "auto scaling" still meets the one-word phrase (exactly only:
         # fuzzy matching on joined pairs would find "exponential" in "add exponetial").
@@ -484,15 +484,12 @@ def grade(
     stance = Stance(folded.text, found_words)
     parsed = _Answer(folded.text, aliases, found_words, stance)
 
-    present, heads = parsed.present, parsed.heads
+    could_hold = parsed.could_hold
 
     def mentions_of(phrases: tuple[_Phrase, ...], gist: bool = False) -> list[_Mention]:
         found = []
         for phrase in phrases:
-            # `could_hold`, inlined: most phrases are absent, and this is the hot loop.
-            if phrase.need >= len(phrase.stems) and not (
-                phrase.exact_stems <= present and phrase.fuzzy_heads <= heads
-            ):
+            if not could_hold(phrase):  # most phrases are absent: skip the look-up's set-up
                 continue
             for span, starts in parsed.match_all(phrase):
                 stance_of = stance.polarity(span[0], span[1], starts)
@@ -693,9 +690,7 @@ def _explained(
             frames[unit_id] = (*(t.word for t in in_unit[:3]), in_unit[-1].word)
     # Padding: three units or more in one frame around their terms ("I would also raise the
     # WCU there. I would also use DAX there. ...") explain none of them.
-    repeats: dict[tuple[str, ...], int] = {}
-    for frame in frames.values():
-        repeats[frame] = repeats.get(frame, 0) + 1
+    repeats = Counter(frames.values())
     out = {}
     for m in mentions:
         padded = m.unit in frames and repeats[frames[m.unit]] >= PADDED_UNITS

@@ -53,9 +53,14 @@ PRE_PHRASES = (
 # Nouns that introduce what they reject: "the big mistake is relying on the autoscaler",
 # "the mistake I push back on is 'we have autoscaling, so no capacity planning'", "the classic
 # mistakes: SSH open to 0.0.0.0/0, a public API endpoint".
-REJECTION_CUES = frozenset(
-    "mistake mistakes myth myths pitfall pitfalls trap traps antipattern antipatterns "
-    "misconception misconceptions".split()
+REJECTION_CUES = (
+    *(
+        (w,)
+        for w in "mistake mistakes myth myths pitfall pitfalls trap traps antipattern "
+        "antipatterns misconception misconceptions".split()
+    ),
+    ("anti", "pattern"),  # "anti-pattern" is two words
+    ("anti", "patterns"),
 )
 CUE_VERBS = frozenset("is are was were".split())
 # Cues whose list after a colon is as often the trap explained as the practice rejected.
@@ -344,6 +349,7 @@ _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
 _REJECTING = _by_first_word(REJECTING_VERBS)
+_CUES = _by_first_word(REJECTION_CUES)
 
 _UNIT_BREAK = re.compile(r"[.!?]\s|[;\n]")
 # A line break inside a sentence of prose (an answer wrapped at ~80 columns) is a space; one
@@ -616,11 +622,12 @@ class Stance:
             if verb and i + len(verb) < n and self.tokens[i + len(verb)].word in OBJECT_PRONOUNS:
                 self._judge_before(i)  # "I'd push back on that"
                 continue
-            cue = token.word in REJECTION_CUES or (
-                token.word in ("pattern", "patterns") and i and self.tokens[i - 1].word == "anti"
-            )
+            cue = self._phrase_at(i, _CUES) if token.word in _CUES else ()
             if (not cue and not verb) or i + len(verb) + 1 >= n:
                 continue
+            if cue:  # read on from its last word: "anti-pattern" is two
+                i += len(cue) - 1
+                token = self.tokens[i]
             # "the classic mistakes: ...", "the anti-pattern I see a lot: ..." (not "the
             # anti-pattern is X: why", where the verb leads to what is rejected)
             colon = next(
