@@ -465,7 +465,11 @@ class MockSession:
             score = 0
             if text.strip():
                 score = grade_follow_up(
-                    self.answers[-1].card, follow_up, text, aliases_for(self.bank.aliases)
+                    self.answers[-1].card,
+                    follow_up,
+                    text,
+                    aliases_for(self.bank.aliases),
+                    self.bank.red_flags,
                 )
             return self._record_follow_up(FollowUpAnswer(follow_up, text, score, seconds, outcome))
         card = self.current

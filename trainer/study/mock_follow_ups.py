@@ -56,7 +56,7 @@ def plan_follow_ups(
         extra = tuple(p for p in probes if p.text not in {g.text for g in points})
         if extra and answer.strip():
             probe = card._replace(rubric=extra, red_flags=())
-            points += grade(probe, answer, aliases).points
+            points += grade(probe, answer, aliases, every_card_flags=()).points  # points only
         for index, graded in enumerate(points):
             point = by_text.get(graded.text)
             if point is None:
@@ -97,11 +97,14 @@ def follow_up_points(scenario, seed: int | None) -> tuple[RubricPoint, ...]:
     return tuple(p for p in resolved.root_cause.card_rubric if p.follow_up)
 
 
-def grade_follow_up(card: Card, follow_up: FollowUp, answer: str, aliases=None) -> int:
-    """The follow-up's score: the answer graded against its one point (no red flags: the
-    main answer carries those)."""
+def grade_follow_up(
+    card: Card, follow_up: FollowUp, answer: str, aliases=None, every_card_flags=None
+) -> int:
+    """The follow-up's score: the answer graded against its one point (not the card's own red
+    flags: the main answer carries those; the every-card ones, `Bank.red_flags`, still
+    apply)."""
     probe = card._replace(rubric=(follow_up.point,), red_flags=())
-    return grade(probe, answer, aliases).score
+    return grade(probe, answer, aliases, every_card_flags=every_card_flags).score
 
 
 def _said(answer: str, span: tuple[int, int], phrase: str | None) -> str:

@@ -466,7 +466,6 @@ def _close(a: str, b: str, cutoff: int) -> bool:
     return fuzz.ratio(a, b) >= cutoff
 
 
-_SERIES_SUFFIXES = ("_bucket", "_count", "_sum", "_total", "_created")
 _SERIES_HOLD = {
     "bucket": "the cumulative buckets a quantile is computed from",
     "count": "the number of observations",
@@ -476,12 +475,10 @@ _SERIES_HOLD = {
 }
 
 
-def _series_base(name: str) -> str | None:
-    """A histogram's or summary's name without its series suffix (`_bucket`, `_count`...)."""
-    for suffix in _SERIES_SUFFIXES:
-        if name.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return None
+def _series(name: str) -> tuple[str, str] | None:
+    """A histogram's or summary's (name, series suffix): ("x", "count") for `x_count`."""
+    base, _, suffix = name.rpartition("_")
+    return (base, suffix) if base and suffix in _SERIES_HOLD else None
 
 
 def metric_diff(want: str, got: str) -> Diff:
@@ -491,14 +488,11 @@ def metric_diff(want: str, got: str) -> Diff:
     hint = f"Wrong metric: the reference uses {shown_want}; you used {shown_got}"
     if want and got and want.lower() == got.lower():
         hint += " (metric names are case-sensitive)"
-    elif (
-        want and got and _series_base(want) is not None and _series_base(want) == _series_base(got)
-    ):
+    elif (wanted := _series(want)) and (used := _series(got)) and wanted[0] == used[0]:
         # http_request_duration_seconds_count exists, but it is not the series asked for
         hint += (
-            f" (the same metric's other series: `_{got.rsplit('_', 1)[1]}` holds "
-            f"{_SERIES_HOLD[got.rsplit('_', 1)[1]]}, `_{want.rsplit('_', 1)[1]}` "
-            f"{_SERIES_HOLD[want.rsplit('_', 1)[1]]})"
+            f" (the same metric's other series: `_{used[1]}` holds {_SERIES_HOLD[used[1]]}, "
+            f"`_{wanted[1]}` {_SERIES_HOLD[wanted[1]]})"
         )
     elif want and got and _close(want, got, 85):
         hint += " (check the spelling: that metric does not exist)"
