@@ -140,6 +140,20 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "affirmed",
         ),
         ("Add a bulkhead per dependency. I think that's overkill.", "bulkhead", "negated"),
+        # ... but a limit is no verdict on its worth: nuance, not a rejection.
+        (
+            "Raise the provisioned write capacity on the table right away. That doesn't fix a "
+            "hot key though.",
+            "raise",
+            "affirmed",
+        ),
+        (
+            "Roll back the deploy that lined up with the spike. That doesn't tell you the root "
+            "cause.",
+            "roll",
+            "affirmed",
+        ),
+        ("On-demand is a start. That isn't enough for a hot partition", "hot", "affirmed"),
         ("People talk a lot about health checks, but I don't buy it", "health", "negated"),
         ("I'd stay away from on-demand mode", "demand", "negated"),
         ("Splitting errors by AZ is also wasted time", "splitting", "negated"),

@@ -279,6 +279,15 @@ PRONOUNS = frozenset(
 # Objects that point back: "..., so I avoid it", "I'd turn them off".
 OBJECT_PRONOUNS = frozenset("it them that this those these one".split())
 DEMONSTRATIVES = frozenset("that this these those they".split())
+# Verdicts on a thing's worth, which may judge the sentence before through a demonstrative.
+WORTH_VERDICTS = (
+    POST_WORDS
+    | PREDICATE_VERDICTS
+    | frozenset(
+        "useful helpful needed necessary required worth relevant important meaningful "
+        "realistic feasible advisable recommended".split()
+    )
+)
 DETERMINERS = frozenset("the a an our their its this that these those".split())
 # After a comma, these start a new subject unless an "or" list goes on.
 NEW_SUBJECTS = DETERMINERS | frozenset(
@@ -535,6 +544,8 @@ class Stance:
                 clause, negating, window, since_trigger = self.clause[i], False, 0, 99
             elif noun_scope and negating and self._ends_noun_scope(i):
                 negating, window, noun_scope = False, 0, False
+            elif negating and word == "for" and self.tokens[i - 1].word in INSUFFICIENT:
+                negating, window = False, 0  # "not enough for a hot partition": the case named
             self.negated[i] = negating and window > 0
             after_auxiliary = i > 0 and self.tokens[i - 1].word in AUXILIARIES
             pseudo = self._phrase_at(i, _PSEUDO) if word in _PSEUDO and not after_auxiliary else ()
@@ -851,8 +862,11 @@ class Stance:
             same_sentence = self.sentence[first - 1] == self.sentence[first]
             asked = bool(_QUESTION.search(self._gap(first)))
             # "... an error budget. I don't think that's useful": the demonstrative is the
-            # sentence before (not "it", often a dummy: "It doesn't matter yet what caused it").
-            pointing = any(self.tokens[k].word in DEMONSTRATIVES for k in range(first, j + length))
+            # sentence before (not "it", often a dummy: "It doesn't matter yet what caused it"),
+            # when the verdict is on its worth ("That doesn't fix a hot key" only limits it).
+            pointing = self.tokens[j + length - 1].word in WORTH_VERDICTS and any(
+                self.tokens[k].word in DEMONSTRATIVES for k in range(first, j + length)
+            )
             if scope and (same_sentence or pointing) or asked or first - previous_first <= 4:
                 scope = range(previous_first, j)
         elif first > 0 and self.tokens[first].word in ("and", "or"):
