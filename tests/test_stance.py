@@ -163,6 +163,18 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("External secret managers add a lot of moving parts", "secret", "negated"),
         ("Graceful degradation sounds nice, but the business wants it all", "graceful", "negated"),
         ("Lambda has fewer moving parts than a fleet", "lambda", "affirmed"),
+        # A cost removed is no verdict; a concession is one only when the sentence turns.
+        ("Runbooks cut wasted time during incidents", "runbooks", "affirmed"),
+        ("Managed Redis removes a lot of moving parts", "redis", "affirmed"),
+        ("Use inhibition rules to drop what is mostly noise", "inhibition", "affirmed"),
+        (
+            "Pre-scaling sounds good in theory, and in practice it works if you load test",
+            "scaling",
+            "affirmed",
+        ),
+        # The means of an avoidance is affirmed.
+        ("Stay away from hot keys by spreading the partition key", "spreading", "affirmed"),
+        ("Stay away from hot keys by spreading the partition key", "hot", "negated"),
         # A relative clause that ends on its verb describes the fault.
         ("Pending: affinity that doesn't match, PVC not bound", "pvc", "affirmed"),
         ("I would pick a design that does not use DAX", "dax", "negated"),

@@ -222,14 +222,23 @@ POST_PHRASES = (
     ("more", "moving", "parts"),
     ("extra", "moving", "parts"),
     ("of", "moving", "parts"),  # "add a lot of moving parts"
-    # a concession before the rejection: "graceful degradation sounds nice, but ..."
+    ("theoretical", "problem"),
+    ("loses", "information"),
+)
+# A concession, a verdict only when the sentence then turns: "graceful degradation sounds
+# nice, but the business wants it all" (not "sounds good in theory, and it works in practice").
+CONCESSIONS = (
     ("sounds", "nice"),
     ("nice", "in", "theory"),
     ("good", "in", "theory"),
     ("nice", "on", "paper"),
     ("good", "on", "paper"),
-    ("theoretical", "problem"),
-    ("loses", "information"),
+)
+CONTRASTS = frozenset("but however though although yet".split())
+# A cost after one of these is removed, not caused: "runbooks cut wasted time", "managed Redis
+# removes a lot of moving parts".
+REDUCING_STEMS = frozenset(
+    stem(w) for w in "cut remove reduce drop eliminate avoid save trim lower strip".split()
 )
 # "just" + one of these is a verdict: "exponential backoff just hides the problem".
 JUST_VERBS = frozenset(
@@ -357,6 +366,7 @@ OWN_VOICE = frozenset(("i", "we"))
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
+_CONCESSIONS = _by_first_word(CONCESSIONS)
 _REJECTING = _by_first_word(REJECTING_VERBS)
 _CUES = _by_first_word(REJECTION_CUES)
 
@@ -546,6 +556,8 @@ class Stance:
                 negating, window, noun_scope = False, 0, False
             elif negating and word == "for" and self.tokens[i - 1].word in INSUFFICIENT:
                 negating, window = False, 0  # "not enough for a hot partition": the case named
+            elif negating and word == "by" and self._gerund_next(i):
+                negating, window = False, 0  # "avoid hot keys by spreading the key": the means
             self.negated[i] = negating and window > 0
             after_auxiliary = i > 0 and self.tokens[i - 1].word in AUXILIARIES
             pseudo = self._phrase_at(i, _PSEUDO) if word in _PSEUDO and not after_auxiliary else ()
@@ -947,7 +959,31 @@ class Stance:
                 if self._quantity(k):
                     return 0  # "there isn't enough memory on the node" states a shortage
                 return k - j + 1
-        return len(self._phrase_at(j, _POST)) if word in _POST else 0
+        if word in _CONCESSIONS:
+            concession = len(self._phrase_at(j, _CONCESSIONS))
+            if concession and self._turns_after(j + concession):
+                return concession
+        phrase = len(self._phrase_at(j, _POST)) if word in _POST else 0
+        return 0 if phrase and self._reduced_before(j) else phrase
+
+    def _turns_after(self, k: int) -> bool:
+        """A contrast ("but", "however") follows in the sentence."""
+        sentence = self.sentence[k - 1]
+        while k < len(self.tokens) and self.sentence[k] == sentence:
+            if self.tokens[k].word in CONTRASTS:
+                return True
+            k += 1
+        return False
+
+    def _reduced_before(self, j: int) -> bool:
+        """A verb of removing stands just before, in the clause: "cut wasted time"."""
+        return any(
+            self.clause[k] == self.clause[j] and stem(self.tokens[k].word) in REDUCING_STEMS
+            for k in range(max(0, j - 4), j)
+        )
+
+    def _gerund_next(self, i: int) -> bool:
+        return i + 1 < len(self.tokens) and self.tokens[i + 1].word.endswith("ing")
 
     def _quantity(self, k: int) -> bool:
         """ "enough" before its noun ("not enough resources") measures; "X isn't enough"
