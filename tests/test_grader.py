@@ -621,3 +621,14 @@ def test_a_phrase_that_says_not_is_not_met_by_a_double_negative():
     )
     assert grade(card, "Do not run containers as root, so a breakout is not root.").matched
     assert not grade(card, "I'd never bother running as non-root, it's isolated.").matched
+
+
+@pytest.mark.parametrize("frame", ["The textbook answer is", "Everyone says"])
+def test_a_reported_list_is_not_the_candidates_explanation(bank, frame):
+    terms = (
+        "raising capacity, exponential backoff with jitter, fixing hot partitions, DAX and "
+        "alarms on ThrottledRequests"
+    )
+    framed = grade(bank.card("q02"), f"{frame} {terms}.")
+    assert framed.matched and {p.status for p in framed.matched} == {"partial"}
+    assert framed.score == grade(bank.card("q02"), f"{terms.capitalize()}.").score

@@ -637,7 +637,8 @@ def _explained(
     """Whether each affirmed mention says more than the bare term: its unit (sentence, line)
     holds more informative words, besides the rubric terms, than points it names (as many
     will do when one of them is an action verb: "raise WCU"); a phrase of three words or more
-    is specific in itself and counts its extra words."""
+    is specific in itself and counts its extra words. Padding and reported speech explain
+    nothing."""
     mentions = [m for affirmed, _ in by_point for m in affirmed]
     points_in_unit: dict[int, int] = {}
     for affirmed, _ in by_point:
@@ -694,7 +695,9 @@ def _explained(
     out = {}
     for m in mentions:
         padded = m.unit in frames and repeats[frames[m.unit]] >= PADDED_UNITS
-        if info[m.unit].vocabulary or padded:
+        # What others say ("the textbook answer is X, Y and Z") is not the candidate's
+        # explanation: a term in it counts as named.
+        if info[m.unit].vocabulary or padded or stance.reported_at(m.span[0]):
             out[m.span] = False
             continue
         count, verbs = said_in_unit[m.unit]

@@ -400,6 +400,7 @@ class Stance:
         self.trigger = [False] * n  # the token is (part of) a negation trigger
         self.trigger_start = list(range(n))  # where the trigger a token belongs to starts
         self.judged = [False] * n  # negated by a later verdict on it ("... I don't buy it")
+        self.reported = [False] * n  # what others do or say, not judged: not one's own words
         self._segment()
         self._pre_negation()
         self._post_negation()
@@ -612,7 +613,13 @@ class Stance:
                 continue
             reported = []
             for k in range(i + len(cue), n):
-                if self.clause[k] != self.clause[i]:
+                # To the end of its clause, and on through a list ("the textbook answer is
+                # X, Y and Z"), up to a turn ("but") or the speaker's own clause.
+                if self.clause[k] != self.clause[k - 1] and (
+                    self.sentence[k] != self.sentence[i]
+                    or self.tokens[k].word in BOUNDARY_WORDS
+                    or self._own_voice(k)
+                ):
                     break
                 reported.append(k)
             # Reported, unless the speaker then judged it: "everyone says X, I don't buy it".
@@ -623,7 +630,7 @@ class Stance:
             for k in reported:
                 if judged and not self.trigger[k]:
                     self.negated[k] = self.judged[k] = True
-                self.qualified[k] = not self.judged[k]
+                self.qualified[k] = self.reported[k] = not self.judged[k]
 
     def _endorsed_after(self, i: int) -> bool:
         """Whether the rest of token i's sentence takes it as the speaker's own ("and so
@@ -1053,6 +1060,9 @@ class Stance:
 
     def sentence_at(self, position: int) -> int:
         return self.sentence[self._index(position)] if self.tokens else 0
+
+    def reported_at(self, position: int) -> bool:
+        return bool(self.tokens) and self.reported[self._index(position)]
 
     def unit_at(self, position: int) -> int:
         return self.unit[self._index(position)] if self.tokens else 0
