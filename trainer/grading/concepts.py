@@ -151,23 +151,17 @@ class _Phrase(NamedTuple):
     need: int  # how many of the stems must be present (all, except for derived points)
     exact: bool = False  # joined forms ("autoscaling" from "auto scaling") never match fuzzily
     leading: bool = False  # the first word must come first (a trigger: "avoid hot keys")
-    # For ruling the phrase out with two set tests: the stems that must occur as they are,
-    # and the first two letters of those a typo may change (see _Answer.find).
-    exact_stems: frozenset[str] = frozenset()
-    fuzzy_heads: frozenset[str] = frozenset()
+    # For ruling the phrase out with one set test: the stems that must occur as they are, and
+    # the first two letters of those a typo may change (see _Answer.find); none for a derived
+    # point's phrase, whose words need not all be there.
+    needed: frozenset[str] = frozenset()
 
 
 def _phrase(text: str, stems: tuple[str, ...], need: int, exact: bool = False) -> _Phrase:
     fuzzy = {s for s in stems if not exact and len(s) >= 5 and s.isalpha()}
-    return _Phrase(
-        text,
-        stems,
-        need,
-        exact,
-        len(stems) > 1 and stems[0] in _LEADING_TRIGGERS,
-        frozenset(set(stems) - fuzzy),
-        frozenset(s[:2] for s in fuzzy),
-    )
+    needed = (set(stems) - fuzzy) | {s[:2] for s in fuzzy} if need >= len(stems) else set()
+    leading = len(stems) > 1 and stems[0] in _LEADING_TRIGGERS
+    return _Phrase(text, stems, need, exact, leading, frozenset(needed))
 
 
 class _Point(NamedTuple):
@@ -220,15 +214,17 @@ class _Answer:
             if len(joined) > 5 and self.spots[i + 1] == self.spots[i] + 1:
                 self._joined.setdefault(joined, []).append((self.spots[i], a.start, b.end))
         self._cache: dict[str, list[tuple[int, int, int]]] = {}
-        self.present = set(self.positions).union(self._joined)
-        self.heads = set(self._by_prefix).union(k[:2] for k in self._joined)
+        # Every stem, and the first two letters of those a typo may change: a phrase's
+        # `needed` must all be among them (a head that equals a short stem only lets a phrase
+        # through to the full look-up).
+        self.known = set(self.positions).union(
+            self._joined, self._by_prefix, (k[:2] for k in self._joined)
+        )
 
     def could_hold(self, phrase: _Phrase) -> bool:
         """False when a word the phrase needs cannot be in the answer, even up to a typo:
-        most phrases are absent, and two set tests rule them out before any look-up."""
-        return phrase.need < len(phrase.stems) or (
-            phrase.exact_stems <= self.present and phrase.fuzzy_heads <= self.heads
-        )
+        most phrases are absent, and one set test rules them out before any look-up."""
+        return phrase.needed <= self.known
 
     def find(self, wanted: str, fuzzy: bool = True) -> list[tuple[int, int, int]]:
         """Where a stem occurs: exactly, or (when fuzzy) up to a typo."""
