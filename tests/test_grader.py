@@ -632,3 +632,16 @@ def test_a_reported_list_is_not_the_candidates_explanation(bank, frame):
     framed = grade(bank.card("q02"), f"{frame} {terms}.")
     assert framed.matched and {p.status for p in framed.matched} == {"partial"}
     assert framed.score == grade(bank.card("q02"), f"{terms.capitalize()}.").score
+
+
+def test_a_later_word_against_another_phrase_does_not_take_the_point_back(bank):
+    """Said: Contributor Insights; later rejected: hot keys (the problem, not the practice).
+    Retracting needs the same words unsaid."""
+    answer = (
+        "Raise the provisioned write capacity on the table right away. More capacity won't "
+        "fix a hot key though, so check Contributor Insights for the partition key. I'd stay "
+        "away from hot keys."
+    )
+    statuses = {p.text.split(" - ")[0]: p.status for p in grade(bank.card("q02"), answer).points}
+    assert statuses["Find what is actually throttled"] != "argued-against"
+    assert statuses["Add capacity now"] == "full"

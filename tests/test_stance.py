@@ -154,6 +154,10 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "affirmed",
         ),
         ("On-demand is a start. That isn't enough for a hot partition", "hot", "affirmed"),
+        # A verdict verb with a case of its own is a limit; with any case, a rejection.
+        ("More capacity won't fix a hot partition", "capacity", "qualified"),
+        ("Restarting the pods won't fix the problem", "restarting", "negated"),
+        ("Retries don't help the users", "retries", "negated"),
         ("People talk a lot about health checks, but I don't buy it", "health", "negated"),
         ("I'd stay away from on-demand mode", "demand", "negated"),
         ("Splitting errors by AZ is also wasted time", "splitting", "negated"),

@@ -601,10 +601,13 @@ def _others_own(
 
 
 def _retracted(stance: Stance, affirmed: list[_Mention], negated: list[_Mention]) -> bool:
-    """The last word against the point comes in a later sentence than every word for it:
-    "Retry with backoff. Actually no, backoff is pointless." takes the claim back."""
+    """The last word against the point comes in a later sentence than every word for it, and
+    unsays what was said: "Retry with backoff. Actually no, backoff is pointless." takes the
+    claim back; "Check Contributor Insights. Stay away from hot keys." does not."""
     last = max(negated, key=lambda m: m.span[0])
-    return all(stance.sentence_at(m.span[0]) < stance.sentence_at(last.span[0]) for m in affirmed)
+    return all(
+        stance.sentence_at(m.span[0]) < stance.sentence_at(last.span[0]) for m in affirmed
+    ) and any(m.phrase == last.phrase for m in affirmed)
 
 
 def _standing(mentions: list[_Mention]) -> tuple[list[_Mention], list[_Mention]]:

@@ -288,6 +288,13 @@ PRONOUNS = frozenset(
 # Objects that point back: "..., so I avoid it", "I'd turn them off".
 OBJECT_PRONOUNS = frozenset("it them that this those these one".split())
 DEMONSTRATIVES = frozenset("that this these those they".split())
+# "won't fix a hot partition": a verdict verb with a case of its own...
+LIMIT_VERBS = frozenset("fix fixes solve solves help helps prevent prevents".split())
+# ... unless the case is any case: "won't fix the problem".
+GENERIC_OBJECTS = frozenset(
+    "problem problems issue issues root cause thing things underlying real actual users user "
+    "customers outage incident situation".split()
+)
 # Verdicts on a thing's worth, which may judge the sentence before through a demonstrative.
 WORTH_VERDICTS = (
     POST_WORDS
@@ -897,8 +904,10 @@ class Stance:
             ):
                 scope = range(previous_first, j)
         in_clause = {self.tokens[k].word for k in range(first, j + length)}
-        qualify = bool(QUALIFIERS & in_clause) and bool(
-            INSUFFICIENT & {self.tokens[k].word for k in range(j, j + length)}
+        qualify = (
+            bool(QUALIFIERS & in_clause)
+            and bool(INSUFFICIENT & {self.tokens[k].word for k in range(j, j + length)})
+            or self._limited_to(j + length)
         )
         for k in scope:
             if self.trigger[k]:
@@ -908,6 +917,18 @@ class Stance:
             else:
                 self.negated[k] = True  # a verdict after a rejection does not undo it
                 self.judged[k] = k < first  # reached back: "Bulkheads? Overkill."
+
+    def _limited_to(self, k: int) -> bool:
+        """A verdict verb with a case of its own names a limit, not a rejection: "more capacity
+        won't fix a hot partition" (but "restarting won't fix the problem" rejects)."""
+        tokens = self.tokens
+        return (
+            0 < k < len(tokens) - 1
+            and tokens[k - 1].word in LIMIT_VERBS
+            and tokens[k].word in ("a", "an", "the", "one")
+            and self.clause[k + 1] == self.clause[k - 1]
+            and tokens[k + 1].word not in GENERIC_OBJECTS
+        )
 
     def _clause_first(self, i: int) -> int:
         clause = self.clause[i]
