@@ -137,6 +137,29 @@ def test_talk_about_mentioning_a_term_does_not_explain_it():
     assert [p.status for p in reasoned.matched] == ["full"]
 
 
+def test_words_that_only_talk_about_a_topic_do_not_explain_its_terms():
+    """ "Tools like X and Y come into play, along with Z" says nothing about X, Y or Z."""
+    vague = grade(
+        THROTTLING,
+        "Tools like DAX and exponential backoff come into play, along with on-demand mode, "
+        "as part of the overall strategy.",
+    )
+    assert len(vague.matched) == 3 and {p.status for p in vague.matched} == {"partial"}
+    concrete = grade(
+        THROTTLING,
+        "DAX absorbs the hot reads and exponential backoff spreads the retried writes, along "
+        "with on-demand mode for the spike.",
+    )
+    assert {p.status for p in concrete.matched} == {"full"}
+
+
+def test_an_abbreviation_does_not_end_the_sentence_that_explains_a_term():
+    """ "e.g." is not a full stop: what follows it still explains the term before it."""
+    answer = "Jitter, e.g. spread throttled writes over a few seconds."
+    assert [p.status for p in grade(THROTTLING, answer).matched] == ["full"]
+    assert [p.status for p in grade(THROTTLING, "Jitter. Spread.").matched] == ["partial"]
+
+
 def test_an_answer_thick_with_buzzwords_explains_none_of_its_terms():
     fluff = grade(
         THROTTLING,

@@ -19,6 +19,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
     ("text", "word", "expected"),
     [
         ("I would never roll back", "roll", "negated"),
+        ("Expire keys by TTL so nothing stays stale for too long", "stale", "affirmed"),
+        ("Expire keys by TTL so nothing stays stale for too long", "ttl", "affirmed"),
+        ("TTLs are useless, they take too long", "ttls", "negated"),
         ("I wouldn't roll back", "roll", "negated"),
         ("I dont roll back", "roll", "negated"),
         ("skip network policies and the WAF", "waf", "negated"),
@@ -221,3 +224,18 @@ def test_language_check():
     )
     assert mostly_not_english("Я бы откатил релиз и проверил логи")
     assert not mostly_not_english("kubectl rollout undo deployment/cloudmart-backend")
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("Burn rate alerts, e.g. 14x over 1h. Then review.", 2),
+        ("Alert on burn rate, i.e. the budget spent. Then review.", 2),
+        ("Redis, a CDN etc. and DAX", 1),
+        ("Redis, a CDN etc. Then page someone.", 2),
+        ("Latency vs. last week", 1),
+    ],
+)
+def test_a_full_stop_after_an_abbreviation_ends_a_sentence_only_before_a_capital(text, units):
+    stance = Stance(normalize(text).text)
+    assert len(set(stance.unit)) == units and len(set(stance.sentence)) == units

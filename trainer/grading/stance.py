@@ -25,6 +25,9 @@ PRE_TRIGGERS = NEGATORS | frozenset(
 )
 # Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
 # every request" negates the eviction only.
+# In a result clause ("so nothing stays stale for too long") a negative subject says what the
+# action prevents: a verdict on it is not one on the action.
+PREVENTED_BY = frozenset("nothing nobody never none".split())
 NOUN_TRIGGERS = frozenset("no without none instead rather better safer".split())
 PRE_PHRASES = (
     ("instead", "of"),
@@ -339,6 +342,14 @@ FILLER = frozenset(
     "important essential crucial critical vital useful key matter matters priority standard "
     "used provide provides tool tools help helps best off up down out over".split()
 )
+# Words that talk about a topic without saying anything about it ("X is relevant here, of
+# course, as part of the overall strategy").
+VAGUE = frozenset(
+    "relevant situation situations industry course overall together forward following follow "
+    "along bring brings manner mention mentioned play plays role strategy strategies aspect "
+    "aspects area areas topic topics concept concepts idea ideas practice practices general "
+    "consider considering considered come comes coming into".split()
+)
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
     "why cause causes caused means".split()
@@ -382,6 +393,10 @@ _UNIT_BREAK = re.compile(r"[.!?]\s|[;\n]")
 # after a short line, before a bullet or as a blank line ends the sentence.
 _SOFT_WRAP = re.compile(r"^[ \t]*\n[ \t]*$")
 WRAPPED_LINE = 40  # characters: a line at least this long was wrapped, not ended
+# "e.g. 14x over 1h", "i.e. the", "vs. last week": a full stop that ends a word, not a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b[ei]\.g|\bi\.e|\b(?:etc|vs|approx|incl|esp))\.\s+$", re.IGNORECASE
+)
 _SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _QUESTION = re.compile(r"\?")
 
@@ -431,6 +446,8 @@ class Stance:
                 gap = self._gap(i)
                 if gap != " " and "\n" in gap and self._soft_wrap(i, gap):
                     gap = " "
+                elif gap.startswith(".") and self._abbreviated(i):
+                    gap = gap[1:] or " "
                 if gap == " ":
                     if self._breaks_clause(i, gap, in_if):
                         clause += 1
@@ -448,6 +465,14 @@ class Stance:
             if token.word in SUBORDINATORS and (i == 0 or self.clause[i - 1] != clause):
                 in_if = True
             self.sentence[i], self.unit[i], self.clause[i] = sentence, unit, clause
+
+    def _abbreviated(self, i: int) -> bool:
+        """The full stop before token i ends an abbreviation ("e.g.", "etc.") and the sentence
+        goes on: what follows starts in lower case or with a digit ("e.g." always goes on)."""
+        previous = self.tokens[i - 1]
+        if not _ABBREVIATION.search(self.text, max(0, previous.start - 2), self.tokens[i].start):
+            return False
+        return previous.word in ("g", "e") or not self.text[self.tokens[i].start].isupper()
 
     def _soft_wrap(self, i: int, gap: str) -> bool:
         """A single line break in the middle of a sentence of a long (wrapped) line."""
@@ -878,12 +903,15 @@ class Stance:
         while any(self.trigger[k] for k in range(first, j)):  # after the last verdict
             first = next(k for k in range(j - 1, first - 1, -1) if self.trigger[k]) + 1
         scope = range(first, j)
-        # "... a postmortem so it doesn't happen again": what must not happen is the incident.
-        prevention = self.tokens[first].word == "so" and self.tokens[j + length - 1].word in (
-            "happen",
-            "happens",
+        # "... a postmortem so it doesn't happen again": what must not happen is the incident;
+        # "TTLs so nothing stays stale for too long": the verdict is on what is prevented.
+        prevention = self.tokens[first].word == "so" and (
+            self.tokens[j + length - 1].word in ("happen", "happens")
+            or any(self.tokens[k].word in PREVENTED_BY for k in range(first + 1, j))
         )
-        if first > 0 and not prevention and all(self.tokens[k].word in REFERRING for k in scope):
+        if prevention:
+            return
+        if first > 0 and all(self.tokens[k].word in REFERRING for k in scope):
             previous_first = self._clause_first(first - 1)
             same_sentence = self.sentence[first - 1] == self.sentence[first]
             asked = bool(_QUESTION.search(self._gap(first)))
@@ -1218,6 +1246,8 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
             for t in tokens
             if t.word not in STOP_WORDS
             and t.word not in FILLER
+            and t.word not in VAGUE
+            and t.word not in BUZZWORDS
             and t.word not in template
             and t.word not in PRE_TRIGGERS
             and t.word not in BOUNDARY_WORDS
