@@ -153,6 +153,24 @@ def test_words_that_only_talk_about_a_topic_do_not_explain_its_terms():
     assert {p.status for p in concrete.matched} == {"full"}
 
 
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        ("Exponential backoff with jitter.", "full"),  # the point with its specifics
+        ("Exponential backoff, e.g. jitter.", "full"),
+        ("Exponential backoff and jitter.", "partial"),  # two names in a row
+        ("Hot partition: a bad partition key.", "partial"),  # a term said again
+    ],
+)
+def test_a_point_brought_to_its_specifics_is_explained(answer, status):
+    assert [p.status for p in grade(THROTTLING, answer).matched] == [status]
+
+
+def test_specifics_inside_a_list_of_terms_are_still_a_list():
+    listed = grade(THROTTLING, "On-demand mode, exponential backoff with jitter, DAX and p95.")
+    assert len(listed.matched) == 4 and {p.status for p in listed.matched} == {"partial"}
+
+
 def test_an_abbreviation_does_not_end_the_sentence_that_explains_a_term():
     """ "e.g." is not a full stop: what follows it still explains the term before it."""
     answer = "Jitter, e.g. spread throttled writes over a few seconds."

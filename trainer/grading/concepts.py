@@ -49,6 +49,12 @@ ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
 PADDED_UNITS = 3  # units in one frame around their terms: padding, not explanation
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
+SPECIFICS_GAP = 6  # words between a point's phrase and the example or means that follows
+_INTRODUCES_SPECIFICS = re.compile(
+    r"[(:]|\b(?:like|such as|e\.g|eg|for example|including|especially|via|with|using|through|"
+    r"by)\b",
+    re.IGNORECASE,
+)
 MAX_OCCURRENCES = 12  # of one phrase: enough to see every stance, bounded for long answers
 # Words too general to make a derived point on their own.
 GENERIC = frozenset(
@@ -691,6 +697,7 @@ def _explained(
     # Padding: three units or more in one frame around their terms ("I would also raise the
     # WCU there. I would also use DAX there. ...") explain none of them.
     repeats = Counter(frames.values())
+    specific = _with_specifics(stance, by_point)
     out = {}
     for m in mentions:
         padded = m.unit in frames and repeats[frames[m.unit]] >= PADDED_UNITS
@@ -702,7 +709,36 @@ def _explained(
         count, verbs = said_in_unit[m.unit]
         count += max(0, m.words - 2)
         needed = points_in_unit[m.unit]
-        out[m.span] = count > needed or (verbs and count >= needed)
+        in_unit = tokens_in_unit[m.unit]
+        listed = needed >= 3 and stance.text.count(",", in_unit[0].start, in_unit[-1].end) >= 2
+        out[m.span] = (
+            count > needed or (verbs and count >= needed) or (m.span in specific and not listed)
+        )
+    return out
+
+
+def _roots(phrase: str) -> set[str]:
+    return {stem(w)[:5] for w, _, _ in words(phrase) if w not in STOP_WORDS}
+
+
+def _with_specifics(
+    stance: Stance, by_point: list[tuple[list[_Mention], list[_Mention]]]
+) -> set[tuple[int, int]]:
+    """Mentions of a point that go on to its specifics in the same sentence: a second phrase
+    of the point, with other words, brought in as an example or a means ("page on symptoms,
+    like error rate", "rebuild the cluster with Terraform"); not synonyms in a row ("Pingdom
+    and external monitoring") nor a term said twice."""
+    out: set[tuple[int, int]] = set()
+    for affirmed, _ in by_point:
+        for first, then in product(affirmed, affirmed):
+            if first.unit != then.unit or first.span[1] > then.span[0] or first.gist:
+                continue
+            gap = stance.text[first.span[1] : then.span[0]]
+            if not _INTRODUCES_SPECIFICS.search(gap) or len(gap.split()) > SPECIFICS_GAP:
+                continue
+            if _roots(first.phrase) & _roots(then.phrase):
+                continue
+            out.update((first.span, then.span))
     return out
 
 
