@@ -686,3 +686,25 @@ def test_a_later_word_against_another_phrase_does_not_take_the_point_back(bank):
     statuses = {p.text.split(" - ")[0]: p.status for p in grade(bank.card("q02"), answer).points}
     assert statuses["Find what is actually throttled"] != "argued-against"
     assert statuses["Add capacity now"] == "full"
+
+
+@pytest.mark.parametrize(
+    ("card", "rejecting", "recommending"),
+    [
+        (
+            "q25",
+            "Nothing secret in the repo: the pods read them from Secrets Manager.",
+            "Just commit the secrets to the repo.",
+        ),
+        (
+            "q26",
+            "Security groups on the app port only, and nothing open to 0.0.0.0/0 but 443.",
+            "Open port 22 to 0.0.0.0/0 for now.",
+        ),
+    ],
+)
+def test_nothing_as_a_subject_rejects_what_a_red_flag_describes(
+    bank, card, rejecting, recommending
+):
+    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
+    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags

@@ -20,6 +20,18 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
     [
         ("I would never roll back", "roll", "negated"),
         ("Expire keys by TTL so nothing stays stale for too long", "stale", "affirmed"),
+        ("Nothing secret in the repo, it comes from the vault", "secret", "negated"),
+        ("SGs on the app port only, and nothing open to the world", "open", "negated"),
+        ("Auto scaling does nothing for a hot key", "hot", "affirmed"),
+        ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
+        ("Nothing beats DAX for hot reads", "dax", "affirmed"),
+        ("IRSA instead of static keys, and RBAC limits who can read them", "rbac", "affirmed"),
+        ("IRSA instead of static keys, and RBAC limits who can read them", "static", "negated"),
+        (
+            "Pods can't steal node credentials, and scheduled rebuilds patch the image",
+            "rebuilds",
+            "affirmed",
+        ),
         ("Expire keys by TTL so nothing stays stale for too long", "ttl", "affirmed"),
         ("TTLs are useless, they take too long", "ttls", "negated"),
         ("I wouldn't roll back", "roll", "negated"),

@@ -21,7 +21,7 @@ from trainer.grading.text import NEGATORS, STOP_WORDS, stem, words
 # -- the lexicon ---------------------------------------------------------------------------
 PRE_TRIGGERS = NEGATORS | frozenset(
     "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
-    "disable disabling ignore ignoring nobody".split()
+    "disable disabling ignore ignoring nobody nothing".split()
 )
 # Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
 # every request" negates the eviction only.
@@ -104,6 +104,8 @@ TRAILING_ADVERBS = frozenset(
 LIGHT_VERBS = frozenset("bother worry care need want try go buy".split())  # "don't buy it"
 # Look like negations, negate nothing.
 PSEUDO = (
+    ("nothing", "beats"),  # praise: "nothing beats DAX for hot reads"
+    ("nothing", "wrong"),
     ("not", "only"),
     ("not", "just"),
     ("not", "merely"),
@@ -506,9 +508,25 @@ class Stance:
                 return True
             if "," in gap and (following in DETERMINERS or following in AUXILIARIES):
                 return True  # ", and the pods get OOMKilled": a new subject
+            if "," in gap and self._subject_and_verb(i + 1):
+                return True  # ", and RBAC limits who can read them": a clause of its own
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
         return "," in gap and (in_if or self._opens_clause(i))
+
+    def _subject_and_verb(self, i: int) -> bool:
+        """A short subject at token i (one or two words) and then its verb, which a determiner,
+        pronoun or auxiliary follows: "RBAC limits who can ...", "scheduled rebuilds patch
+        the base image"."""
+        for k in (i + 1, i + 2):
+            if k + 1 >= len(self.tokens) or self.tokens[k - 1].word in STOP_WORDS:
+                return False
+            word, after = self.tokens[k].word, self.tokens[k + 1].word
+            if stem(word) in ACTION_VERBS and (
+                after in DETERMINERS or after in PRONOUNS or after in ("who", "what")
+            ):
+                return True
+        return False
 
     def _gerund_objects(self, i: int) -> bool:
         """Whether "and" at i joins another gerund to a trigger's objects: "avoid recording
@@ -597,6 +615,19 @@ class Stance:
             if pseudo:
                 i += len(pseudo)
                 since_trigger += len(pseudo)
+                continue
+            if (
+                word == "nothing"
+                and i
+                and self.clause[i - 1] == clause
+                and self.tokens[i - 1].word not in ("and", "but", "or", "with")
+            ):
+                i += 1  # an object ("it does nothing for a hot key"), not a subject
+                since_trigger += 1
+                continue
+            if word == "nothing" and self._result_clause(i):
+                i += 1  # "TTLs, so nothing stays stale": what the action prevents
+                since_trigger += 1
                 continue
             if word == "not" and self._failure_state(i):
                 i += 1
@@ -819,6 +850,11 @@ class Stance:
             if word in ("look", "looking", "search", "hunt") and self.tokens[k + 1].word == "for":
                 return True
         return False
+
+    def _result_clause(self, i: int) -> bool:
+        """Token i opens a result clause: "so nothing ...", "so that nobody ..."."""
+        before = [t.word for t in self.tokens[max(0, i - 2) : i]]
+        return before[-1:] == ["so"] or before == ["so", "that"]
 
     def _failure_state(self, i: int) -> bool:
         """ "the image can't be pulled", "pods couldn't be scheduled", "selectors that don't
