@@ -14,6 +14,7 @@ Cards without a rubric are graded against points derived from their model answer
 import re
 from bisect import bisect_left
 from collections import Counter
+from functools import lru_cache
 from itertools import product
 from pathlib import Path
 from typing import NamedTuple
@@ -49,7 +50,7 @@ ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
 PADDED_UNITS = 3  # units in one frame around their terms: padding, not explanation
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
-SPECIFICS_GAP = 6  # words between a point's phrase and the example or means that follows
+SPECIFICS_GAP_CHARS = 40  # between a point's phrase and the example or means that follows
 _INTRODUCES_SPECIFICS = re.compile(
     r"[(:]|\b(?:like|such as|e\.g|eg|for example|including|especially|via|with|using|through|"
     r"by)\b",
@@ -294,7 +295,12 @@ class _Answer:
         )
         found: list[tuple[tuple[int, int], tuple[int, ...]]] = []
         for anchor in hits[0]:
-            near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
+            # The places of the other words within the window around the anchor (each list
+            # is sorted by position): two bisections instead of a scan.
+            low, high = (anchor[0] - window + 1,), (anchor[0] + window,)
+            near = [
+                others[bisect_left(others, low) : bisect_left(others, high)] for others in hits[1:]
+            ]
             if not all(near):
                 continue
             for combo in product(*(n[:6] for n in near)):  # a few places per word suffice
@@ -697,8 +703,8 @@ def _explained(
     # Padding: three units or more in one frame around their terms ("I would also raise the
     # WCU there. I would also use DAX there. ...") explain none of them.
     repeats = Counter(frames.values())
-    specific = _with_specifics(stance, by_point)
     out = {}
+    unexplained = set()
     for m in mentions:
         padded = m.unit in frames and repeats[frames[m.unit]] >= PADDED_UNITS
         # What others say ("the textbook answer is X, Y and Z") is not the candidate's
@@ -709,36 +715,54 @@ def _explained(
         count, verbs = said_in_unit[m.unit]
         count += max(0, m.words - 2)
         needed = points_in_unit[m.unit]
+        out[m.span] = count > needed or (verbs and count >= needed)
+        if out[m.span]:
+            continue
+        # ... unless it goes on to the point's specifics, outside a list of terms
         in_unit = tokens_in_unit[m.unit]
-        listed = needed >= 3 and stance.text.count(",", in_unit[0].start, in_unit[-1].end) >= 2
-        out[m.span] = (
-            count > needed or (verbs and count >= needed) or (m.span in specific and not listed)
-        )
+        if needed < 3 or stance.text.count(",", in_unit[0].start, in_unit[-1].end) < 2:
+            unexplained.add(m.span)
+    if unexplained:
+        for span in _with_specifics(stance, by_point, unexplained):
+            out[span] = True
     return out
 
 
-def _roots(phrase: str) -> set[str]:
-    return {stem(w)[:5] for w, _, _ in words(phrase) if w not in STOP_WORDS}
+@lru_cache(maxsize=4096)
+def _roots(phrase: str) -> frozenset[str]:
+    return frozenset(stem(w)[:5] for w, _, _ in words(phrase) if w not in STOP_WORDS)
 
 
 def _with_specifics(
-    stance: Stance, by_point: list[tuple[list[_Mention], list[_Mention]]]
+    stance: Stance,
+    by_point: list[tuple[list[_Mention], list[_Mention]]],
+    wanted: set[tuple[int, int]],
 ) -> set[tuple[int, int]]:
     """Mentions of a point that go on to its specifics in the same sentence: a second phrase
     of the point, with other words, brought in as an example or a means ("page on symptoms,
     like error rate", "rebuild the cluster with Terraform"); not synonyms in a row ("Pingdom
-    and external monitoring") nor a term said twice."""
+    and external monitoring") nor a term said twice. Of the wanted mentions only."""
     out: set[tuple[int, int]] = set()
     for affirmed, _ in by_point:
-        for first, then in product(affirmed, affirmed):
-            if first.unit != then.unit or first.span[1] > then.span[0] or first.gist:
+        if len(affirmed) < 2 or not any(m.span in wanted for m in affirmed):
+            continue
+        ordered = sorted(affirmed)
+        for k, first in enumerate(ordered):
+            if first.gist:
                 continue
-            gap = stance.text[first.span[1] : then.span[0]]
-            if not _INTRODUCES_SPECIFICS.search(gap) or len(gap.split()) > SPECIFICS_GAP:
-                continue
-            if _roots(first.phrase) & _roots(then.phrase):
-                continue
-            out.update((first.span, then.span))
+            for then in ordered[k + 1 :]:
+                gap = then.span[0] - first.span[1]
+                if gap > SPECIFICS_GAP_CHARS:
+                    break
+                if (
+                    gap < 0
+                    or then.unit != first.unit
+                    or then.phrase == first.phrase
+                    or _roots(first.phrase) & _roots(then.phrase)
+                ):
+                    continue
+                if _INTRODUCES_SPECIFICS.search(stance.text, first.span[1], then.span[0]):
+                    out.update({first.span, then.span} & wanted)
     return out
 
 

@@ -399,6 +399,7 @@ WRAPPED_LINE = 40  # characters: a line at least this long was wrapped, not ende
 _ABBREVIATION = re.compile(
     r"(?:\b[ei]\.g|\bi\.e|\b(?:etc|vs|approx|incl|esp))\.\s+$", re.IGNORECASE
 )
+_ABBREVIATED = frozenset("g e etc vs approx incl esp".split())  # their last words
 _SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _QUESTION = re.compile(r"\?")
 
@@ -472,6 +473,8 @@ class Stance:
         """The full stop before token i ends an abbreviation ("e.g.", "etc.") and the sentence
         goes on: what follows starts in lower case or with a digit ("e.g." always goes on)."""
         previous = self.tokens[i - 1]
+        if previous.word not in _ABBREVIATED:
+            return False
         if not _ABBREVIATION.search(self.text, max(0, previous.start - 2), self.tokens[i].start):
             return False
         return previous.word in ("g", "e") or not self.text[self.tokens[i].start].isupper()
@@ -1260,6 +1263,12 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
     return len(items) >= 3 and bare * 3 >= len(items) * 2
 
 
+# Words that never carry information about a point on their own.
+UNINFORMATIVE = (
+    STOP_WORDS | FILLER | VAGUE | BUZZWORDS | PRE_TRIGGERS | BOUNDARY_WORDS | REASON_WORDS
+)
+
+
 def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int, UnitInfo]:
     """Per unit (or per wanted unit): the words that carry information (not filler, not stop
     words, not a template word repeated across most units of the answer) and whether it gives
@@ -1280,18 +1289,10 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
         informative = frozenset(
             t.start
             for t in tokens
-            if t.word not in STOP_WORDS
-            and t.word not in FILLER
-            and t.word not in VAGUE
-            and t.word not in BUZZWORDS
-            and t.word not in template
-            and t.word not in PRE_TRIGGERS
-            and t.word not in BOUNDARY_WORDS
-            and t.word not in REASON_WORDS
-            and len(t.word) > 1
+            if t.word not in UNINFORMATIVE and t.word not in template and len(t.word) > 1
         )
-        verbs = frozenset(t.start for t in tokens if stem(t.word) in ACTION_VERBS)
-        info[unit] = UnitInfo(
-            informative, verbs & informative, fluff or _vocabulary_only(stance, tokens)
+        verbs = frozenset(
+            t.start for t in tokens if t.start in informative and stem(t.word) in ACTION_VERBS
         )
+        info[unit] = UnitInfo(informative, verbs, fluff or _vocabulary_only(stance, tokens))
     return info
