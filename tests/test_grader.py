@@ -708,3 +708,26 @@ def test_nothing_as_a_subject_rejects_what_a_red_flag_describes(
 ):
     assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
     assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
+
+
+def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
+    """ "X is key to network security" only says X matters for what was asked."""
+    card = Card(
+        "net",
+        "security-compliance",
+        "How do you design network security for CloudMart?",
+        "model",
+        rubric=(
+            RubricPoint("Least-privilege security groups", 3, ("security groups",)),
+            RubricPoint("WAF at the edge", 2, ("waf",)),
+        ),
+    )
+    for answer in (
+        "Security groups are really important for network security in CloudMart.",
+        "A WAF is essential to CloudMart network design.",
+    ):
+        assert [p.status for p in grade(card, answer).matched] == ["partial"], answer
+    explained = grade(card, "Security groups let only the load balancer reach the nodes.")
+    assert [p.status for p in explained.matched] == ["full"]
+    topical = grade(card, "The WAF blocks injection before it reaches the CloudMart network.")
+    assert [p.status for p in topical.matched] == ["full"]

@@ -295,12 +295,7 @@ class _Answer:
         )
         found: list[tuple[tuple[int, int], tuple[int, ...]]] = []
         for anchor in hits[0]:
-            # The places of the other words within the window around the anchor (each list
-            # is sorted by position): two bisections instead of a scan.
-            low, high = (anchor[0] - window + 1,), (anchor[0] + window,)
-            near = [
-                others[bisect_left(others, low) : bisect_left(others, high)] for others in hits[1:]
-            ]
+            near = [[h for h in others if abs(h[0] - anchor[0]) < window] for others in hits[1:]]
             if not all(near):
                 continue
             for combo in product(*(n[:6] for n in near)):  # a few places per word suffice
@@ -512,7 +507,7 @@ def grade(
         return own if own or not point.gist else mentions_of(point.gist, gist=True)
 
     by_point = _others_own([_standing(point_mentions(point)) for point in points])
-    quality = _explained(stance, by_point)
+    quality = _explained(stance, by_point, _question_roots(card.question))
 
     results = []
     for point, (affirmed, negated) in zip(points, by_point, strict=True):
@@ -642,8 +637,21 @@ def _repeats(word: str, said: set[str], roots: set[str]) -> bool:
     return len(word) >= 4 and any(s.startswith(word) or word.startswith(s) for s in said)
 
 
+@lru_cache(maxsize=1024)
+def _question_roots(question: str) -> frozenset[str]:
+    return frozenset(stem(w)[:5] for w, _, _ in words(question) if w not in STOP_WORDS)
+
+
+EVALUATIVE = frozenset(
+    "important key essential critical vital crucial useful helpful relevant good great "
+    "necessary matter matters priority best".split()
+)
+
+
 def _explained(
-    stance: Stance, by_point: list[tuple[list[_Mention], list[_Mention]]]
+    stance: Stance,
+    by_point: list[tuple[list[_Mention], list[_Mention]]],
+    asked: frozenset[str] = frozenset(),
 ) -> dict[tuple[int, int], bool]:
     """Whether each affirmed mention says more than the bare term: its unit (sentence, line)
     holds more informative words, besides the rubric terms, than points it names (as many
@@ -687,9 +695,12 @@ def _explained(
             roots[root] = roots.get(root, 0) + 1
         extra: set[str] = set()
         verbs = False
+        # "X is important for network security": the question's own words, in a verdict on
+        # worth, say nothing about X.
+        topic = asked if any(t.word in EVALUATIVE for t in in_unit) else frozenset()
         for token in in_unit:
             word = stem_at[token.start]
-            if token.start not in unit.informative or roots[word[:5]] > 1:
+            if token.start not in unit.informative or roots[word[:5]] > 1 or word[:5] in topic:
                 continue  # filler, or a word said twice ("analysis ... to analyze")
             leads = token.start not in inside or token.start in span_starts
             if token.start in unit.verbs and leads:  # "raise WCU", not "canary deploy"
