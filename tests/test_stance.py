@@ -25,6 +25,10 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Auto scaling does nothing for a hot key", "hot", "affirmed"),
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
+        ("Counting rows in both systems is expensive", "counting", "negated"),
+        ("DAX is expensive but worth it for hot reads", "dax", "affirmed"),
+        ("VPC endpoints are just a cost line item", "endpoints", "negated"),
+        ("Requests and limits just get in the way", "limits", "negated"),
         ("IRSA instead of static keys, and RBAC limits who can read them", "rbac", "affirmed"),
         ("IRSA instead of static keys, and RBAC limits who can read them", "static", "negated"),
         (

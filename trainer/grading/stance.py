@@ -152,6 +152,10 @@ POST_AFTER_NOT = frozenset(
     "realistic feasible scale scales tell tells show shows happen happens".split()
 )
 POST_PHRASES = (
+    ("is", "expensive"),  # "counting rows is expensive", not "DAX is expensive but worth it"
+    ("are", "expensive"),
+    ("get", "in", "the", "way"),
+    ("gets", "in", "the", "way"),
     ("waste", "of"),
     ("a", "waste"),
     ("too", "slow"),
@@ -1059,6 +1063,8 @@ class Stance:
             if concession and self._turns_after(j + concession):
                 return concession
         phrase = len(self._phrase_at(j, _POST)) if word in _POST else 0
+        if phrase == 2 and self.tokens[j + 1].word == "expensive" and self._turns_after(j + 2):
+            return 0  # a cost conceded: "DAX is expensive, but worth it for hot reads"
         return 0 if phrase and self._reduced_before(j) else phrase
 
     def _turns_after(self, k: int) -> bool:
@@ -1105,6 +1111,12 @@ class Stance:
         following = stem(self.tokens[j + 1].word)
         if following in JUST_VERBS:
             return 2
+        if (
+            following in ("a", "an", "another")
+            and j + 2 < len(self.tokens)
+            and self.tokens[j + 2].word in COST_NOUNS
+        ):
+            return 3  # "VPC endpoints are just a cost line item"
         if following in JUST_ADDS:
             for k in range(j + 2, min(j + 5, len(self.tokens))):
                 if self.clause[k] != self.clause[j]:
