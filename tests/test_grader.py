@@ -145,6 +145,11 @@ def test_words_that_only_talk_about_a_topic_do_not_explain_its_terms():
         "as part of the overall strategy.",
     )
     assert len(vague.matched) == 3 and {p.status for p in vague.matched} == {"partial"}
+    for answer in (
+        "Exponential backoff is a huge consideration, as is DAX, in a mature ecosystem.",
+        "DAX and exponential backoff are a challenge I am familiar with from experience.",
+    ):
+        assert {p.status for p in grade(THROTTLING, answer).matched} == {"partial"}, answer
     concrete = grade(
         THROTTLING,
         "DAX absorbs the hot reads and exponential backoff spreads the retried writes, along "
@@ -731,3 +736,25 @@ def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
     assert [p.status for p in explained.matched] == ["full"]
     topical = grade(card, "The WAF blocks injection before it reaches the CloudMart network.")
     assert [p.status for p in topical.matched] == ["full"]
+
+
+@pytest.mark.parametrize(
+    ("card", "recommending", "rejecting"),
+    [
+        (
+            "q17",
+            "To rule out stale data I'd flush the whole Redis cache in production right away.",
+            "Never flush the whole cache in production: the stampede takes the database down.",
+        ),
+        (
+            "q16",
+            "The Watchdog alert fires all the time, so silence the Watchdog.",
+            "The Watchdog always fires into a dead man's switch; never silence the Watchdog.",
+        ),
+    ],
+)
+def test_common_misconceptions_fire_their_flags_only_when_recommended(
+    bank, card, recommending, rejecting
+):
+    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
+    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags

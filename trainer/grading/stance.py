@@ -354,7 +354,8 @@ VAGUE = frozenset(
     "relevant situation situations industry course overall together forward following follow "
     "along bring brings manner mention mentioned play plays role strategy strategies aspect "
     "aspects area areas topic topics concept concepts idea ideas practice practices general "
-    "consider considering considered come comes coming into".split()
+    "consider considering considered come comes coming into picture consideration "
+    "considerations mature familiar aware ecosystem challenge challenges huge experience".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
