@@ -26,6 +26,16 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
         ("Counting rows in both systems is expensive", "counting", "negated"),
+        (
+            "Pool instead of opening a new connection per request, and size it at 2x cores",
+            "size",
+            "affirmed",
+        ),
+        (
+            "Pool instead of opening a new connection per request, and size it at 2x cores",
+            "opening",
+            "negated",
+        ),
         ("DAX is expensive but worth it for hot reads", "dax", "affirmed"),
         ("VPC endpoints are just a cost line item", "endpoints", "negated"),
         ("Requests and limits just get in the way", "limits", "negated"),

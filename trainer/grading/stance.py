@@ -518,6 +518,15 @@ class Stance:
                 return True  # ", and the pods get OOMKilled": a new subject
             if "," in gap and self._subject_and_verb(i + 1):
                 return True  # ", and RBAC limits who can read them": a clause of its own
+            if (
+                "," in gap
+                and i + 2 < len(self.tokens)
+                and (
+                    self.tokens[i + 2].word in OBJECT_PRONOUNS
+                    or self.tokens[i + 2].word in DETERMINERS
+                )
+            ):
+                return True  # ", and size it at ...": a verb and its object
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
         return "," in gap and (in_if or self._opens_clause(i))
