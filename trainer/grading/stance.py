@@ -267,7 +267,8 @@ TOO_MUCH = frozenset(
 WORSE = frozenset("harder slower worse riskier costlier noisier wait".split())
 COST_NOUNS = frozenset(
     "cost costs latency complexity clutter noise overhead toil breakage risk confusion bloat "
-    "work outages outage incidents errors failures load something".split()
+    "work outages outage incidents errors failures load something queueing queuing contention "
+    "delays".split()
 )
 # Adverbs that make a verdict negative like "not": "rolling back is rarely the answer".
 NEGATIVE_ADVERBS = frozenset("not never rarely seldom hardly".split())
