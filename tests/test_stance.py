@@ -26,6 +26,8 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
         ("Counting rows in both systems is expensive", "counting", "negated"),
+        ("Versioned filenames, so we never have to invalidate", "invalidate", "affirmed"),
+        ("We never have to invalidate the CDN", "invalidate", "negated"),
         ("A pool max size just creates queueing when you hit it", "pool", "negated"),
         (
             "Pool instead of opening a new connection per request, and size it at 2x cores",

@@ -643,7 +643,12 @@ class Stance:
                 i += 1  # an object ("it does nothing for a hot key"), not a subject
                 since_trigger += 1
                 continue
-            if word == "nothing" and self._result_clause(i):
+            if (
+                word == "nothing"
+                or word == "never"
+                and i + 1 < n
+                and self.tokens[i + 1].word in ("have", "has", "need", "needs")
+            ) and self._result_clause(i):
                 i += 1  # "TTLs, so nothing stays stale": what the action prevents
                 since_trigger += 1
                 continue
@@ -870,9 +875,11 @@ class Stance:
         return False
 
     def _result_clause(self, i: int) -> bool:
-        """Token i opens a result clause: "so nothing ...", "so that nobody ..."."""
-        before = [t.word for t in self.tokens[max(0, i - 2) : i]]
-        return before[-1:] == ["so"] or before == ["so", "that"]
+        """Token i opens a result clause: "so nothing ...", "so that we never have to ..."."""
+        before = [t.word for t in self.tokens[max(0, i - 3) : i]]
+        if before[-1:] and before[-1] in PRONOUNS:
+            before.pop()
+        return before[-1:] == ["so"] or before[-2:] == ["so", "that"]
 
     def _failure_state(self, i: int) -> bool:
         """ "the image can't be pulled", "pods couldn't be scheduled", "selectors that don't
