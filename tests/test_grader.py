@@ -758,3 +758,13 @@ def test_common_misconceptions_fire_their_flags_only_when_recommended(
 ):
     assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
     assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
+
+
+def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
+    card = bank.card("q11")
+    reported = (
+        "A lot of teams page on every pod restart. I don't: it trains people to ignore pages."
+    )
+    assert not grade(card, reported, every_card_flags=bank.red_flags).red_flags
+    endorsed = "A lot of teams page on every pod restart, and so do we."
+    assert grade(card, endorsed, every_card_flags=bank.red_flags).red_flags

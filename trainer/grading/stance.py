@@ -81,6 +81,13 @@ OTHERS_DO = (
     ("some", "people"),
     ("many", "teams"),
     ("most", "teams"),
+    ("a", "lot", "of", "teams"),
+    ("lots", "of", "teams"),
+    ("some", "teams"),
+    ("plenty", "of", "teams"),
+    ("a", "lot", "of", "companies"),
+    ("many", "companies"),
+    ("most", "companies"),
     ("people", "often"),
     ("teams", "often"),
     # ... and what others say: "everyone says circuit breakers, but I don't buy it"
