@@ -747,6 +747,11 @@ def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
             "Never flush the whole cache in production: the stampede takes the database down.",
         ),
         (
+            "q21",
+            "Pooling is outdated: open a fresh connection for every query, so turn pooling off.",
+            "Opening a fresh connection per query exhausts max_connections, so pool them.",
+        ),
+        (
             "q16",
             "The Watchdog alert fires all the time, so silence the Watchdog.",
             "The Watchdog always fires into a dead man's switch; never silence the Watchdog.",

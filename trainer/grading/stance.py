@@ -266,6 +266,11 @@ JUST_VERBS = frozenset(
 JUST_ADDS = frozenset(
     stem(w) for w in "adds causes creates brings makes produces doubles triples".split()
 )
+# What an action does to the system, said of it as a subject: a verdict against it.
+HARM_VERBS = frozenset(
+    "exhausts overloads hammers floods starves kills breaks melts overwhelms amplifies "
+    "multiplies".split()
+)
 # "X is too complex / too much hassle": a verdict.
 TOO_MUCH = frozenset(
     "complex complicated expensive fiddly confusing noisy theoretical risky costly heavy hard "
@@ -1045,6 +1050,8 @@ class Stance:
             and self.tokens[j + 1].word in PREDICATE_VERDICTS
         ):
             return 2
+        if word in HARM_VERBS and self._gerund_subject(j):
+            return 1  # "opening a fresh connection per query exhausts max_connections"
         if word == "too" and j + 1 < len(self.tokens) and self.tokens[j + 1].word in TOO_MUCH:
             return 2  # "too complex", "too much hassle", "take too long"
         if word[:2] == "ma" and stem(word) == "make":  # "makes analytics harder"
@@ -1091,6 +1098,18 @@ class Stance:
         if phrase == 2 and self.tokens[j + 1].word == "expensive" and self._turns_after(j + 2):
             return 0  # a cost conceded: "DAX is expensive, but worth it for hot reads"
         return 0 if phrase and self._reduced_before(j) else phrase
+
+    def _gerund_subject(self, j: int) -> bool:
+        """The clause of token j opens with a gerund, its subject: "retrying at once hammers
+        the table" (not "using", "having" or "being", which only carry another verb)."""
+        first = self._clause_first(j)
+        word = self.tokens[first].word
+        return (
+            first < j
+            and word.endswith("ing")
+            and len(word) > 5
+            and word not in ("using", "having", "being", "nothing", "everything", "something")
+        )
 
     def _turns_after(self, k: int) -> bool:
         """A contrast ("but", "however") follows in the sentence."""
