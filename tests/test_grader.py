@@ -773,3 +773,44 @@ def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
     assert not grade(card, reported, every_card_flags=bank.red_flags).red_flags
     endorsed = "A lot of teams page on every pod restart, and so do we."
     assert grade(card, endorsed, every_card_flags=bank.red_flags).red_flags
+
+
+@pytest.mark.parametrize(
+    ("card", "rejecting", "recommending"),
+    [
+        (
+            "q03",
+            "The last thing you want is to delete the TSDB folder during an incident.",
+            "Delete the TSDB folder to free the memory.",
+        ),
+        (
+            "q08",
+            "Relying on default infinite timeouts sounds harmless, but it is how one sick "
+            "service cascades.",
+            "Keep the default infinite timeouts so no request fails.",
+        ),
+        (
+            "q19",
+            "Caching forever is tempting because hit rates look great, but then a sold-out "
+            "item still shows as in stock.",
+            "Cache forever, products rarely change.",
+        ),
+        (
+            "q21",
+            "A huge pool sounds fast, but 50 pods with 200 connections each exceed "
+            "max_connections.",
+            "Give every pod a huge pool so it never waits.",
+        ),
+        (
+            "q25",
+            "I've seen people check .env files into the repo - it backfires, the secret "
+            "stays in the history.",
+            "Keep the .env file in the repo so deploys are simple.",
+        ),
+    ],
+)
+def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(
+    bank, card, rejecting, recommending
+):
+    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
+    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags

@@ -30,6 +30,9 @@ PRE_TRIGGERS = NEGATORS | frozenset(
 PREVENTED_BY = frozenset("nothing nobody never none".split())
 NOUN_TRIGGERS = frozenset("no without none instead rather better safer".split())
 PRE_PHRASES = (
+    ("last", "thing", "you", "want"),  # "the last thing you want is to delete the TSDB"
+    ("last", "thing", "i", "want"),
+    ("last", "thing", "we", "want"),
     ("instead", "of"),
     ("rather", "than"),
     ("better", "than"),
@@ -90,6 +93,8 @@ OTHERS_DO = (
     ("most", "companies"),
     ("people", "often"),
     ("teams", "often"),
+    ("seen", "people"),  # "I've seen people check .env files in - it backfires"
+    ("seen", "teams"),
     # ... and what others say: "everyone says circuit breakers, but I don't buy it"
     ("everyone", "says"),
     ("everybody", "says"),
@@ -145,7 +150,7 @@ POST_WORDS = frozenset(
     "counterproductive irrelevant myth mistake antipattern unrealistic unachievable "
     "brittle overengineering overengineered premature overcomplicate "
     "overcomplicates overcomplicated paperwork busywork overrated overthinking theatre theater "
-    "buzzword nah nope ruins bureaucracy bureaucratic".split()
+    "buzzword nah nope ruins bureaucracy bureaucratic backfires backfired".split()
 )
 # Adjectives that are a verdict only as a predicate ("X is noisy"), not before a noun ("freeze
 # risky releases", "redundant replicas").
@@ -244,6 +249,8 @@ POST_PHRASES = (
 # A concession, a verdict only when the sentence then turns: "graceful degradation sounds
 # nice, but the business wants it all" (not "sounds good in theory, and it works in practice").
 CONCESSIONS = (
+    ("is", "tempting"),  # "caching forever is tempting, but ..."
+    ("are", "tempting"),
     ("sounds", "nice"),
     ("nice", "in", "theory"),
     ("good", "in", "theory"),
@@ -251,6 +258,7 @@ CONCESSIONS = (
     ("good", "on", "paper"),
 )
 CONTRASTS = frozenset("but however though although yet".split())
+SEEMS = frozenset("sounds seems looks".split())
 # A cost after one of these is removed, not caused: "runbooks cut wasted time", "managed Redis
 # removes a lot of moving parts".
 REDUCING_STEMS = frozenset(
@@ -1090,6 +1098,13 @@ class Stance:
                 if self._quantity(k):
                     return 0  # "there isn't enough memory on the node" states a shortage
                 return k - j + 1
+        if (
+            word in SEEMS
+            and j + 1 < len(self.tokens)
+            and self.tokens[j + 1].word not in ("like", "to")
+            and self._turns_after(j + 2)
+        ):
+            return 2  # "a huge pool sounds fast, but ...": any appearance conceded, then a turn
         if word in _CONCESSIONS:
             concession = len(self._phrase_at(j, _CONCESSIONS))
             if concession and self._turns_after(j + concession):
