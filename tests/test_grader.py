@@ -32,6 +32,11 @@ THROTTLING = Card(
 )
 
 
+def flags_of(bank, card_id: str, answer: str) -> tuple:
+    """The red flags an answer to a built-in card fires, the every-card ones included."""
+    return grade(bank.card(card_id), answer, every_card_flags=bank.red_flags).red_flags
+
+
 def matched(answer: str, card: Card = THROTTLING) -> set[str]:
     return {p.text for p in grade(card, answer).matched}
 
@@ -569,7 +574,7 @@ def test_rejecting_blind_retries_does_not_take_back_retrying_with_backoff():
     ],
 )
 def test_a_symptom_or_a_precaution_is_not_the_red_flag_it_shares_words_with(bank, card, answer):
-    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags == ()
+    assert flags_of(bank, card, answer) == ()
 
 
 def test_a_word_is_not_an_identifier_that_starts_with_it(bank):
@@ -610,7 +615,7 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
     ],
 )
 def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
-    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags == ()
+    assert flags_of(bank, card, answer) == ()
 
 
 @pytest.mark.parametrize(
@@ -623,7 +628,7 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
     ],
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):
-    assert grade(bank.card(card), answer, every_card_flags=bank.red_flags).red_flags
+    assert flags_of(bank, card, answer)
 
 
 def test_no_model_answer_argues_against_its_own_points(bank):
@@ -711,8 +716,8 @@ def test_a_later_word_against_another_phrase_does_not_take_the_point_back(bank):
 def test_nothing_as_a_subject_rejects_what_a_red_flag_describes(
     bank, card, rejecting, recommending
 ):
-    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
-    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
+    assert not flags_of(bank, card, rejecting)
+    assert flags_of(bank, card, recommending)
 
 
 def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
@@ -761,18 +766,14 @@ def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
 def test_common_misconceptions_fire_their_flags_only_when_recommended(
     bank, card, recommending, rejecting
 ):
-    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
-    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
+    assert flags_of(bank, card, recommending)
+    assert not flags_of(bank, card, rejecting)
 
 
 def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
-    card = bank.card("q11")
-    reported = (
-        "A lot of teams page on every pod restart. I don't: it trains people to ignore pages."
-    )
-    assert not grade(card, reported, every_card_flags=bank.red_flags).red_flags
-    endorsed = "A lot of teams page on every pod restart, and so do we."
-    assert grade(card, endorsed, every_card_flags=bank.red_flags).red_flags
+    reported = "A lot of teams page on every pod restart. I don't: it trains people to ignore it."
+    assert not flags_of(bank, "q11", reported)
+    assert flags_of(bank, "q11", "A lot of teams page on every pod restart, and so do we.")
 
 
 @pytest.mark.parametrize(
@@ -812,5 +813,5 @@ def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
 def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(
     bank, card, rejecting, recommending
 ):
-    assert not grade(bank.card(card), rejecting, every_card_flags=bank.red_flags).red_flags
-    assert grade(bank.card(card), recommending, every_card_flags=bank.red_flags).red_flags
+    assert not flags_of(bank, card, rejecting)
+    assert flags_of(bank, card, recommending)
