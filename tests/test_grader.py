@@ -4,6 +4,8 @@ determinism, derived rubrics, and low scores for vague or off-topic answers."""
 from __future__ import annotations
 
 import pytest
+import yaml
+from helpers import DATA
 
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.concepts import (
@@ -815,3 +817,16 @@ def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(
 ):
     assert not flags_of(bank, card, rejecting)
     assert flags_of(bank, card, recommending)
+
+
+def test_anti_patterns_fire_their_flags_when_recommended_and_never_when_rejected(bank):
+    """A helper's sentences (development data): misconceptions recommended are flagged, the
+    same misconceptions named to reject them are not, bar the two stance limits the closing
+    note names ("X is tempting, but" after a flag phrase that holds "skip", and "never X and
+    ignore Y")."""
+    probes = yaml.safe_load((DATA / "antipattern_probes.yaml").read_text("utf-8"))["probes"]
+    missed = [s for p in probes for s in p["recommending"] if not flags_of(bank, p["card"], s)]
+    wrongly = [s for p in probes for s in p["rejecting"] if flags_of(bank, p["card"], s)]
+    assert len(probes) == 30
+    assert len(missed) <= 4, missed
+    assert len(wrongly) <= 2, wrongly
