@@ -30,6 +30,7 @@ PRE_TRIGGERS = NEGATORS | frozenset(
 PREVENTED_BY = frozenset("nothing nobody never none".split())
 NOUN_TRIGGERS = frozenset("no without none instead rather better safer".split())
 PRE_PHRASES = (
+    ("tempting", "to"),  # "it's tempting to page on CPU, but ..."
     ("last", "thing", "you", "want"),  # "the last thing you want is to delete the TSDB"
     ("last", "thing", "i", "want"),
     ("last", "thing", "we", "want"),
@@ -175,6 +176,9 @@ POST_PHRASES = (
     ("bad", "practice"),
     ("is", "wrong"),
     ("are", "wrong"),
+    ("be", "wrong"),  # "using CPU as the SLI would be wrong"
+    ("is", "a", "trap"),  # "using CPU as our SLI is a trap" ("the trap is X" is a cue)
+    ("are", "a", "trap"),
     ("is", "worse", "than"),  # not "backoff is worse without jitter"
     ("are", "worse", "than"),
     ("more", "trouble", "than"),
