@@ -828,5 +828,5 @@ def test_anti_patterns_fire_their_flags_when_recommended_and_never_when_rejected
     missed = [s for p in probes for s in p["recommending"] if not flags_of(bank, p["card"], s)]
     wrongly = [s for p in probes for s in p["rejecting"] if flags_of(bank, p["card"], s)]
     assert len(probes) == 30
-    assert len(missed) <= 4, missed
+    assert len(missed) <= 3, missed
     assert len(wrongly) <= 2, wrongly

@@ -26,6 +26,8 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
         ("Counting rows in both systems is expensive", "counting", "negated"),
+        ("If a pod won't start I just delete it", "delete", "affirmed"),
+        ("If it doesn't help we roll back", "roll", "affirmed"),
         ("It's tempting to page on CPU, but users never feel it", "cpu", "negated"),
         ("Using CPU as our SLI is a trap", "cpu", "negated"),
         ("Using CPU as our SLI would be wrong", "cpu", "negated"),

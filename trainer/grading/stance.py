@@ -554,6 +554,8 @@ class Stance:
                 return True  # ", and size it at ...": a verb and its object
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
+        if in_if and word in ("i", "we") and self.tokens[i - 1].word not in SUBORDINATORS:
+            return True  # "if a pod won't start I delete it": the main clause, comma or not
         return "," in gap and (in_if or self._opens_clause(i))
 
     def _subject_and_verb(self, i: int) -> bool:
