@@ -64,7 +64,7 @@ REJECTION_CUES = (
     *(
         (w,)
         for w in "mistake mistakes myth myths pitfall pitfalls trap traps antipattern "
-        "antipatterns misconception misconceptions".split()
+        "antipatterns misconception misconceptions reflex reflexes temptation tempting".split()
     ),
     ("anti", "pattern"),  # "anti-pattern" is two words
     ("anti", "patterns"),
@@ -413,6 +413,7 @@ ENDORSEMENTS = (
 )
 _ENDORSEMENTS = _by_first_word(ENDORSEMENTS)
 OWN_VOICE = frozenset(("i", "we"))
+BELIEF_VERBS = frozenset("think thinks believe believes assume assumes claim claims".split())
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
 _POST = _by_first_word(POST_PHRASES)
@@ -723,14 +724,20 @@ class Stance:
             cue = self._phrase_at(i, _OTHERS_DO) if self.tokens[i].word in _OTHERS_DO else ()
             if not cue or self._endorsed_after(i):
                 continue
+            # "some teams think/believe ...": their belief is reported to the sentence's end
+            believed = i + len(cue) < n and self.tokens[i + len(cue)].word in BELIEF_VERBS
             reported = []
             for k in range(i + len(cue), n):
                 # To the end of its clause, and on through a list ("the textbook answer is
                 # X, Y and Z"), up to a turn ("but") or the speaker's own clause.
+                # A belief reported goes on through its reasons ("think that because ..., so
+                # they run as root"), and any report through a clause that is still theirs.
+                word = self.tokens[k].word
+                goes_on = word not in CONTRASTS and (believed or self._still_them(k))
                 if self.clause[k] != self.clause[k - 1] and (
                     self.sentence[k] != self.sentence[i]
-                    or self.tokens[k].word in BOUNDARY_WORDS
                     or self._own_voice(k)
+                    or (word in BOUNDARY_WORDS and not goes_on)
                 ):
                     break
                 reported.append(k)
@@ -743,6 +750,16 @@ class Stance:
                 if judged and not self.trigger[k]:
                     self.negated[k] = self.judged[k] = True
                 self.qualified[k] = self.reported[k] = not self.judged[k]
+
+    def _still_them(self, k: int) -> bool:
+        """The clause at k goes on about the same others: "some teams think it's isolated, so
+        they run as root"."""
+        return (
+            self.sentence[k] == self.sentence[k - 1]
+            and self.tokens[k].word in BOUNDARY_WORDS
+            and k + 1 < len(self.tokens)
+            and self.tokens[k + 1].word == "they"
+        )
 
     def _endorsed_after(self, i: int) -> bool:
         """Whether the rest of token i's sentence takes it as the speaker's own ("and so
