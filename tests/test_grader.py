@@ -155,6 +155,7 @@ def test_words_that_only_talk_about_a_topic_do_not_explain_its_terms():
     for answer in (
         "Exponential backoff is a huge consideration, as is DAX, in a mature ecosystem.",
         "DAX and exponential backoff are a challenge I am familiar with from experience.",
+        "DAX is very much a factor, and exponential backoff is something I feel strongly about.",
     ):
         assert {p.status for p in grade(THROTTLING, answer).matched} == {"partial"}, answer
     concrete = grade(

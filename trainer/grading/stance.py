@@ -380,7 +380,8 @@ VAGUE = frozenset(
     "along bring brings manner mention mentioned play plays role strategy strategies aspect "
     "aspects area areas topic topics concept concepts idea ideas practice practices general "
     "consider considering considered come comes coming into picture consideration "
-    "considerations mature familiar aware ecosystem challenge challenges huge experience".split()
+    "considerations mature familiar aware ecosystem challenge challenges huge experience "
+    "factor factors story conversation foundation strongly feel principle posture".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
