@@ -760,6 +760,16 @@ def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
             "Opening a fresh connection per query exhausts max_connections, so pool them.",
         ),
         (
+            "q30",
+            "I'd immediately terminate the compromised instances so the foothold is gone.",
+            "Quarantine and snapshot first; never immediately terminate the compromised nodes.",
+        ),
+        (
+            "q17",
+            "Turn on DEBUG logging on all production pods for a few hours.",
+            "Never log the full request bodies: they hold payment details.",
+        ),
+        (
             "q16",
             "The Watchdog alert fires all the time, so silence the Watchdog.",
             "The Watchdog always fires into a dead man's switch; never silence the Watchdog.",
