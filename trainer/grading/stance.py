@@ -278,6 +278,12 @@ JUST_VERBS = frozenset(
 JUST_ADDS = frozenset(
     stem(w) for w in "adds causes creates brings makes produces doubles triples".split()
 )
+# What an action prevents, named after a negation in a "so" clause ("so we don't overload it").
+TROUBLE_WORDS = frozenset(
+    "overload overloads overwhelm exhaust exhausts crash crashes leak leaks lose stale "
+    "flood hammer starve".split()
+)
+TROUBLE_PAIRS = frozenset({("too", "many"), ("too", "much"), ("run", "out"), ("runs", "out")})
 # What an action does to the system, said of it as a subject: a verdict against it.
 HARM_VERBS = frozenset(
     "exhausts overloads hammers floods starves kills breaks melts overwhelms amplifies "
@@ -359,7 +365,7 @@ ACTION_VERBS = frozenset(
         "enforce isolate snapshot backup restore replicate document mitigate rollback reduce "
         "lower cut split batch buffer queue spread investigate analyze analyse dig grep watch "
         "go try get start pull push build ship enable migrate upgrade patch fall rebuild "
-        "lock restrict grant revoke"
+        "lock restrict grant revoke fail"
     ).split()
 )
 # Words that carry no information about the point ("I would also use X there").
@@ -672,11 +678,14 @@ class Stance:
                 since_trigger += 1
                 continue
             if (
-                word == "nothing"
-                or word == "never"
-                and i + 1 < n
-                and self.tokens[i + 1].word in ("have", "has", "need", "needs")
-            ) and self._result_clause(i):
+                (
+                    word == "nothing"
+                    or word == "never"
+                    and i + 1 < n
+                    and self.tokens[i + 1].word in ("have", "has", "need", "needs")
+                )
+                and self._result_clause(i)
+            ) or (word in NEGATORS and self._prevents_trouble(i)):
                 i += 1  # "TTLs, so nothing stays stale": what the action prevents
                 since_trigger += 1
                 continue
@@ -917,6 +926,18 @@ class Stance:
             if word in ("look", "looking", "search", "hunt") and self.tokens[k + 1].word == "for":
                 return True
         return False
+
+    def _prevents_trouble(self, i: int) -> bool:
+        """ "size the pool so you don't open too many connections", "so we never run out of
+        connections": in a "so" clause, a negation whose next words name an excess or a failure
+        says what the action prevents."""
+        first = self._clause_first(i)
+        if self.tokens[first].word != "so":
+            return False
+        ahead = [t.word for t in self.tokens[i + 1 : i + 5]]
+        return any(w in TROUBLE_WORDS for w in ahead) or any(
+            pair in TROUBLE_PAIRS for pair in zip(ahead, ahead[1:], strict=False)
+        )
 
     def _result_clause(self, i: int) -> bool:
         """Token i opens a result clause: "so nothing ...", "so that we never have to ..."."""
