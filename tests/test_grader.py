@@ -156,6 +156,7 @@ def test_words_that_only_talk_about_a_topic_do_not_explain_its_terms():
         "Exponential backoff is a huge consideration, as is DAX, in a mature ecosystem.",
         "DAX and exponential backoff are a challenge I am familiar with from experience.",
         "DAX is very much a factor, and exponential backoff is something I feel strongly about.",
+        "DAX is something I'm a big believer in, and exponential backoff is a great name there.",
     ):
         assert {p.status for p in grade(THROTTLING, answer).matched} == {"partial"}, answer
     concrete = grade(

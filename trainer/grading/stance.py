@@ -64,7 +64,8 @@ REJECTION_CUES = (
     *(
         (w,)
         for w in "mistake mistakes myth myths pitfall pitfalls trap traps antipattern "
-        "antipatterns misconception misconceptions reflex reflexes temptation tempting".split()
+        "antipatterns misconception misconceptions reflex reflexes temptation tempting "
+        "instinct instincts".split()
     ),
     ("anti", "pattern"),  # "anti-pattern" is two words
     ("anti", "patterns"),
@@ -90,6 +91,9 @@ OTHERS_DO = (
     ("some", "teams"),
     ("plenty", "of", "teams"),
     ("a", "lot", "of", "companies"),
+    ("a", "lot", "of", "engineers"),
+    ("many", "engineers"),
+    ("some", "engineers"),
     ("many", "companies"),
     ("most", "companies"),
     ("people", "often"),
@@ -112,7 +116,7 @@ OTHERS_DO = (
 # Verbs that only carry a negation to the real object ("wouldn't bother measuring ...").
 # May close a clause after its object without being one: "wouldn't do that either".
 TRAILING_ADVERBS = frozenset(
-    "either too anyway ever any all practice here really anymore personally myself".split()
+    "either too anyway ever any all practice here really anymore personally myself well".split()
 )
 LIGHT_VERBS = frozenset("bother worry care need want try go buy".split())  # "don't buy it"
 # Look like negations, negate nothing.
@@ -387,7 +391,9 @@ VAGUE = frozenset(
     "aspects area areas topic topics concept concepts idea ideas practice practices general "
     "consider considering considered come comes coming into picture consideration "
     "considerations mature familiar aware ecosystem challenge challenges huge experience "
-    "factor factors story conversation foundation strongly feel principle posture".split()
+    "factor factors story conversation foundation strongly feel principle posture believer "
+    "heading exists philosophy popular appreciate stakeholders element elements modern "
+    "mind about talk talks big name".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
@@ -868,6 +874,21 @@ class Stance:
                     break
                 self.negated[j] = self.judged[j] = True
 
+    def _topicalized(self, i: int) -> bool:
+        """The clause of a trigger at i opens with its object, then the speaker ("Encryption
+        at rest I'd skip"): negate the object; True when it did."""
+        first = self._clause_first(i)
+        voice = next((k for k in range(first, i) if self.tokens[k].word in OWN_VOICE), None)
+        if voice is None or all(
+            self.tokens[k].word in STOP_WORDS or self.tokens[k].word in BOUNDARY_WORDS
+            for k in range(first, voice)
+        ):
+            return False  # "so we don't retry": no object before the speaker
+        for k in range(first, voice):
+            if not self.trigger[k]:
+                self.negated[k] = self.judged[k] = True
+        return True
+
     def _judge_before(self, i: int) -> bool:
         """Negate the clause before the one at token i, in this sentence or the one before:
         the speaker's verdict on what was just said (not on what a search found: "find the
@@ -1000,12 +1021,13 @@ class Stance:
                 ):
                     return False  # the trigger has an object of its own
                 end += 1
-            # No pronoun: only a bare "I'd rather not bother" points back.
+            # No pronoun: only a bare "I'd rather not bother" points back, or an object put
+            # first ("Rotation I wouldn't do either", "KMS encryption I'd skip as well").
             if last == i + length and not (
                 end > i + length
                 and all(self.tokens[k].word in LIGHT_VERBS for k in range(i + length, end))
             ):
-                return False
+                return self._topicalized(i)
         return self._judge_before(i)
 
     def _post_negation(self) -> None:
