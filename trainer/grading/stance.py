@@ -426,6 +426,7 @@ ENDORSEMENTS = (
 )
 _ENDORSEMENTS = _by_first_word(ENDORSEMENTS)
 OWN_VOICE = frozenset(("i", "we"))
+_OPENS_UNPUNCTUATED = BOUNDARY_WORDS | {"and", "or"}
 BELIEF_VERBS = frozenset("think thinks believe believes assume assumes claim claims".split())
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
@@ -433,6 +434,16 @@ _POST = _by_first_word(POST_PHRASES)
 _CONCESSIONS = _by_first_word(CONCESSIONS)
 _REJECTING = _by_first_word(REJECTING_VERBS)
 _CUES = _by_first_word(REJECTION_CUES)
+# Every word a post-trigger can start with (the "make" family is tested by its first letters).
+_POST_STARTS = (
+    POST_WORDS
+    | HARM_VERBS
+    | SEEMS
+    | NEGATIVE_ADVERBS
+    | frozenset(("just", "is", "are", "was", "were", "too"))
+    | frozenset(_CONCESSIONS)
+    | frozenset(_POST)
+)
 
 _UNIT_BREAK = re.compile(r"[.!?]\s|[;\n]")
 # A line break inside a sentence of prose (an answer wrapped at ~80 columns) is a space; one
@@ -488,15 +499,18 @@ class Stance:
     def _segment(self) -> None:
         sentence = unit = clause = 0
         in_if = False  # inside "if ... ,": the comma ends the condition
-        for i, token in enumerate(self.tokens):
+        text, tokens = self.text, self.tokens
+        for i, token in enumerate(tokens):
             if i:
-                gap = self._gap(i)
+                gap = text[tokens[i - 1].end : token.start]
                 if gap != " " and "\n" in gap and self._soft_wrap(i, gap):
                     gap = " "
                 elif gap.startswith(".") and self._abbreviated(i):
                     gap = gap[1:] or " "
                 if gap == " ":
-                    if self._breaks_clause(i, gap, in_if):
+                    # Without punctuation only these words may open a clause.
+                    opens = token.word in _OPENS_UNPUNCTUATED or in_if and token.word in OWN_VOICE
+                    if opens and self._breaks_clause(i, gap, in_if):
                         clause += 1
                         in_if = False
                 elif _UNIT_BREAK.search(gap):
@@ -952,13 +966,11 @@ class Stance:
         """ "size the pool so you don't open too many connections", "so we never run out of
         connections": in a "so" clause, a negation whose next words name an excess or a failure
         says what the action prevents."""
-        first = self._clause_first(i)
-        if self.tokens[first].word != "so":
-            return False
         ahead = [t.word for t in self.tokens[i + 1 : i + 5]]
-        return any(w in TROUBLE_WORDS for w in ahead) or any(
+        troubled = any(w in TROUBLE_WORDS for w in ahead) or any(
             pair in TROUBLE_PAIRS for pair in zip(ahead, ahead[1:], strict=False)
         )
+        return troubled and self.tokens[self._clause_first(i)].word == "so"
 
     def _result_clause(self, i: int) -> bool:
         """Token i opens a result clause: "so nothing ...", "so that we never have to ..."."""
@@ -1114,6 +1126,8 @@ class Stance:
 
     def _post_trigger_at(self, j: int) -> int:
         word = self.tokens[j].word
+        if word not in _POST_STARTS and word[:2] != "ma":
+            return 0  # most words start no verdict: one set test
         if word in POST_WORDS:
             # "committed by mistake" is an accident, not a verdict on what came before
             return 0 if word == "mistake" and j and self.tokens[j - 1].word == "by" else 1
