@@ -26,6 +26,7 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
         ("Counting rows in both systems is expensive", "counting", "negated"),
+        ("A common reflex is to restart every pod. I wouldn't do that.", "restart", "negated"),
         ("Encryption at rest with KMS I'd skip as well", "encryption", "negated"),
         ("Rotation I wouldn't do either, it breaks things", "rotation", "negated"),
         ("Backups I would never skip", "backups", "affirmed"),

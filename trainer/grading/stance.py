@@ -865,7 +865,9 @@ class Stance:
                     break
                 if not quoted and k > start and ":" in gap:
                     break  # "the anti-pattern is X: it exhausts max_connections" explains it
-                self.negated[k] = rejects_too or not self.negated[k]
+                # A later verdict on it agrees ("a common reflex is X. I wouldn't do that"):
+                # no double negative either.
+                self.negated[k] = rejects_too or self.judged[k] or not self.negated[k]
 
     def _same_as_before(self) -> None:
         """ "Same with X" after a sentence that rejects something rejects X too, to the end of
