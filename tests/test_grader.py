@@ -767,6 +767,16 @@ def test_the_question_restated_in_a_verdict_on_worth_explains_nothing():
         ),
         (
             "q17",
+            "For relief I'd turn off the readiness and liveness probes and add pods.",
+            "Never turn off the liveness probes to relieve latency; fix their timing.",
+        ),
+        (
+            "q30",
+            "I'd keep it inside the engineering team and not tell customers or legal.",
+            "Never keep it inside the engineering team: legal and customers must be told.",
+        ),
+        (
+            "q17",
             "Turn on DEBUG logging on all production pods for a few hours.",
             "Never log the full request bodies: they hold payment details.",
         ),
@@ -840,5 +850,5 @@ def test_anti_patterns_fire_their_flags_when_recommended_and_never_when_rejected
     missed = [s for p in probes for s in p["recommending"] if not flags_of(bank, p["card"], s)]
     wrongly = [s for p in probes for s in p["rejecting"] if flags_of(bank, p["card"], s)]
     assert len(probes) == 30
-    assert len(missed) <= 3, missed
+    assert len(missed) <= 2, missed
     assert len(wrongly) <= 2, wrongly

@@ -26,6 +26,8 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Versioned filenames so there's nothing to invalidate", "invalidate", "affirmed"),
         ("Nothing beats DAX for hot reads", "dax", "affirmed"),
         ("Counting rows in both systems is expensive", "counting", "negated"),
+        ("I'd keep it inside the team and not tell legal", "keep", "affirmed"),
+        ("That dashboard doesn't tell you the root cause", "dashboard", "negated"),
         ("A common reflex is to restart every pod. I wouldn't do that.", "restart", "negated"),
         ("Encryption at rest with KMS I'd skip as well", "encryption", "negated"),
         ("Rotation I wouldn't do either, it breaks things", "rotation", "negated"),

@@ -282,6 +282,9 @@ JUST_VERBS = frozenset(
 JUST_ADDS = frozenset(
     stem(w) for w in "adds causes creates brings makes produces doubles triples".split()
 )
+# Verbs after "not" that judge a thing ("the dashboard doesn't tell you why") but are the
+# speaker's own act with "I" or "we" ("I'd not tell customers").
+TELLING = frozenset("tell tells say says show shows".split())
 # What an action prevents, named after a negation in a "so" clause ("so we don't overload it").
 TROUBLE_WORDS = frozenset(
     "overload overloads overwhelm exhaust exhausts crash crashes leak leaks lose stale "
@@ -974,6 +977,15 @@ class Stance:
         )
         return troubled and self.tokens[self._clause_first(i)].word == "so"
 
+    def _spoken_by_me(self, j: int) -> bool:
+        """The sentence has the speaker as a subject before token j ("I'd ... and not tell")."""
+        m = j - 1
+        while m >= 0 and self.sentence[m] == self.sentence[j]:
+            if self.tokens[m].word in OWN_VOICE:
+                return True
+            m -= 1
+        return False
+
     def _result_clause(self, i: int) -> bool:
         """Token i opens a result clause: "so nothing ...", "so that we never have to ..."."""
         before = [t.word for t in self.tokens[max(0, i - 3) : i]]
@@ -1180,6 +1192,8 @@ class Stance:
             if self.tokens[k].word in POST_AFTER_NOT and self.clause[k] == self.clause[j]:
                 if self._quantity(k):
                     return 0  # "there isn't enough memory on the node" states a shortage
+                if self.tokens[k].word in TELLING and self._spoken_by_me(j):
+                    return 0  # "I'd keep it quiet and not tell legal": the speaker's own act
                 return k - j + 1
         if (
             word in SEEMS
