@@ -33,7 +33,6 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Rotation I wouldn't do either, it breaks things", "rotation", "negated"),
         ("Backups I would never skip", "backups", "affirmed"),
         ("The instinct is to terminate the node at once", "terminate", "negated"),
-        ("And honestly we skip that", "honestly", "affirmed"),
         ("Cap the pool so you don't open too many connections", "connections", "affirmed"),
         ("Size the pool so we never run out of connections", "connections", "affirmed"),
         ("Retries make it worse, so we don't retry", "retry", "negated"),

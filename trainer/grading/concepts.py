@@ -57,6 +57,11 @@ _INTRODUCES_SPECIFICS = re.compile(
     re.IGNORECASE,
 )
 MAX_OCCURRENCES = 12  # of one phrase: enough to see every stance, bounded for long answers
+# Verdicts on worth: in a unit with one, the question's own words explain nothing.
+EVALUATIVE = frozenset(
+    "important key essential critical vital crucial useful helpful relevant good great "
+    "necessary matter matters priority best".split()
+)
 # Words too general to make a derived point on their own.
 GENERIC = frozenset(
     "implement use using check ensure regular regularly proper appropriate monitor add set "
@@ -507,7 +512,7 @@ def grade(
         return own if own or not point.gist else mentions_of(point.gist, gist=True)
 
     by_point = _others_own([_standing(point_mentions(point)) for point in points])
-    quality = _explained(stance, by_point, _question_roots(card.question))
+    quality = _explained(stance, by_point, _roots(card.question))
 
     results = []
     for point, (affirmed, negated) in zip(points, by_point, strict=True):
@@ -637,17 +642,6 @@ def _repeats(word: str, said: set[str], roots: set[str]) -> bool:
     return len(word) >= 4 and any(s.startswith(word) or word.startswith(s) for s in said)
 
 
-@lru_cache(maxsize=1024)
-def _question_roots(question: str) -> frozenset[str]:
-    return frozenset(stem(w)[:5] for w, _, _ in words(question) if w not in STOP_WORDS)
-
-
-EVALUATIVE = frozenset(
-    "important key essential critical vital crucial useful helpful relevant good great "
-    "necessary matter matters priority best".split()
-)
-
-
 def _explained(
     stance: Stance,
     by_point: list[tuple[list[_Mention], list[_Mention]]],
@@ -740,8 +734,9 @@ def _explained(
 
 
 @lru_cache(maxsize=4096)
-def _roots(phrase: str) -> frozenset[str]:
-    return frozenset(stem(w)[:5] for w, _, _ in words(phrase) if w not in STOP_WORDS)
+def _roots(text: str) -> frozenset[str]:
+    """The first five letters of the stems of a phrase's or a question's content words."""
+    return frozenset(stem(w)[:5] for w, _, _ in words(text) if w not in STOP_WORDS)
 
 
 def _with_specifics(
@@ -757,11 +752,10 @@ def _with_specifics(
     for affirmed, _ in by_point:
         if len(affirmed) < 2 or not any(m.span in wanted for m in affirmed):
             continue
-        ordered = sorted(affirmed)
-        for k, first in enumerate(ordered):
+        for k, first in enumerate(affirmed):  # in text order, as `mentions_of` sorts them
             if first.gist:
                 continue
-            for then in ordered[k + 1 :]:
+            for then in affirmed[k + 1 :]:
                 gap = then.span[0] - first.span[1]
                 if gap > SPECIFICS_GAP_CHARS:
                     break

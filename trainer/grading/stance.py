@@ -23,11 +23,11 @@ PRE_TRIGGERS = NEGATORS | frozenset(
     "avoid avoiding avoided skip skipping stop stopping ditch forget forgo refuse reject "
     "disable disabling ignore ignoring nobody nothing".split()
 )
-# Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
-# every request" negates the eviction only.
 # In a result clause ("so nothing stays stale for too long") a negative subject says what the
 # action prevents: a verdict on it is not one on the action.
 PREVENTED_BY = frozenset("nothing nobody never none".split())
+# Determiner-like triggers scope over one noun phrase: "no eviction, event listeners added on
+# every request" negates the eviction only.
 NOUN_TRIGGERS = frozenset("no without none instead rather better safer".split())
 PRE_PHRASES = (
     ("tempting", "to"),  # "it's tempting to page on CPU, but ..."
@@ -585,13 +585,13 @@ class Stance:
                 return True  # ", and size it at ...": a verb and its object
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
-        if in_if and word in ("i", "we") and self.tokens[i - 1].word not in SUBORDINATORS:
+        if in_if and word in OWN_VOICE and self.tokens[i - 1].word not in SUBORDINATORS:
             return True  # "if a pod won't start I delete it": the main clause, comma or not
         return "," in gap and (in_if or self._opens_clause(i))
 
     def _subject_and_verb(self, i: int) -> bool:
         """A short subject at token i (one or two words) and then its verb, which a determiner,
-        pronoun or auxiliary follows: "RBAC limits who can ...", "scheduled rebuilds patch
+        pronoun, "who" or "what" follows: "RBAC limits who can ...", "scheduled rebuilds patch
         the base image"."""
         for k in (i + 1, i + 2):
             if k + 1 >= len(self.tokens) or self.tokens[k - 1].word in STOP_WORDS:
@@ -975,7 +975,7 @@ class Stance:
         troubled = any(w in TROUBLE_WORDS for w in ahead) or any(
             pair in TROUBLE_PAIRS for pair in zip(ahead, ahead[1:], strict=False)
         )
-        return troubled and self.tokens[self._clause_first(i)].word == "so"
+        return troubled and self._so_clause(i)
 
     def _spoken_by_me(self, j: int) -> bool:
         """The sentence has the speaker as a subject before token j ("I'd ... and not tell")."""
@@ -986,12 +986,17 @@ class Stance:
             m -= 1
         return False
 
+    def _so_clause(self, i: int) -> bool:
+        """Token i is in a clause that "so" opens: what an action leads to or prevents."""
+        return self.tokens[self._clause_first(i)].word == "so"
+
     def _result_clause(self, i: int) -> bool:
         """Token i opens a result clause: "so nothing ...", "so that we never have to ..."."""
-        before = [t.word for t in self.tokens[max(0, i - 3) : i]]
-        if before[-1:] and before[-1] in PRONOUNS:
-            before.pop()
-        return before[-1:] == ["so"] or before[-2:] == ["so", "that"]
+        first = self._clause_first(i)
+        between = [t.word for t in self.tokens[first + 1 : i]]
+        if between[-1:] and between[-1] in PRONOUNS:
+            between.pop()
+        return self._so_clause(i) and between in ([], ["that"])
 
     def _failure_state(self, i: int) -> bool:
         """ "the image can't be pulled", "pods couldn't be scheduled", "selectors that don't
@@ -1079,7 +1084,7 @@ class Stance:
         scope = range(first, j)
         # "... a postmortem so it doesn't happen again": what must not happen is the incident;
         # "TTLs so nothing stays stale for too long": the verdict is on what is prevented.
-        prevention = self.tokens[first].word == "so" and (
+        prevention = self._so_clause(first) and (
             self.tokens[j + length - 1].word in ("happen", "happens")
             or any(self.tokens[k].word in PREVENTED_BY for k in range(first + 1, j))
         )
