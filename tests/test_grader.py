@@ -852,3 +852,34 @@ def test_anti_patterns_fire_their_flags_when_recommended_and_never_when_rejected
     assert len(probes) == 30
     assert len(missed) <= 2, missed
     assert len(wrongly) <= 2, wrongly
+
+
+def test_terms_dressed_up_with_their_specifics_are_still_a_keyword_list():
+    """ "X like Y. Z like W." explains nothing when nothing else in the answer is explained;
+    one such sentence alone is a terse answer and keeps its credit."""
+    card = Card(
+        "cascade",
+        "incident-response",
+        "How do you stop cascading failures?",
+        "model",
+        rubric=(
+            RubricPoint("Timeouts", 2, ("timeout", "deadline")),
+            RubricPoint("Bulkheads", 2, ("bulkhead", "separate pools")),
+        ),
+    )
+    dressed = grade(card, "Timeouts like deadlines. Bulkheads like separate pools.")
+    listed = grade(card, "Timeouts, deadlines, bulkheads, separate pools.")
+    assert {p.status for p in dressed.matched} == {"partial"}
+    assert dressed.score == listed.score
+    assert [p.status for p in grade(card, "Timeouts like deadlines.").matched] == ["full"]
+
+
+def test_a_phrase_said_again_close_by_is_found_again(bank):
+    """The second "raise the WCU" shares its neighbourhood with the first: it is still found,
+    and what the candidate ends up saying (doing it) stands."""
+    answer = (
+        "A common reflex is to raise the WCU, and honestly that is what I do: raise the WCU and "
+        "add exponential backoff with jitter."
+    )
+    statuses = {p.phrase: p.status for p in grade(bank.card("q02"), answer).matched}
+    assert statuses.get("raise wcu") == "full"

@@ -312,8 +312,9 @@ class _Answer:
                     if any(min(spots) < n < max(spots) and n not in spots for n in negators):
                         continue
                     span = min(c[1] for c in chosen), max(c[2] for c in chosen)
-                    if not any(a < span[1] and span[0] < b for (a, b), _ in found):
-                        found.append((span, tuple(sorted(c[1] for c in chosen))))
+                    if any(a < span[1] and span[0] < b for (a, b), _ in found):
+                        continue  # words an earlier occurrence took: try the next ones
+                    found.append((span, tuple(sorted(c[1] for c in chosen))))
                     break
             if len(found) >= limit:
                 break
@@ -728,8 +729,17 @@ def _explained(
         if needed < 3 or stance.text.count(",", in_unit[0].start, in_unit[-1].end) < 2:
             unexplained.add(m.span)
     if unexplained:
-        for span in _with_specifics(stance, by_point, unexplained):
-            out[span] = True
+        specific = _with_specifics(stance, by_point, unexplained)
+        # Sentences that are only a term and its specifics ("Backoff like jitter. DAX like
+        # ElastiCache.") are a keyword list dressed up when the answer explains nothing else:
+        # one alone is a terse answer ("Exponential backoff with jitter."), and an answer that
+        # explains other points may put some of them tersely.
+        unit_of = {m.span: m.unit for m in mentions}
+        bare = {unit_of[span] for span in specific if said_in_unit[unit_of[span]][0] == 0}
+        dressed = len(bare) >= 2 and not any(out.values())
+        for span in specific:
+            if not dressed or unit_of[span] not in bare:
+                out[span] = True
     return out
 
 
