@@ -194,13 +194,13 @@ class _Answer:
         stance: Stance | None = None,
     ):
         self.text = text
-        self.terms = terms(text, aliases, found_words)
+        self.terms = terms(text, aliases, found_words, stance.stems if stance else None)
         self.positions: dict[str, list[tuple[int, int, int]]] = {}  # stem -> (pos, start, end)
         # A sentence break puts a gap in the positions, so a phrase never spans two sentences
         # (the stance's sentences: a line wrapped inside a sentence is not a break).
         self.spots: list[int] = []
         spot = 0
-        sentences = [stance.sentence_at(t.start) for t in self.terms] if stance else None
+        sentences = stance.sentences_at([t.start for t in self.terms]) if stance else None
         for i, term in enumerate(self.terms):
             gap_start = self.terms[i - 1].end if i else 0
             if i and (
@@ -662,12 +662,8 @@ def _explained(
     for m in mentions:
         spans_in_unit.setdefault(m.unit, []).append(m.span)
     info = unit_information(stance, set(points_in_unit))
-    tokens_in_unit: dict[int, list] = {}
-    stem_at: dict[int, str] = {}
-    for i, token in enumerate(stance.tokens):
-        if stance.unit[i] in points_in_unit:
-            tokens_in_unit.setdefault(stance.unit[i], []).append(token)
-            stem_at[token.start] = stance.stems[i]
+    tokens_in_unit = stance.unit_words()
+    stem_at = stance.stem_at
     said_in_unit: dict[int, tuple[int, bool]] = {}
     frames: dict[int, tuple[str, ...]] = {}  # a unit's first three words and its last
     for unit_id in points_in_unit:
@@ -684,19 +680,18 @@ def _explained(
         said = {stem_at[t.start] for t in in_unit if t.start in inside}
         # Repeating a term explains nothing ("analysis ... to analyze", "projections project").
         said_roots = {w[:5] for w in said if len(w) >= 5}
-        roots: dict[str, int] = {}
-        for token in in_unit:
-            root = stem_at[token.start][:5]
-            roots[root] = roots.get(root, 0) + 1
+        roots = Counter(stem_at[t.start][:5] for t in in_unit)
         extra: set[str] = set()
         verbs = False
         # "X is important for network security": the question's own words, in a verdict on
         # worth, say nothing about X.
-        topic = asked if any(t.word in EVALUATIVE for t in in_unit) else frozenset()
+        topic = frozenset() if EVALUATIVE.isdisjoint(t.word for t in in_unit) else asked
         for token in in_unit:
+            if token.start not in unit.informative:
+                continue  # filler
             word = stem_at[token.start]
-            if token.start not in unit.informative or roots[word[:5]] > 1 or word[:5] in topic:
-                continue  # filler, or a word said twice ("analysis ... to analyze")
+            if roots[word[:5]] > 1 or word[:5] in topic:
+                continue  # a word said twice ("analysis ... to analyze")
             leads = token.start not in inside or token.start in span_starts
             if token.start in unit.verbs and leads:  # "raise WCU", not "canary deploy"
                 extra.add(word[:5])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from typing import NamedTuple
 
 from trainer.grading.text import NEGATORS, STOP_WORDS, stem, words
@@ -433,6 +434,14 @@ _OPENS_UNPUNCTUATED = BOUNDARY_WORDS | {"and", "or"}
 BELIEF_VERBS = frozenset("think thinks believe believes assume assumes claim claims".split())
 _QUOTE_MARKS = ('"', "\u201c", "\u201d")
 _PRE = _by_first_word(PRE_PHRASES)
+# The words _pre_negation must look at when no negation is open: any other word only moves on.
+_PRE_SCAN = (
+    PRE_TRIGGERS
+    | set(_PSEUDO)
+    | set(_PRE)
+    | {"nothing", "never", "not", "than", "turn", "switch", "turning", "switching"}
+    | {"and", "or", "nor"}
+)
 _POST = _by_first_word(POST_PHRASES)
 _CONCESSIONS = _by_first_word(CONCESSIONS)
 _REJECTING = _by_first_word(REJECTING_VERBS)
@@ -474,6 +483,7 @@ class Stance:
     def __init__(self, text: str, found_words: list[tuple[str, int, int]] | None = None):
         self.text = text
         self.tokens = [Token(w, s, e) for w, s, e in (found_words or words(text))]
+        self.words = tuple(t.word for t in self.tokens)
         n = len(self.tokens)
         self.sentence = [0] * n
         self.unit = [0] * n
@@ -493,6 +503,8 @@ class Stance:
         self._starts = [t.start for t in self.tokens]
         self._at = {start: i for i, start in enumerate(self._starts)}
         self.stems = [stem(t.word) for t in self.tokens]
+        self.stem_at = dict(zip(self._starts, self.stems, strict=True))  # token start -> stem
+        self._units: dict[int, list[Token]] | None = None
 
     # -- segmentation ----------------------------------------------------------------------
     def _gap(self, i: int) -> str:
@@ -656,11 +668,13 @@ class Stance:
     # -- negation ------------------------------------------------------------------------
     def _phrase_at(self, i: int, table: dict[str, list[tuple[str, ...]]]) -> tuple[str, ...]:
         """The longest phrase of the table that starts at token i, within one clause; ()."""
-        for phrase in table.get(self.tokens[i].word, ()):
+        for phrase in table.get(self.words[i], ()):
             end = i + len(phrase)
-            if end <= len(self.tokens) and all(
-                self.tokens[i + k].word == w and self.clause[i + k] == self.clause[i]
-                for k, w in enumerate(phrase)
+            # Clause numbers only grow along the answer: equal at both ends, equal throughout.
+            if (
+                end <= len(self.words)
+                and self.words[i:end] == phrase
+                and self.clause[end - 1] == self.clause[i]
             ):
                 return phrase
         return ()
@@ -675,6 +689,14 @@ class Stance:
         n = len(self.tokens)
         while i < n:
             word = self.tokens[i].word
+            if not negating and word not in _PRE_SCAN:
+                # Nothing is negated and the word starts nothing: the window does not matter
+                # until a trigger or "and" opens one again (each sets it afresh).
+                if self.clause[i] != clause:
+                    clause, window, since_trigger = self.clause[i], 0, 99
+                since_trigger += 1
+                i += 1
+                continue
             new_clause = self.clause[i] != clause
             if new_clause:
                 clause, negating, window, since_trigger = self.clause[i], False, 0, 99
@@ -753,8 +775,8 @@ class Stance:
         qualified, so it fires no red flag, and is neither a claim for a point nor against
         it (a rubric term in it still counts as said)."""
         n = len(self.tokens)
-        for i in range(n):
-            cue = self._phrase_at(i, _OTHERS_DO) if self.tokens[i].word in _OTHERS_DO else ()
+        for i in [i for i, token in enumerate(self.tokens) if token.word in _OTHERS_DO]:
+            cue = self._phrase_at(i, _OTHERS_DO)
             if not cue or self._endorsed_after(i):
                 continue
             # "some teams think/believe ...": their belief is reported to the sentence's end
@@ -1062,17 +1084,23 @@ class Stance:
         return self._judge_before(i)
 
     def _post_negation(self) -> None:
-        n = len(self.tokens)
-        j = 0
-        while j < n:
-            length = self._post_trigger_at(j)
+        # Most words start no verdict: only those that may are looked at.
+        may_start = [
+            j
+            for j, token in enumerate(self.tokens)
+            if token.word in _POST_STARTS or token.word[:2] == "ma"
+        ]
+        j = 0  # the first word after the last verdict found
+        for start in may_start:
+            if start < j:
+                continue  # inside that verdict
+            length = self._post_trigger_at(start)
             if not length:
-                j += 1
                 continue
-            for k in range(j, j + length):
+            for k in range(start, start + length):
                 self.trigger[k] = True
-            self._negate_before(j, length)
-            j += length
+            self._negate_before(start, length)
+            j = start + length
 
     def _negate_before(self, j: int, length: int) -> None:
         """Apply a post-trigger at token j to what its clause said before it; when the clause
@@ -1144,9 +1172,9 @@ class Stance:
         return i
 
     def _post_trigger_at(self, j: int) -> int:
+        """How many words of a verdict start at token j (0: none); for a word in _POST_STARTS
+        or starting "ma" (the caller tests that)."""
         word = self.tokens[j].word
-        if word not in _POST_STARTS and word[:2] != "ma":
-            return 0  # most words start no verdict: one set test
         if word in POST_WORDS:
             # "committed by mistake" is an accident, not a verdict on what came before
             return 0 if word == "mistake" and j and self.tokens[j - 1].word == "by" else 1
@@ -1322,6 +1350,14 @@ class Stance:
     def sentence_at(self, position: int) -> int:
         return self.sentence[self._index(position)] if self.tokens else 0
 
+    def sentences_at(self, positions: list[int]) -> list[int]:
+        """sentence_at for many positions (those of tokens found at once)."""
+        at, sentence = self._at, self.sentence
+        return [
+            sentence[i] if (i := at.get(position)) is not None else self.sentence_at(position)
+            for position in positions
+        ]
+
     def reported_at(self, position: int) -> bool:
         return bool(self.tokens) and self.reported[self._index(position)]
 
@@ -1329,10 +1365,12 @@ class Stance:
         return self.unit[self._index(position)] if self.tokens else 0
 
     def unit_words(self) -> dict[int, list[Token]]:
-        units: dict[int, list[Token]] = {}
-        for i, token in enumerate(self.tokens):
-            units.setdefault(self.unit[i], []).append(token)
-        return units
+        """Each unit's tokens, in order (built once; do not change the lists)."""
+        if self._units is None:
+            self._units = {}
+            for unit, token in zip(self.unit, self.tokens, strict=True):
+                self._units.setdefault(unit, []).append(token)
+        return self._units
 
 
 # Corporate filler: a unit with two of these name-drops its terms rather than explaining
@@ -1388,9 +1426,8 @@ class UnitInfo(NamedTuple):
     vocabulary: bool  # a list of terms or buzzword filler: what it names is not explained
 
 
-def _buzz(tokens: list[Token]) -> int:
-    """How many buzzwords the tokens hold ("end-to-end" counts as one)."""
-    words = [t.word for t in tokens]
+def _buzz(words: list[str]) -> int:
+    """How many buzzwords the words hold ("end-to-end" counts as one)."""
     if _BUZZ_STARTS.isdisjoint(words):
         return 0  # the usual case, at the cost of one set test
     return (
@@ -1409,13 +1446,17 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
     words not led by an action verb ("OpenTelemetry, Jaeger, trace IDs, sampling"; not
     "raise WCU, add backoff, enable alarms" nor "failover via Route 53, rebuild with
     Terraform, comms"), or two buzzwords ("a holistic, data-driven journey")."""
-    if _buzz(tokens) >= 2:
-        return True
     words_in_unit = [t.word for t in tokens]
-    if not STRICT_REASONS.intersection(words_in_unit) and any(
-        tuple(words_in_unit[k : k + len(phrase)]) == phrase
-        for k, word in enumerate(words_in_unit)
-        for phrase in _MENTION_TALK.get(word, ())
+    if _buzz(words_in_unit) >= 2:
+        return True
+    if (
+        not _MENTION_TALK.keys().isdisjoint(words_in_unit)
+        and STRICT_REASONS.isdisjoint(words_in_unit)
+        and any(
+            tuple(words_in_unit[k : k + len(phrase)]) == phrase
+            for k, word in enumerate(words_in_unit)
+            for phrase in _MENTION_TALK.get(word, ())
+        )
     ):
         return True
     items: list[list[Token]] = []  # each item's words, a hyphenated compound as one
@@ -1449,23 +1490,19 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
     units = stance.unit_words()
     template: set[str] = set()
     if len(units) >= 3:
-        seen: dict[str, int] = {}
-        for tokens in units.values():
-            for word in {t.word for t in tokens}:
-                seen[word] = seen.get(word, 0) + 1
-        template = {w for w, count in seen.items() if count >= max(3, 0.6 * len(units))}
-    fluff = _buzz(stance.tokens) >= FLUFF_ANSWER
+        seen = Counter(word for tokens in units.values() for word in {t.word for t in tokens})
+        least = max(3, 0.6 * len(units))
+        template = {word for word, count in seen.items() if count >= least}
+    fluff = _buzz(list(stance.words)) >= FLUFF_ANSWER
+    stem_at = stance.stem_at
+    uninformative = UNINFORMATIVE | template if template else UNINFORMATIVE
     info = {}
     for unit, tokens in units.items():
         if wanted is not None and unit not in wanted:
             continue
         informative = frozenset(
-            t.start
-            for t in tokens
-            if t.word not in UNINFORMATIVE and t.word not in template and len(t.word) > 1
+            t.start for t in tokens if len(t.word) > 1 and t.word not in uninformative
         )
-        verbs = frozenset(
-            t.start for t in tokens if t.start in informative and stem(t.word) in ACTION_VERBS
-        )
+        verbs = frozenset(start for start in informative if stem_at[start] in ACTION_VERBS)
         info[unit] = UnitInfo(informative, verbs, fluff or _vocabulary_only(stance, tokens))
     return info

@@ -131,19 +131,21 @@ class Aliases:
     def apply(self, terms: list[Term]) -> list[Term]:
         if not self._by_first:
             return terms
+        by_first = self._by_first
         out: list[Term] = []
-        i = 0
-        while i < len(terms):
-            for words, target in self._by_first.get(terms[i].stem, ()):
+        i = 0  # terms before i are in `out`
+        for k in [k for k, term in enumerate(terms) if term.stem in by_first]:
+            if k < i:
+                continue  # inside the variant just rewritten
+            for words, target in by_first[terms[k].stem]:
                 n = len(words)
-                if tuple(t.stem for t in terms[i : i + n]) == words:
-                    start, end = terms[i].start, terms[i + n - 1].end
+                if tuple(t.stem for t in terms[k : k + n]) == words:
+                    start, end = terms[k].start, terms[k + n - 1].end
+                    out.extend(terms[i:k])
                     out.extend(Term(s, start, end) for s in target)
-                    i += n
+                    i = k + n
                     break
-            else:
-                out.append(terms[i])
-                i += 1
+        out.extend(terms[i:])
         return out
 
 
@@ -153,15 +155,26 @@ def words(text: str) -> list[tuple[str, int, int]]:
 
 
 def terms(
-    text: str, aliases: Aliases, found_words: list[tuple[str, int, int]] | None = None
+    text: str,
+    aliases: Aliases,
+    found_words: list[tuple[str, int, int]] | None = None,
+    stems: list[str] | None = None,
 ) -> list[Term]:
-    """Content terms of a text (or of its words, when already split): stop words dropped,
-    stemmed, aliases applied."""
-    found = [
-        Term(NEGATOR_TERM if w in NEGATORS else stem(w), s, e)
-        for w, s, e in (words(text) if found_words is None else found_words)
-        if w not in STOP_WORDS
-    ]
+    """Content terms of a text (or of its words, when already split, and of their stems, when
+    already taken): stop words dropped, stemmed, aliases applied."""
+    found_words = words(text) if found_words is None else found_words
+    if stems is None:
+        found = [
+            Term(NEGATOR_TERM if w in NEGATORS else stem(w), s, e)
+            for w, s, e in found_words
+            if w not in STOP_WORDS
+        ]
+    else:
+        found = [
+            Term(NEGATOR_TERM if w in NEGATORS else stemmed, s, e)
+            for (w, s, e), stemmed in zip(found_words, stems, strict=True)
+            if w not in STOP_WORDS
+        ]
     return aliases.apply(found)
 
 
