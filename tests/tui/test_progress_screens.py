@@ -156,6 +156,10 @@ async def test_a_quiz_retry_is_prefilled_practice(app, data_dir):
         assert isinstance(app.screen, QuizScreen)
         assert app.screen.query_one("#answer").text == "restart everything"
         assert "retry: practice, not scheduled" in rendered(app.screen.query_one("#quiz-progress"))
+        # ... and says how to start afresh (TextArea's select-all is F7, not ctrl+a)
+        assert any("F7 selects it all" in str(n.message) for n in app._notifications)
+        await pilot.press("f7", "backspace")
+        assert app.screen.query_one("#answer").text == ""
         app.screen.query_one("#answer").text = GOOD_Q01
         await pilot.press("ctrl+s")
         assert isinstance(app.screen, FeedbackScreen)

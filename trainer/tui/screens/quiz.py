@@ -116,6 +116,9 @@ class QuizScreen(TrainerScreen[None]):
         if choice == "retry":
             self.app.service.retry_card(self.session)
             self.show_card(keep_text=self.session.previous_answer())
+            self.notify(
+                "Your answer is back to improve · F7 selects it all to start afresh.", timeout=5
+            )
         elif choice == "end":
             self.finish()
         else:
