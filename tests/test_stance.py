@@ -291,3 +291,27 @@ def test_language_check():
 def test_a_full_stop_after_an_abbreviation_ends_a_sentence_only_before_a_capital(text, units):
     stance = Stance(normalize(text).text)
     assert len(set(stance.unit)) == units and len(set(stance.sentence)) == units
+
+
+def phrase_stance(text: str, phrase: list[str]) -> str:
+    """The stance of a matched phrase: its words' starts, as the grader passes them."""
+    stance = Stance(normalize(text).text)
+    starts = tuple(next(t.start for t in stance.tokens if t.word == w) for w in phrase)
+    last = stance.tokens[[t.start for t in stance.tokens].index(starts[-1])]
+    return stance.polarity(starts[0], last.end, starts)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        # the verdict is a word of the phrase: it says what the phrase says
+        ("Usually the image tag is wrong or ECR is unreachable", ["image", "wrong"], "affirmed"),
+        ("If it's ErrImagePull the image name is wrong", ["image", "name", "wrong"], "affirmed"),
+        ("Health-check them so dead connections get dropped", ["dead", "dropped"], "affirmed"),
+        # ... but a verdict outside the phrase still judges it
+        ("Dropping dead connections is overkill", ["dead", "connections"], "negated"),
+        ("The image tag is wrong to pin, I'd say", ["image", "tag"], "negated"),
+    ],
+)
+def test_a_verdict_inside_the_phrase_is_the_phrase_s_own(text, phrase, expected):
+    assert phrase_stance(text, phrase) == expected

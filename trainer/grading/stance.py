@@ -493,6 +493,8 @@ class Stance:
         self.trigger = [False] * n  # the token is (part of) a negation trigger
         self.trigger_start = list(range(n))  # where the trigger a token belongs to starts
         self.judged = [False] * n  # negated by a later verdict on it ("... I don't buy it")
+        # the words of the later verdict that alone negates a token (none: -1, -1)
+        self.verdict_at: list[tuple[int, int]] = [(-1, -1)] * n
         self.reported = [False] * n  # what others do or say, not judged: not one's own words
         self._segment()
         self._pre_negation()
@@ -1150,6 +1152,8 @@ class Stance:
             if qualify:
                 self.qualified[k] = True
             else:
+                if not self.negated[k]:
+                    self.verdict_at[k] = (j, j + length)
                 self.negated[k] = True  # a verdict after a rejection does not undo it
                 self.judged[k] = k < first  # reached back: "Bulkheads? Overkill."
 
@@ -1332,11 +1336,15 @@ class Stance:
         i = self._index(start)
         if self.qualified[i]:
             return "qualified"
-        if self.negated[i] or (self.trigger[i] and self.trigger_start[i] < i):
+        matched = {self._index(w) for w in word_starts}
+        # A verdict that is a later word of the phrase itself is what the phrase says: "dead
+        # connections get dropped", "the image tag is wrong" (a lone word is not a phrase
+        # about itself: "just silence it" still dismisses silencing).
+        own_verdict = any(k in matched and k > i for k in range(*self.verdict_at[i]))
+        if (self.negated[i] and not own_verdict) or (self.trigger[i] and self.trigger_start[i] < i):
             # the span begins inside a trigger that began before it: "I wouldn't just raise
             # max pods" rejects "just raise max pods"
             return "negated"
-        matched = {self._index(w) for w in word_starts}
         for w in sorted(matched):
             if w <= i:
                 continue
