@@ -38,6 +38,34 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Retries make it worse, so we don't retry", "retry", "negated"),
         ("Callers stop hammering it and fail fast", "fail", "affirmed"),
         ("The tempting fix is to wipe the TSDB and start fresh", "wipe", "negated"),
+        # "either ... or" offers the other way; "instead of" ends before ", and <verb>"
+        ("Either don't cache it or invalidate on write", "invalidate", "affirmed"),
+        ("Either don't cache it or invalidate on write", "cache", "negated"),
+        (
+            "Secrets instead of hardcoding passwords, and enable encryption",
+            "encryption",
+            "affirmed",
+        ),
+        ("Secrets instead of hardcoding passwords, and enable encryption", "hardcoding", "negated"),
+        # a relative clause judges its own noun, not the clause before
+        (
+            "Check which metrics have high cardinality and drop the ones we don't need",
+            "cardinality",
+            "affirmed",
+        ),
+        ("Find high-cardinality metrics and drop the ones we don't need", "ones", "negated"),
+        ("Backups? We don't need them", "backups", "negated"),
+        # not done blindly: limited, not rejected
+        ("I don't use the cores times two rule blindly", "cores", "qualified"),
+        ("I'd never blindly restart pods", "restart", "qualified"),
+        ("I'd never restart pods", "restart", "negated"),
+        # a component that can't do its job: a symptom; the speaker who can't: a refusal
+        ("If it's ImagePullBackOff the node can't reach ECR", "ecr", "affirmed"),
+        ("Pods can't pull the image from ECR", "image", "affirmed"),
+        ("We can't use DAX here", "dax", "negated"),
+        # what a "so" clause prevents
+        ("IMDSv2 so pods can't steal node credentials", "credentials", "affirmed"),
+        ("Conditional writes so we don't oversell stock", "stock", "affirmed"),
         ("A common reflex is to raise the timeout to minutes", "raise", "negated"),
         ("Some teams think it's isolated, so they run as root", "root", "qualified"),
         ("Some teams think autoscaling is enough, but we pre-scale", "scale", "affirmed"),

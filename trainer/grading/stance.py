@@ -286,10 +286,14 @@ JUST_ADDS = frozenset(
 # Verbs after "not" that judge a thing ("the dashboard doesn't tell you why") but are the
 # speaker's own act with "I" or "we" ("I'd not tell customers").
 TELLING = frozenset("tell tells say says show shows".split())
+# What a component that "can't" do them is failing at: a symptom ("the node can't reach ECR").
+SYMPTOM_VERBS = frozenset(
+    "reach connect pull resolve mount bind authenticate start schedule talk find access".split()
+)
 # What an action prevents, named after a negation in a "so" clause ("so we don't overload it").
 TROUBLE_WORDS = frozenset(
     "overload overloads overwhelm exhaust exhausts crash crashes leak leaks lose stale "
-    "flood hammer starve".split()
+    "flood hammer starve steal oversell hang corrupt".split()
 )
 TROUBLE_PAIRS = frozenset({("too", "many"), ("too", "much"), ("run", "out"), ("runs", "out")})
 # What an action does to the system, said of it as a subject: a verdict against it.
@@ -502,6 +506,7 @@ class Stance:
         self._rejected_after_cues()
         self._same_as_before()
         self._others_practice()
+        self._done_blindly()
         self._starts = [t.start for t in self.tokens]
         self._at = {start: i for i, start in enumerate(self._starts)}
         self.stems = [stem(t.word) for t in self.tokens]
@@ -686,6 +691,7 @@ class Stance:
         window = 0  # content words left in the current trigger's scope
         since_trigger = 99  # words since the last trigger: "never skip" cancels, a list doesn't
         noun_scope = False  # "no", "without", "instead of", a contrastive "not": one phrase
+        either = False  # the trigger follows "either": its "or" ends it
         clause = -1
         i = 0
         n = len(self.tokens)
@@ -700,10 +706,12 @@ class Stance:
                 i += 1
                 continue
             new_clause = self.clause[i] != clause
+            scope_ended = False
             if new_clause:
                 clause, negating, window, since_trigger = self.clause[i], False, 0, 99
             elif noun_scope and negating and self._ends_noun_scope(i):
                 negating, window, noun_scope = False, 0, False
+                scope_ended = True
             elif negating and word == "for" and self.tokens[i - 1].word in INSUFFICIENT:
                 negating, window = False, 0  # "not enough for a hot partition": the case named
             elif negating and word == "by" and self._gerund_next(i):
@@ -761,16 +769,35 @@ class Stance:
                 first = (multi or (word,))[0]
                 contrastive = first == "not" and not after_auxiliary  # "p99 not the average"
                 noun_scope = first in NOUN_TRIGGERS or contrastive
+                # "either don't cache it or invalidate on write": the "or" offers the other way
+                either = "either" in self.words[self._clause_first(i) : i]
                 i += length
                 continue
             since_trigger += 1
-            if word in ("and", "or", "nor") and i and self.negated[i - 1] and not new_clause:
+            if word == "or" and negating and either:
+                negating, window, either = False, 0, False
+            elif (
+                word in ("and", "or", "nor")
+                and i
+                and self.negated[i - 1]
+                and not (new_clause or scope_ended)  # ", and enable X" after "instead of Y"
+            ):
                 negating, window = True, SCOPE_WORDS  # "no standby cluster or DNS failover"
             elif window > 0 and word not in STOP_WORDS and word not in LIGHT_VERBS:
                 window -= 1
                 if window == 0:
                     negating = False
             i += 1
+
+    def _done_blindly(self) -> None:
+        """ "I don't use the cores x 2 rule blindly", "never blindly restart": what is not done
+        blindly is limited, not rejected."""
+        for k in [k for k, word in enumerate(self.words) if word == "blindly"]:
+            m = self._clause_first(k)
+            while m < len(self.words) and self.clause[m] == self.clause[k]:
+                if self.negated[m]:
+                    self.qualified[m] = True
+                m += 1
 
     def _others_practice(self) -> None:
         """What "a lot of people" do, to the end of the clause, is reported, not recommended:
@@ -1028,7 +1055,13 @@ class Stance:
         be cached" is)."""
         if not 0 < i < len(self.tokens) - 1:
             return False
-        if self.tokens[i - 1].word in ("can", "could") and self.tokens[i + 1].word == "be":
+        if self.tokens[i - 1].word in ("can", "could") and (
+            self.tokens[i + 1].word == "be"
+            # "the node can't reach ECR": a thing that cannot do its job (not "we can't use X")
+            or self.tokens[i + 1].word in SYMPTOM_VERBS
+            and i >= 2
+            and self.tokens[i - 2].word not in PRONOUNS
+        ):
             return True
         # "taints or affinity that don't match, PVC not bound": a relative clause whose verb
         # ends it describes what is wrong.
@@ -1083,7 +1116,28 @@ class Stance:
                 and all(self.tokens[k].word in LIGHT_VERBS for k in range(i + length, end))
             ):
                 return self._topicalized(i)
+            if self._relative_object(i):
+                return True
         return self._judge_before(i)
+
+    def _relative_object(self, i: int) -> bool:
+        """ "remove the ones we don't need", "attributes you do not need": a noun, then a
+        subject with no punctuation between, then the trigger: the verdict is on that noun
+        alone (negate it; True when it did)."""
+        k = i - 1
+        while k > 0 and self.tokens[k].word in AUXILIARIES:
+            k -= 1
+        noun = k - 1
+        if (
+            noun < 0
+            or self.tokens[k].word not in PRONOUNS
+            or self.clause[noun] != self.clause[i]
+            or self._gap(k) != " "
+            or self.tokens[noun].word in STOP_WORDS | BOUNDARY_WORDS | REFERRING
+        ):
+            return False
+        self.negated[noun] = self.judged[noun] = True
+        return True
 
     def _post_negation(self) -> None:
         # Most words start no verdict: only those that may are looked at.
