@@ -832,6 +832,12 @@ def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
             "stays in the history.",
             "Keep the .env file in the repo so deploys are simple.",
         ),
+        (
+            "q22",
+            "Skipping requests and limits is tempting in dev, but in production it makes "
+            "bin-packing unpredictable.",
+            "Skip requests and limits, the scheduler sorts it out.",
+        ),
     ],
 )
 def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(
@@ -843,15 +849,14 @@ def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(
 
 def test_anti_patterns_fire_their_flags_when_recommended_and_never_when_rejected(bank):
     """A helper's sentences (development data): misconceptions recommended are flagged, the
-    same misconceptions named to reject them are not, bar the two stance limits the closing
-    note names ("X is tempting, but" after a flag phrase that holds "skip", and "never X and
-    ignore Y")."""
+    same misconceptions named to reject them are not, bar the stance limit the closing note
+    names ("never X and ignore Y": the "and" opens a clause of its own)."""
     probes = yaml.safe_load((DATA / "antipattern_probes.yaml").read_text("utf-8"))["probes"]
     missed = [s for p in probes for s in p["recommending"] if not flags_of(bank, p["card"], s)]
     wrongly = [s for p in probes for s in p["rejecting"] if flags_of(bank, p["card"], s)]
     assert len(probes) == 30
     assert len(missed) <= 2, missed
-    assert len(wrongly) <= 2, wrongly
+    assert len(wrongly) <= 1, wrongly
 
 
 def test_terms_dressed_up_with_their_specifics_are_still_a_keyword_list():

@@ -63,6 +63,10 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("If it's ImagePullBackOff the node can't reach ECR", "ecr", "affirmed"),
         ("Pods can't pull the image from ECR", "image", "affirmed"),
         ("We can't use DAX here", "dax", "negated"),
+        # a verdict on a rejecting gerund rejects the rejecting: its object stands
+        ("Skipping requests and limits is tempting, but no", "requests", "affirmed"),
+        ("Disabling auth is a mistake", "auth", "affirmed"),
+        ("Disabling auth is a mistake", "disabling", "negated"),
         # what a "so" clause prevents
         ("IMDSv2 so pods can't steal node credentials", "credentials", "affirmed"),
         ("Conditional writes so we don't oversell stock", "stock", "affirmed"),
@@ -207,7 +211,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "cloudtrail",
             "affirmed",
         ),
-        ("Skipping the canary is a mistake", "canary", "negated"),
+        ("A big-bang rollout is a mistake", "rollout", "negated"),
+        ("Skipping the canary is a mistake", "skipping", "negated"),
+        ("Skipping the canary is a mistake", "canary", "affirmed"),  # the skipping is judged
         # What the books say, then judged in the next sentence, all of the report.
         (
             "The textbook answer is p95 and error rate, a 99.9% SLO and an error budget. "

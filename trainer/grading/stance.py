@@ -1163,6 +1163,13 @@ class Stance:
         holds only a pronoun ("so they do not matter", "which is pointless") or nothing
         ("Backoff? Not needed."), to the clause before."""
         first = self._clause_first(j)
+        subject = first
+        if first > 0 and self.tokens[first].word in ("and", "or"):  # "Skipping X and Y is ..."
+            before = self._clause_first(first - 1)
+            if self.sentence[before] == self.sentence[first] and first - before <= 4:
+                subject = before
+        if self._judges_gerund(subject, j):
+            return
         while any(self.trigger[k] for k in range(first, j)):  # after the last verdict
             first = next(k for k in range(j - 1, first - 1, -1) if self.trigger[k]) + 1
         scope = range(first, j)
@@ -1210,6 +1217,25 @@ class Stance:
                     self.verdict_at[k] = (j, j + length)
                 self.negated[k] = True  # a verdict after a rejection does not undo it
                 self.judged[k] = k < first  # reached back: "Bulkheads? Overkill."
+
+    def _judges_gerund(self, first: int, j: int) -> bool:
+        """ "Skipping requests and limits is tempting, but ...", "Disabling auth is a mistake":
+        a verdict on a clause whose subject is a rejecting gerund rejects the rejecting, so its
+        object stands (negate the gerund, affirm the object; True when it did)."""
+        word = self.tokens[first].word
+        if not (
+            word.endswith("ing")
+            and self.trigger[first]
+            and self.trigger_start[first] == first
+            and not any(self.trigger[k] and self.trigger_start[k] != first for k in range(first, j))
+        ):
+            return False
+        for k in range(first, j):
+            if self.trigger[k]:
+                self.negated[k] = self.judged[k] = True
+            else:
+                self.negated[k] = False
+        return True
 
     def _limited_to(self, k: int) -> bool:
         """A verdict verb with a case of its own names a limit, not a rejection: "more capacity
