@@ -12,9 +12,11 @@ from trainer.grading.concepts import (
     BARE_CREDIT,
     GIST_CREDIT,
     MAX_ANSWER_CHARS,
+    PARTIAL_NOTE,
     AnswerError,
     derive_points,
     grade,
+    score_of,
 )
 
 THROTTLING = Card(
@@ -888,3 +890,60 @@ def test_a_phrase_said_again_close_by_is_found_again(bank):
     )
     statuses = {p.phrase: p.status for p in grade(bank.card("q02"), answer).matched}
     assert statuses.get("raise wcu") == "full"
+
+
+def _wide_card() -> Card:
+    """Eight points of equal weight: two of them are a quarter of the rubric."""
+    names = ("timeouts", "bulkheads", "retry budgets", "load shedding", "fallbacks")
+    names += ("health checks", "chaos drills", "dependency maps")
+    return Card(
+        "wide",
+        "incident-response",
+        "How do you stop cascading failures?",
+        "model",
+        rubric=tuple(RubricPoint(name.capitalize(), 2, (name,)) for name in names),
+        red_flags=(RedFlag("Infinite retries", ("retry forever",)),),
+    )
+
+
+@pytest.mark.parametrize(
+    ("answer", "floored"),
+    [
+        # one idea explained, another named: what an interviewer marks "Hard" (40)
+        (
+            "Put timeouts on every remote call so a slow dependency can't hold threads. Bulkheads.",
+            True,
+        ),
+        # three explained
+        (
+            "Timeouts stop threads waiting forever. Bulkheads keep one pool from starving "
+            "the rest. Fallbacks serve cached data when a dependency is down.",
+            True,
+        ),
+        # one explained alone, a keyword list, many names around one explained
+        ("Put timeouts on every remote call so a slow dependency can't hold threads.", False),
+        ("Timeouts, bulkheads, fallbacks, load shedding.", False),
+        (
+            "Put timeouts on every remote call so a slow dependency can't hold threads. "
+            "Bulkheads, fallbacks, load shedding, chaos drills.",
+            False,
+        ),
+        # a red flag, or a point argued both ways, forfeits it
+        (
+            "Put timeouts on every remote call so threads never hang. Bulkheads. "
+            "And retry forever until it works.",
+            False,
+        ),
+        (
+            "Timeouts keep slow calls from holding threads but I would not use timeouts. "
+            "Bulkheads isolate pools so one dependency can't starve the rest.",
+            False,
+        ),
+    ],
+)
+def test_a_partial_answer_earns_the_hard_band_whatever_the_rubric_size(answer, floored):
+    result = grade(_wide_card(), answer)
+    plain = score_of(result.points, len(result.red_flags), floor=False)
+    assert plain < 40  # a quarter of the rubric at most
+    assert (result.score == 40) is floored
+    assert (PARTIAL_NOTE in result.notes) is floored

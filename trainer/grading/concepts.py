@@ -38,6 +38,9 @@ RED_FLAG_PENALTY = 25
 BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
 NEGATING_STEMS = ("not", "non", "no")  # as `terms` stems them ("never" -> "not")
 GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); times the above
+# An interviewer marks an answer that explains one idea of the rubric and names one or two
+# more, or explains three, at least a "Hard" (40), however many points the rubric has.
+PARTIAL_FLOOR = 40
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
     "their points."
@@ -45,6 +48,10 @@ KEYWORD_LIST_NOTE = (
 NOT_ENGLISH_NOTE = (
     "This answer seems not to be in English: the rubrics are English, so it was not graded on "
     "its loan words. Answer in English to be scored."
+)
+PARTIAL_NOTE = (
+    "A partial answer: one idea explained and others named (or three explained) earns at "
+    f"least {PARTIAL_FLOOR}, whatever share of the rubric it covers."
 )
 ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
@@ -583,16 +590,46 @@ def grade(
     if len(bare) >= 2 and bare_weight * 2 > sum(p.weight for p in results if p.matched):
         notes.append(KEYWORD_LIST_NOTE)
     notes += [ARGUED_NOTE.format(point=p.text) for p in results if p.status == "argued-against"]
+    score = score_of(results, len(hits), argued_both_ways(notes))
+    if score == PARTIAL_FLOOR and score > score_of(results, len(hits), floor=False):
+        notes.append(PARTIAL_NOTE)
     return GradeResult(
-        card.id, score_of(results, len(hits)), tuple(results), tuple(hits), derived, tuple(notes)
+        card.id,
+        score,
+        tuple(results),
+        tuple(hits),
+        derived,
+        tuple(notes),
     )
 
 
-def score_of(points: list[PointResult] | tuple[PointResult, ...], red_flags: int) -> int:
-    """The 0-100 score: the weighted share of credit, less the red flags' penalty."""
+def score_of(
+    points: list[PointResult] | tuple[PointResult, ...],
+    red_flags: int,
+    mixed: bool = False,
+    floor: bool = True,
+) -> int:
+    """The 0-100 score: the weighted share of credit, less the red flags' penalty; a partial
+    answer (see PARTIAL_FLOOR) with no red flag, that argues no point both ways, scores at
+    least the floor."""
     total = sum(p.weight for p in points) or 1
-    earned = sum(p.weight * p.credit for p in points)
-    return max(0, min(100, round(100 * earned / total) - RED_FLAG_PENALTY * red_flags))
+    share = round(100 * sum(p.weight * p.credit for p in points) / total)
+    if floor and not red_flags and not mixed and _partial_answer(points):
+        share = max(share, PARTIAL_FLOOR)
+    return max(0, min(100, share - RED_FLAG_PENALTY * red_flags))
+
+
+def argued_both_ways(notes: tuple[str, ...] | list[str]) -> bool:
+    """Some point was said and unsaid (its note is among the result's notes)."""
+    return any(note.startswith(MIXED_NOTE.split("{")[0]) for note in notes)
+
+
+def _partial_answer(points: list[PointResult] | tuple[PointResult, ...]) -> bool:
+    """One point explained and one or two more named, or three explained (a keyword list,
+    with nothing explained, is not; nor is a list of many names around one explained)."""
+    explained = sum(p.status == "full" for p in points)
+    named = sum(p.status == "partial" for p in points)
+    return explained >= 3 or (explained >= 1 and 1 <= named <= 2)
 
 
 def _others_own(

@@ -16,7 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from trainer.content.models import Card, RedFlag
-from trainer.grading.concepts import AnswerError, GradeResult, grade, score_of
+from trainer.grading.concepts import (
+    AnswerError,
+    GradeResult,
+    argued_both_ways,
+    grade,
+    score_of,
+)
 from trainer.registry import ACTION_KINDS
 from trainer.scenarios.engine import Simulation, play
 from trainer.scenarios.models import Scenario, ScenarioPoint
@@ -213,7 +219,9 @@ def grade_text(
     if not changed and len(flags) == len(result.red_flags):
         return result
     return result._replace(
-        score=score_of(results, len(flags)), points=tuple(results), red_flags=tuple(flags)
+        score=score_of(results, len(flags), argued_both_ways(result.notes)),
+        points=tuple(results),
+        red_flags=tuple(flags),
     )
 
 
