@@ -840,6 +840,23 @@ def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
             "bin-packing unpredictable.",
             "Skip requests and limits, the scheduler sorts it out.",
         ),
+        (
+            "q02",
+            "A very high maxRetries with zero retry delay sounds safe, but it hammers the "
+            "hot partition.",
+            "I'd set maxRetries to 50 with zero retry delay so no request is lost.",
+        ),
+        (
+            "q21",
+            "Reconnecting immediately in a loop is tempting, but it stampedes a database "
+            "that is already refusing.",
+            "If the database refuses connections, reconnect immediately in a loop.",
+        ),
+        (
+            "q19",
+            "Things I would not cache: stock levels and prices read at checkout.",
+            "Read stock from the cache at checkout, it is the hottest read.",
+        ),
     ],
 )
 def test_a_practice_conceded_or_seen_in_others_then_turned_down_fires_no_flag(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from trainer.grading.normalize import mostly_not_english, normalize
-from trainer.grading.stance import Stance
+from trainer.grading.stance import Stance, unit_information
 
 
 def stance_of(text: str, word: str, nth: int = 0) -> str:
@@ -67,6 +67,15 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         ("Skipping requests and limits is tempting, but no", "requests", "affirmed"),
         ("Disabling auth is a mistake", "auth", "affirmed"),
         ("Disabling auth is a mistake", "disabling", "negated"),
+        # a colon after a trigger and its verb keeps the scope; "same goes for" looks back
+        ("Things I would not cache: stock levels and prices", "stock", "negated"),
+        ("We had no alerts: the pager was fine", "pager", "affirmed"),
+        (
+            "I'd avoid committing Secrets to Git. Anyone with repo access has them. "
+            "Same goes for secrets in Helm values.",
+            "helm",
+            "negated",
+        ),
         # what a "so" clause prevents
         ("IMDSv2 so pods can't steal node credentials", "credentials", "affirmed"),
         ("Conditional writes so we don't oversell stock", "stock", "affirmed"),
@@ -349,3 +358,19 @@ def phrase_stance(text: str, phrase: list[str]) -> str:
 )
 def test_a_verdict_inside_the_phrase_is_the_phrase_s_own(text, phrase, expected):
     assert phrase_stance(text, phrase) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "vocabulary"),
+    [
+        ("OpenTelemetry, Jaeger, trace IDs, sampling", True),
+        # an underscored metric name is one term; "sharding" and "recording rules" are nouns
+        ("cardinality, prometheus_tsdb_head_series, retention, recording rules, sharding", True),
+        # imperatives and explained items are not a list of terms
+        ("raise WCU, add backoff, enable alarms", False),
+        ("failover via Route 53, rebuild with Terraform, comms", False),
+    ],
+)
+def test_a_list_of_terms_is_vocabulary(text, vocabulary):
+    stance = Stance(normalize(text).text)
+    assert [info.vocabulary for info in unit_information(stance).values()] == [vocabulary]

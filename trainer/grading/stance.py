@@ -568,8 +568,15 @@ class Stance:
         return previous.end - line_start >= WRAPPED_LINE
 
     def _introduces(self, i: int, gap: str) -> bool:
-        """ "What I avoid: caching prices" - a colon right after a trigger keeps its scope."""
-        return gap.strip() == ":" and self.tokens[i - 1].word in PRE_TRIGGERS
+        """ "What I avoid: caching prices", "Things I would not cache: stock and prices" - a
+        colon right after a trigger, or after a trigger and its verb, keeps its scope."""
+        return gap.strip() == ":" and (
+            self.tokens[i - 1].word in PRE_TRIGGERS
+            or i >= 2
+            and self.tokens[i - 2].word in PRE_TRIGGERS
+            and self.tokens[i - 2].word not in NOUN_TRIGGERS  # "no alerts: ..." names a state
+            and self.tokens[i - 1].word not in STOP_WORDS
+        )
 
     def _breaks_clause(self, i: int, gap: str, in_if: bool) -> bool:
         word = self.tokens[i].word
@@ -924,8 +931,9 @@ class Stance:
                 self.negated[k] = rejects_too or self.judged[k] or not self.negated[k]
 
     def _same_as_before(self) -> None:
-        """ "Same with X" after a sentence that rejects something rejects X too, to the end of
-        its clause: "Snapshots aren't worth it. Same with tracking memoryUsage()."."""
+        """ "Same with X" after a sentence that rejects something (one of the two before it)
+        rejects X too, to the end of its clause: "Snapshots aren't worth it. Same with tracking
+        memoryUsage()."."""
         n = len(self.tokens)
         for i in range(1, n - 2):
             starts = self.sentence[i] != self.sentence[i - 1]
@@ -936,7 +944,7 @@ class Stance:
                 k += 1
             if self.tokens[k].word not in ("with", "for"):
                 continue
-            before = [j for j in range(i) if self.sentence[j] == self.sentence[i - 1]]
+            before = [j for j in range(i) if self.sentence[i] - self.sentence[j] <= 2]
             if not any(self.negated[j] and not self.trigger[j] for j in before):
                 continue
             for j in range(k + 1, n):
@@ -1550,8 +1558,12 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
     items: list[list[Token]] = []  # each item's words, a hyphenated compound as one
     previous = None
     for k, token in enumerate(tokens):
-        joined = previous is not None and stance.text[previous.end : token.start] == "-"
-        hyphen_after = k + 1 < len(tokens) and stance.text[token.end : tokens[k + 1].start] == "-"
+        # "on-demand", "prometheus_tsdb_head_series": one term
+        joined = previous is not None and stance.text[previous.end : token.start] in ("-", "_")
+        hyphen_after = k + 1 < len(tokens) and stance.text[token.end : tokens[k + 1].start] in (
+            "-",
+            "_",
+        )
         if token.word in STOP_WORDS and not (joined or hyphen_after):  # "on-demand" is a term
             return False
         if token.word in LIST_JOINERS:
@@ -1561,7 +1573,11 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
         if not joined:
             items[-1].append(token)
         previous = token
-    bare = sum(len(item) <= 2 and stem(item[0].word) not in ACTION_VERBS for item in items)
+    # led by an action verb: "raise WCU", not the noun "sharding" or "recording rules"
+    bare = sum(
+        len(item) <= 2 and (stem(item[0].word) not in ACTION_VERBS or item[0].word.endswith("ing"))
+        for item in items
+    )
     return len(items) >= 3 and bare * 3 >= len(items) * 2
 
 
