@@ -964,3 +964,19 @@ def test_a_partial_answer_earns_the_hard_band_whatever_the_rubric_size(answer, f
     assert plain < 40  # a quarter of the rubric at most
     assert (result.score == 40) is floored
     assert (PARTIAL_NOTE in result.notes) is floored
+
+
+@pytest.mark.parametrize(
+    ("answer", "status"),
+    [
+        # praise of a term says nothing about it
+        ("Timeouts are really important in a microservices world.", "partial"),
+        ("Bulkheads are a great pattern that top companies use.", "partial"),
+        # ... a reason, a means or an action does
+        ("Timeouts are important because a slow call otherwise holds a thread.", "full"),
+        ("Bulkheads are great for keeping one slow dependency from taking every thread.", "full"),
+        ("Set timeouts on every remote call, they are important.", "full"),
+    ],
+)
+def test_praise_alone_explains_nothing(answer, status):
+    assert [p.status for p in grade(_wide_card(), answer).matched] == [status]

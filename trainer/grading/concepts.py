@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
-from trainer.grading.stance import Stance, unit_information
+from trainer.grading.stance import Stance, praise_only, unit_information
 from trainer.grading.text import (
     STOP_WORDS,
     Aliases,
@@ -753,7 +753,9 @@ def _explained(
         count, verbs = said_in_unit[m.unit]
         count += max(0, m.words - 2)
         needed = points_in_unit[m.unit]
-        out[m.span] = count > needed or (verbs and count >= needed)
+        # "X is really important in a microservices world": praise, unless an action is said
+        praised = not verbs and praise_only(tokens_in_unit[m.unit])
+        out[m.span] = not praised and (count > needed or (verbs and count >= needed))
         if out[m.span]:
             continue
         # ... unless it goes on to the point's specifics, outside a list of terms

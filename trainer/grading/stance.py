@@ -401,7 +401,18 @@ VAGUE = frozenset(
     "considerations mature familiar aware ecosystem challenge challenges huge experience "
     "factor factors story conversation foundation strongly feel principle posture believer "
     "heading exists philosophy popular appreciate stakeholders element elements modern "
-    "mind about talk talks big name".split()
+    "mind about talk talks big name "
+    # praise: "an amazing tool, everyone loves it", "a big fan of", "definitely the future"
+    "amazing fantastic awesome powerful valuable hugely incredibly super absolutely excellent "
+    "favourite favorite fan fans love loves loved everyone everybody famous famously future "
+    "responsibility embrace golden helpful nice cool wonderful brilliant terrific companies "
+    "hardest".split()
+)
+# A verdict of worth: a sentence that only says a term is great tells nothing about it.
+PRAISE = frozenset(
+    "important essential crucial vital useful helpful great amazing fantastic awesome powerful "
+    "valuable fan believer popular future love loves excellent nice cool brilliant wonderful "
+    "favourite favorite".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
@@ -1520,6 +1531,19 @@ class UnitInfo(NamedTuple):
     informative: frozenset[int]  # token starts of words that say something beyond the terms
     verbs: frozenset[int]  # ... of the informative words that are action verbs
     vocabulary: bool  # a list of terms or buzzword filler: what it names is not explained
+
+
+def praise_only(tokens: list[Token]) -> bool:
+    """The unit praises what it names and says nothing of how or why: a verdict of worth, no
+    reason, means or condition ("Circuit breakers are really important in a microservices
+    world"; not "important, because ..." nor "great for hot reads")."""
+    words = {t.word for t in tokens}
+    return (
+        not PRAISE.isdisjoint(words) and REASON_WORDS.isdisjoint(words) and _MEANS.isdisjoint(words)
+    )
+
+
+_MEANS = frozenset("to by when if for with via".split())
 
 
 def _buzz(words: list[str]) -> int:
