@@ -853,6 +853,12 @@ def test_what_a_lot_of_teams_do_is_reported_not_recommended(bank):
             "If the database refuses connections, reconnect immediately in a loop.",
         ),
         (
+            "q05",
+            "The tempting fix is aggressive retries; I wouldn't, immediate retries multiply "
+            "load on a provider that is already struggling.",
+            "On a timeout I'd add immediate retries so the user never sees an error.",
+        ),
+        (
             "q19",
             "Things I would not cache: stock levels and prices read at checkout.",
             "Read stock from the cache at checkout, it is the hottest read.",

@@ -76,6 +76,12 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
             "helm",
             "negated",
         ),
+        # an action done to excess, as the subject of a harm verb, is judged
+        ("Immediate retries multiply load on the provider", "retries", "negated"),
+        ("A hot key exhausts its partition", "hot", "affirmed"),
+        # an example carries the negation of what it exemplifies
+        ("I wouldn't build client-side rate limiting like a token bucket", "token", "negated"),
+        ("I wouldn't build client-side rate limiting. A token bucket, yes", "token", "affirmed"),
         # what a "so" clause prevents
         ("IMDSv2 so pods can't steal node credentials", "credentials", "affirmed"),
         ("Conditional writes so we don't oversell stock", "stock", "affirmed"),

@@ -286,6 +286,9 @@ JUST_ADDS = frozenset(
 # Verbs after "not" that judge a thing ("the dashboard doesn't tell you why") but are the
 # speaker's own act with "I" or "we" ("I'd not tell customers").
 TELLING = frozenset("tell tells say says show shows".split())
+# An action done to excess: as the subject of a harm verb, the verdict is on it ("immediate
+# retries multiply load on the provider").
+EXCESSIVE = frozenset("immediate aggressive blind infinite unlimited unbounded tight".split())
 # What a component that "can't" do them is failing at: a symptom ("the node can't reach ECR").
 SYMPTOM_VERBS = frozenset(
     "reach connect pull resolve mount bind authenticate start schedule talk find access".split()
@@ -299,7 +302,8 @@ TROUBLE_PAIRS = frozenset({("too", "many"), ("too", "much"), ("run", "out"), ("r
 # What an action does to the system, said of it as a subject: a verdict against it.
 HARM_VERBS = frozenset(
     "exhausts overloads hammers floods starves kills breaks melts overwhelms amplifies "
-    "multiplies".split()
+    "multiplies exhaust overload hammer flood starve kill break melt overwhelm amplify "
+    "multiply".split()
 )
 # "X is too complex / too much hassle": a verdict.
 TOO_MUCH = frozenset(
@@ -801,9 +805,13 @@ class Stance:
                 and not (new_clause or scope_ended)  # ", and enable X" after "instead of Y"
             ):
                 negating, window = True, SCOPE_WORDS  # "no standby cluster or DNS failover"
+            elif window > 0 and word in ("like", "including"):
+                window = max(window, 3)  # "no rate limiting like a token bucket": its example
             elif window > 0 and word not in STOP_WORDS and word not in LIGHT_VERBS:
                 window -= 1
-                if window == 0:
+                if window == 0 and self._example_next(i):
+                    window = 3  # "no client-side rate limiting like a token bucket"
+                elif window == 0:
                     negating = False
             i += 1
 
@@ -816,6 +824,15 @@ class Stance:
                 if self.negated[m]:
                     self.qualified[m] = True
                 m += 1
+
+    def _example_next(self, i: int) -> bool:
+        """An example of what token i ends follows in its clause ("... like a token bucket")."""
+        following = i + 1
+        return (
+            following < len(self.words)
+            and self.words[following] in ("like", "including")
+            and self.clause[following] == self.clause[i]
+        )
 
     def _others_practice(self) -> None:
         """What "a lot of people" do, to the end of the clause, is reported, not recommended:
@@ -1349,9 +1366,12 @@ class Stance:
 
     def _gerund_subject(self, j: int) -> bool:
         """The clause of token j opens with a gerund, its subject: "retrying at once hammers
-        the table" (not "using", "having" or "being", which only carry another verb)."""
+        the table" (not "using", "having" or "being", which only carry another verb); or its
+        subject is an action done to excess: "immediate retries multiply load"."""
         first = self._clause_first(j)
         word = self.tokens[first].word
+        if any(self.tokens[k].word in EXCESSIVE for k in range(first, j)):
+            return True
         return (
             first < j
             and word.endswith("ing")
