@@ -82,6 +82,9 @@ def stance_of(text: str, word: str, nth: int = 0) -> str:
         # an example carries the negation of what it exemplifies
         ("I wouldn't build client-side rate limiting like a token bucket", "token", "negated"),
         ("I wouldn't build client-side rate limiting. A token bucket, yes", "token", "affirmed"),
+        # "one" standing for a noun stays in the scope; "one" as a subject starts a clause
+        ("Reuse them rather than opening a new one per request", "request", "negated"),
+        ("Reuse connections rather than open new ones, one would think", "think", "affirmed"),
         # what a "so" clause prevents
         ("IMDSv2 so pods can't steal node credentials", "credentials", "affirmed"),
         ("Conditional writes so we don't oversell stock", "stock", "affirmed"),

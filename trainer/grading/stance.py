@@ -286,6 +286,8 @@ JUST_ADDS = frozenset(
 # Verbs after "not" that judge a thing ("the dashboard doesn't tell you why") but are the
 # speaker's own act with "I" or "we" ("I'd not tell customers").
 TELLING = frozenset("tell tells say says show shows".split())
+# Words before a "one" that stands for a noun ("opening a new one per request").
+NOUN_BEFORE = frozenset("a an the new another each every old other single this that".split())
 # An action done to excess: as the subject of a harm verb, the verdict is on it ("immediate
 # retries multiply load on the provider").
 EXCESSIVE = frozenset("immediate aggressive blind infinite unlimited unbounded tight".split())
@@ -1024,8 +1026,8 @@ class Stance:
         """A comma that does not go on with a list ("no A, B or C"), or a new subject ("instead
         of queueing I'd retry")."""
         word = self.tokens[i].word
-        if word in PRONOUNS:
-            return True
+        if word in PRONOUNS and not (word == "one" and self.tokens[i - 1].word in NOUN_BEFORE):
+            return True  # a new subject ("instead of queueing I'd retry"), not "a new one"
         if (
             i
             and self.tokens[i - 1].word in ("and", "then")
