@@ -986,3 +986,13 @@ def test_a_partial_answer_earns_the_hard_band_whatever_the_rubric_size(answer, f
 )
 def test_praise_alone_explains_nothing(answer, status):
     assert [p.status for p in grade(_wide_card(), answer).matched] == [status]
+
+
+def test_a_retry_storm_is_not_charged_as_disabling_retries(bank):
+    """ "maxRetries to 50" is retrying without limit, not turning retries off: one flag, the
+    right one."""
+    answer = "Bump the WCU. Then set maxRetries to 50 with zero retry delay so no write is lost."
+    claims = [
+        f.claim for f in grade(bank.card("q02"), answer, every_card_flags=bank.red_flags).red_flags
+    ]
+    assert len(claims) == 1 and claims[0].startswith("Retrying immediately or without limit")
