@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from trainer.grading.text import NEGATORS, STOP_WORDS, stem, words
@@ -286,6 +287,8 @@ JUST_ADDS = frozenset(
 # Verbs after "not" that judge a thing ("the dashboard doesn't tell you why") but are the
 # speaker's own act with "I" or "we" ("I'd not tell customers").
 TELLING = frozenset("tell tells say says show shows".split())
+# What introduces an example of the words before it ("no rate limiting like a token bucket").
+EXAMPLE_WORDS = frozenset(("like", "including"))
 # Words before a "one" that stands for a noun ("opening a new one per request").
 NOUN_BEFORE = frozenset("a an the new another each every old other single this that".split())
 # An action done to excess: as the subject of a harm verb, the verdict is on it ("immediate
@@ -397,28 +400,24 @@ FILLER = frozenset(
     "important essential crucial critical vital useful key matter matters priority standard "
     "used provide provides tool tools help helps best off up down out over".split()
 )
-# Words that talk about a topic without saying anything about it ("X is relevant here, of
-# course, as part of the overall strategy").
-VAGUE = frozenset(
-    "relevant situation situations industry course overall together forward following follow "
-    "along bring brings manner mention mentioned play plays role strategy strategies aspect "
-    "aspects area areas topic topics concept concepts idea ideas practice practices general "
-    "consider considering considered come comes coming into picture consideration "
-    "considerations mature familiar aware ecosystem challenge challenges huge experience "
-    "factor factors story conversation foundation strongly feel principle posture believer "
-    "heading exists philosophy popular appreciate stakeholders element elements modern "
-    "mind about talk talks big name "
-    # praise: "an amazing tool, everyone loves it", "a big fan of", "definitely the future"
-    "amazing fantastic awesome powerful valuable hugely incredibly super absolutely excellent "
-    "favourite favorite fan fans love loves loved everyone everybody famous famously future "
-    "responsibility embrace golden helpful nice cool wonderful brilliant terrific companies "
-    "hardest".split()
-)
 # A verdict of worth: a sentence that only says a term is great tells nothing about it.
 PRAISE = frozenset(
     "important essential crucial vital useful helpful great amazing fantastic awesome powerful "
     "valuable fan believer popular future love loves excellent nice cool brilliant wonderful "
     "favourite favorite".split()
+)
+# Words that talk about a topic without saying anything about it ("X is relevant here, of
+# course, as part of the overall strategy"), praise among them ("everyone loves it").
+VAGUE = PRAISE | frozenset(
+    "relevant situation situations industry course overall together forward following follow "
+    "along bring brings manner mention mentioned play plays role strategy strategies aspect "
+    "aspects area areas topic topics concept concepts idea ideas practice practices general "
+    "consider considering considered come comes coming into picture consideration "
+    "considerations mature familiar aware ecosystem challenge challenges huge experience "
+    "factor factors story conversation foundation strongly feel principle posture "
+    "heading exists philosophy appreciate stakeholders element elements modern "
+    "mind about talk talks big name hugely incredibly super absolutely fans loved everyone "
+    "everybody famous famously responsibility embrace golden terrific companies hardest".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
@@ -807,7 +806,7 @@ class Stance:
                 and not (new_clause or scope_ended)  # ", and enable X" after "instead of Y"
             ):
                 negating, window = True, SCOPE_WORDS  # "no standby cluster or DNS failover"
-            elif window > 0 and word in ("like", "including"):
+            elif window > 0 and word in EXAMPLE_WORDS:
                 window = max(window, 3)  # "no rate limiting like a token bucket": its example
             elif window > 0 and word not in STOP_WORDS and word not in LIGHT_VERBS:
                 window -= 1
@@ -832,7 +831,7 @@ class Stance:
         following = i + 1
         return (
             following < len(self.words)
-            and self.words[following] in ("like", "including")
+            and self.words[following] in EXAMPLE_WORDS
             and self.clause[following] == self.clause[i]
         )
 
@@ -1547,12 +1546,17 @@ _MENTION_TALK = _by_first_word(MENTION_TALK)
 STRICT_REASONS = REASON_WORDS - {"so", "which", "why", "keep"}
 LIST_SEPARATORS = re.compile(r"[,;]")
 LIST_JOINERS = frozenset(("and", "or", "plus", "etc"))
+TERM_JOINERS = ("-", "_")  # between the words of one term
 
 
 class UnitInfo(NamedTuple):
     informative: frozenset[int]  # token starts of words that say something beyond the terms
     verbs: frozenset[int]  # ... of the informative words that are action verbs
     vocabulary: bool  # a list of terms or buzzword filler: what it names is not explained
+
+
+# Words that bring in how, when or for what: a sentence with one is not praise alone.
+_MEANS = frozenset("to by when if for with via".split())
 
 
 def praise_only(tokens: list[Token]) -> bool:
@@ -1565,10 +1569,7 @@ def praise_only(tokens: list[Token]) -> bool:
     )
 
 
-_MEANS = frozenset("to by when if for with via".split())
-
-
-def _buzz(words: list[str]) -> int:
+def _buzz(words: Sequence[str]) -> int:
     """How many buzzwords the words hold ("end-to-end" counts as one)."""
     if _BUZZ_STARTS.isdisjoint(words):
         return 0  # the usual case, at the cost of one set test
@@ -1605,10 +1606,9 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
     previous = None
     for k, token in enumerate(tokens):
         # "on-demand", "prometheus_tsdb_head_series": one term
-        joined = previous is not None and stance.text[previous.end : token.start] in ("-", "_")
-        hyphen_after = k + 1 < len(tokens) and stance.text[token.end : tokens[k + 1].start] in (
-            "-",
-            "_",
+        joined = previous is not None and stance.text[previous.end : token.start] in TERM_JOINERS
+        hyphen_after = (
+            k + 1 < len(tokens) and stance.text[token.end : tokens[k + 1].start] in TERM_JOINERS
         )
         if token.word in STOP_WORDS and not (joined or hyphen_after):  # "on-demand" is a term
             return False
@@ -1643,7 +1643,7 @@ def unit_information(stance: Stance, wanted: set[int] | None = None) -> dict[int
         seen = Counter(word for tokens in units.values() for word in {t.word for t in tokens})
         least = max(3, 0.6 * len(units))
         template = {word for word, count in seen.items() if count >= least}
-    fluff = _buzz(list(stance.words)) >= FLUFF_ANSWER
+    fluff = _buzz(stance.words) >= FLUFF_ANSWER
     stem_at = stance.stem_at
     uninformative = UNINFORMATIVE | template if template else UNINFORMATIVE
     info = {}
