@@ -982,6 +982,9 @@ def test_a_partial_answer_earns_the_hard_band_whatever_the_rubric_size(answer, f
         ("Timeouts are important because a slow call otherwise holds a thread.", "full"),
         ("Bulkheads are great for keeping one slow dependency from taking every thread.", "full"),
         ("Set timeouts on every remote call, they are important.", "full"),
+        # a modal and an empty reason say nothing either
+        ("Timeouts are a must because they matter a lot.", "partial"),
+        ("Timeouts must be shorter than the caller's deadline.", "full"),
     ],
 )
 def test_praise_alone_explains_nothing(answer, status):

@@ -391,7 +391,7 @@ ACTION_VERBS = frozenset(
 )
 # Words that carry no information about the point ("I would also use X there").
 FILLER = frozenset(
-    "also would could should will can may might there here thing things stuff "
+    "also would could should will can may might must there here thing things stuff "
     "something etc really just like basically definitely probably maybe some lot lots good "
     "great important key do does did doing have has had get got need needs want think guess "
     "know very too well yes ok okay sure actually always usually generally stuff approach "
