@@ -170,6 +170,17 @@ async def test_a_quiz_retry_is_prefilled_practice(app, data_dir):
     assert store.db.execute("SELECT count(*) FROM reviews").fetchone() == (1,)
 
 
+async def test_the_retry_hint_does_not_cover_the_feedback(app):
+    async with app.run_test() as pilot:
+        await start_quiz(pilot)
+        app.screen.query_one("#answer").text = "restart everything"
+        await pilot.press("ctrl+s", "r")
+        assert any("F7" in str(n.message) for n in app._notifications)
+        await pilot.press("ctrl+s")  # submitted within the hint's few seconds
+        assert isinstance(app.screen, FeedbackScreen)
+        assert not any("F7" in str(n.message) for n in app._notifications)
+
+
 async def test_flashcards_take_a_choice_of_cards(app):
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f", "o")

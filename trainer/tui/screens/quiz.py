@@ -110,6 +110,7 @@ class QuizScreen(TrainerScreen[None]):
             self.app.service.save_quiz_draft(self.session, text)  # in memory at least
             self.write_failed(error, "Your answer stays here: ctrl+s tries again.")
             return
+        self.app.clear_notifications()  # hints for typing (the retry's) would hide the feedback
         self.app.push_screen(FeedbackScreen(self.session, answered), self.after_feedback)
 
     def after_feedback(self, choice: str | None) -> None:
