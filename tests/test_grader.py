@@ -10,6 +10,8 @@ from helpers import DATA
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.concepts import (
     BARE_CREDIT,
+    BRIEF_CAP,
+    BRIEF_NOTE,
     GIST_CREDIT,
     MAX_ANSWER_CHARS,
     PARTIAL_NOTE,
@@ -92,7 +94,50 @@ def test_score_is_weighted_share_of_points():
         "take load off, let the hpa add pods as request volume grows, and watch p95 latency "
         "to confirm the fix worked for users."
     )
-    assert grade(THROTTLING, full).score == 100
+    assert grade(THROTTLING, full, depth=False).score == 100
+
+
+# Every point of THROTTLING explained, once in 70 words and once going into each (the rubric
+# has 6 points: under 96 words is brief).
+BRIEF_FULL = (
+    "I would switch the table to on-demand mode so capacity follows the load, retry the "
+    "failed writes with exponential backoff so clients do not hammer it, look for a hot "
+    "partition where one key takes most of the traffic, put DAX in front of the reads to "
+    "take load off, let the hpa add pods as request volume grows, and watch p95 latency "
+    "to confirm the fix worked for users."
+)
+DEEP_FULL = (
+    "First I would switch the table to on-demand mode so capacity follows the load while we "
+    "investigate, because provisioned WCU cannot be raised fast enough in a spike. Clients "
+    "retry the failed writes with exponential backoff and jitter, so they do not hammer the "
+    "table in lockstep. Then I look for a hot partition where one key takes most of the "
+    "traffic, using contributor insights, and spread that key with a suffix. I put DAX in "
+    "front of the reads to take load off. The hpa adds pods as request volume grows, and I "
+    "watch p95 latency to confirm the fix worked for users, not just the averages."
+)
+
+
+def test_a_brief_complete_answer_is_good_not_excellent():
+    brief = grade(THROTTLING, BRIEF_FULL)
+    assert brief.score == BRIEF_CAP == 89  # a "Good" rating, not "Easy"
+    assert BRIEF_NOTE in brief.notes
+    assert all(p.status == "full" for p in brief.points)  # every point still credited
+    deep = grade(THROTTLING, DEEP_FULL)
+    assert deep.score == 100
+    assert BRIEF_NOTE not in deep.notes
+
+
+def test_the_depth_cap_only_touches_the_top_band():
+    half = "I would switch the table to on-demand mode so capacity follows the load."
+    result = grade(THROTTLING, half)
+    assert result.score == 30
+    assert BRIEF_NOTE not in result.notes
+
+
+def test_texts_that_are_rightly_short_are_not_held_to_depth():
+    assert grade(THROTTLING, BRIEF_FULL, depth=False).score == 100
+    # a bare reading (a drill) has no how and why to go into
+    assert grade(THROTTLING, BRIEF_FULL, explained=False).score == 100
 
 
 def test_bare_keyword_lists_earn_part_of_each_point():
@@ -943,9 +988,27 @@ def _wide_card() -> Card:
             "the rest. Fallbacks serve cached data when a dependency is down.",
             True,
         ),
+        # two explained, each in a sentence of its own
+        (
+            "Timeouts stop threads waiting forever on a slow call. Bulkheads keep one pool "
+            "from starving the rest.",
+            True,
+        ),
         # one explained alone, a keyword list, many names around one explained
         ("Put timeouts on every remote call so a slow dependency can't hold threads.", False),
         ("Timeouts, bulkheads, fallbacks, load shedding.", False),
+        # two ideas in one breath are a one-liner, not a partial answer
+        (
+            "Timeouts stop threads waiting forever on a slow call and bulkheads keep one pool "
+            "from starving the rest.",
+            False,
+        ),
+        # ... and two explained beside one argued against is not a partial answer either
+        (
+            "Timeouts stop threads waiting forever on a slow call. Bulkheads keep one pool "
+            "from starving the rest. I would not bother with fallbacks at all.",
+            False,
+        ),
         (
             "Put timeouts on every remote call so a slow dependency can't hold threads. "
             "Bulkheads, fallbacks, load shedding, chaos drills.",

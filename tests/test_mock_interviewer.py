@@ -102,6 +102,17 @@ def test_a_follow_up_is_graded_on_its_point_only(bank):
     assert grade_follow_up(card, follow_up, "restart prometheus with more memory") == 0
 
 
+def test_a_short_follow_up_answer_can_earn_full_marks(bank):
+    """A follow-up asks for one point: a sentence that explains it is the whole answer, not
+    a brief one held below the top band."""
+    from trainer.grading.concepts import grade
+
+    card = bank.card("q03")
+    follow_up = plan_follow_ups(card, VAGUE, grade(card, VAGUE))[0]
+    answer = "I'd find the metric with the most series using topk on count by __name__."
+    assert grade_follow_up(card, follow_up, answer) == 100
+
+
 # -- follow-ups in a session, stored and reported ------------------------------------------
 def test_follow_ups_are_asked_stored_and_reported(service, store, clock):
     session = service.start_mock(MockConfig(questions=2, seed=1, follow_up_seconds=60))

@@ -39,8 +39,14 @@ BARE_CREDIT = 0.4  # share of a point's weight earned by a bare term
 NEGATING_STEMS = ("not", "non", "no")  # as `terms` stems them ("never" -> "not")
 GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); times the above
 # An interviewer marks an answer that explains one idea of the rubric and names one or two
-# more, or explains three, at least a "Hard" (40), however many points the rubric has.
+# more, explains two in sentences of their own, or explains three, at least a "Hard" (40),
+# however many points the rubric has.
 PARTIAL_FLOOR = 40
+# ... and keeps the top band (90+) for answers that go into each point: one that covers the
+# rubric in fewer words than this per point is a good answer, not an excellent one (on the
+# graded sets, complete answers under it were graded 9-10 by interviewers 1 time in 5).
+DEPTH_WORDS_PER_POINT = 16
+BRIEF_CAP = 89
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
     "their points."
@@ -50,8 +56,12 @@ NOT_ENGLISH_NOTE = (
     "its loan words. Answer in English to be scored."
 )
 PARTIAL_NOTE = (
-    "A partial answer: one idea explained and others named (or three explained) earns at "
-    f"least {PARTIAL_FLOOR}, whatever share of the rubric it covers."
+    "A partial answer: one idea explained and others named (or two or three explained) earns "
+    f"at least {PARTIAL_FLOOR}, whatever share of the rubric it covers."
+)
+BRIEF_NOTE = (
+    f"A strong answer, but brief: {BRIEF_CAP + 1}+ is for answers that go into the how and why "
+    "of each point, as an excellent interview answer does."
 )
 ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
@@ -93,6 +103,7 @@ class PointResult(NamedTuple):
     span: tuple[int, int] | None = None  # characters of the answer that matched
     status: str = "missed"  # full | partial (a bare term) | argued-against | missed
     credit: float = 0.0  # share of the weight earned
+    sentence: int = -1  # of the answer, where the credited mention stands
 
 
 class RedFlagHit(NamedTuple):
@@ -481,11 +492,14 @@ def grade(
     aliases: Aliases | None = None,
     explained: bool = True,
     every_card_flags: tuple[RedFlag, ...] | None = None,
+    depth: bool = True,
 ) -> GradeResult:
     """Score an answer 0-100 against the card's rubric (or its model answer's points).
     With `explained=False` a bare mention earns the whole point: for answers that are rightly
-    a short description (what a query measures), not an interview answer. The red flags on
-    every card are the bank's (`Bank.red_flags`), else read from the built-in file."""
+    a short description (what a query measures), not an interview answer. With `depth`, a
+    complete answer too brief for its rubric scores at most BRIEF_CAP (off for texts that are
+    rightly short: a root cause, a follow-up). The red flags on every card are the bank's
+    (`Bank.red_flags`), else read from the built-in file."""
     check_answer(answer)
     aliases = aliases if aliases is not None else default_aliases()
     if every_card_flags is None:
@@ -564,6 +578,7 @@ def grade(
                 span,
                 "full" if earned == 1.0 else "partial",
                 earned,
+                stance.sentence_at(mention.span[0]),
             )
         )
 
@@ -593,6 +608,10 @@ def grade(
     score = score_of(results, len(hits), argued_both_ways(notes))
     if score == PARTIAL_FLOOR and score > score_of(results, len(hits), floor=False):
         notes.append(PARTIAL_NOTE)
+    brief = len(found_words) < DEPTH_WORDS_PER_POINT * len(points)
+    if depth and explained and score > BRIEF_CAP and brief:
+        score = BRIEF_CAP
+        notes.append(BRIEF_NOTE)
     return GradeResult(
         card.id,
         score,
@@ -625,11 +644,16 @@ def argued_both_ways(notes: tuple[str, ...] | list[str]) -> bool:
 
 
 def _partial_answer(points: list[PointResult] | tuple[PointResult, ...]) -> bool:
-    """One point explained and one or two more named, or three explained (a keyword list,
-    with nothing explained, is not; nor is a list of many names around one explained)."""
-    explained = sum(p.status == "full" for p in points)
+    """One point explained and one or two more named, two explained in sentences of their own
+    with none argued against, or three explained (a keyword list, with nothing explained, is
+    not; nor is a list of many names around one explained, nor a one-liner of two ideas)."""
+    explained = [p for p in points if p.status == "full"]
     named = sum(p.status == "partial" for p in points)
-    return explained >= 3 or (explained >= 1 and 1 <= named <= 2)
+    if len(explained) == 2 and not named:
+        return len({p.sentence for p in explained}) == 2 and not any(
+            p.status == "argued-against" for p in points
+        )
+    return len(explained) >= 3 or (len(explained) >= 1 and 1 <= named <= 2)
 
 
 def _others_own(

@@ -201,7 +201,7 @@ def grade_text(
     text cannot be graded (empty, too long). `explained=False` for a status update: terse is
     right there, a bare statement of impact is the whole point."""
     try:
-        result = grade(card, text, explained=explained)
+        result = grade(card, text, explained=explained, depth=False)
     except AnswerError:
         return None
     needs = {p.point.text: p.needs_action for p in points}

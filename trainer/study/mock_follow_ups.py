@@ -104,7 +104,7 @@ def grade_follow_up(
     flags: the main answer carries those; the every-card ones, `Bank.red_flags`, still
     apply)."""
     probe = card._replace(rubric=(follow_up.point,), red_flags=())
-    return grade(probe, answer, aliases, every_card_flags=every_card_flags).score
+    return grade(probe, answer, aliases, every_card_flags=every_card_flags, depth=False).score
 
 
 def _said(answer: str, span: tuple[int, int], phrase: str | None) -> str:
