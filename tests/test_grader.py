@@ -1054,6 +1054,31 @@ def test_praise_alone_explains_nothing(answer, status):
     assert [p.status for p in grade(_wide_card(), answer).matched] == [status]
 
 
+@pytest.mark.parametrize(
+    ("card", "answer", "status"),
+    [
+        # a term that is the sentence's subject names a thing: "audit" is no action there
+        ("q27", "Audit logging is also very important.", "partial"),
+        ("q06", "A backup region is also something to think about in this context.", "partial"),
+        (
+            "q27",
+            "Audit logs go to a locked S3 bucket with object lock so nobody can tamper.",
+            "full",
+        ),
+        # an example inside praise is still praise
+        ("q09", "Percentiles like p95 are very powerful too.", "partial"),
+        (
+            "q09",
+            "Percentiles like p95 show what the slowest users feel, which an average hides.",
+            "full",
+        ),
+    ],
+)
+def test_praise_of_a_named_thing_explains_nothing(bank, card, answer, status):
+    result = grade(bank.card(card), answer, every_card_flags=bank.red_flags)
+    assert [p.status for p in result.matched] == [status]
+
+
 def test_a_retry_storm_is_not_charged_as_disabling_retries(bank):
     """ "maxRetries to 50" is retrying without limit, not turning retries off: one flag, the
     right one."""

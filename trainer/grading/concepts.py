@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
+from trainer.grading.stance import CUE_VERBS as COPULAS
 from trainer.grading.stance import Stance, praise_only, unit_information
 from trainer.grading.text import (
     STOP_WORDS,
@@ -738,6 +739,13 @@ def _explained(
             for k in range(bisect_left(starts, a), bisect_left(starts, b))
         }
         span_starts = {a for a, _ in spans}
+        # A term that is the sentence's subject ("audit logging is ...", "a backup region is
+        # ...") names a thing: its first word is no action, whatever it could be as a verb.
+        subjects = {
+            a
+            for a, b in spans
+            if (k := bisect_left(starts, b)) < len(in_unit) and in_unit[k].word in COPULAS
+        }
         said = {stem_at[t.start] for t in in_unit if t.start in inside}
         # Repeating a term explains nothing ("analysis ... to analyze", "projections project").
         said_roots = {w[:5] for w in said if len(w) >= 5}
@@ -753,7 +761,9 @@ def _explained(
             word = stem_at[token.start]
             if roots[word[:5]] > 1 or word[:5] in topic:
                 continue  # a word said twice ("analysis ... to analyze")
-            leads = token.start not in inside or token.start in span_starts
+            leads = token.start not in inside or (
+                token.start in span_starts and token.start not in subjects
+            )
             if token.start in unit.verbs and leads:  # "raise WCU", not "canary deploy"
                 extra.add(word[:5])
                 verbs = True
@@ -782,8 +792,11 @@ def _explained(
         out[m.span] = not praised and (count > needed or (verbs and count >= needed))
         if out[m.span]:
             continue
-        # ... unless it goes on to the point's specifics, outside a list of terms
+        # ... unless it goes on to the point's specifics, outside a list of terms and outside
+        # praise ("percentiles like p95 are very powerful")
         in_unit = tokens_in_unit[m.unit]
+        if praised:
+            continue
         if needed < 3 or stance.text.count(",", in_unit[0].start, in_unit[-1].end) < 2:
             unexplained.add(m.span)
     if unexplained:

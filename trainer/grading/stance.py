@@ -417,7 +417,8 @@ VAGUE = PRAISE | frozenset(
     "factor factors story conversation foundation strongly feel principle posture "
     "heading exists philosophy appreciate stakeholders element elements modern "
     "mind about talk talks big name hugely incredibly super absolutely fans loved everyone "
-    "everybody famous famously responsibility embrace golden terrific companies hardest".split()
+    "everybody famous famously responsibility embrace golden terrific companies hardest "
+    "seriously context".split()
 )
 REASON_WORDS = frozenset(
     "because since so which otherwise prevent avoid stop reduce keep catch protect ensure "
