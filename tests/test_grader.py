@@ -663,6 +663,8 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
         ),
         # rejecting the teardown
         ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
+        # a negation shared by two verb phrases joined with "and"
+        ("q23", "Never retry a 429 immediately and ignore the Retry-After header; back off."),
     ],
 )
 def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
@@ -676,6 +678,9 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
         ("q06", "Temporarily open the security groups to 0.0.0.0/0 on all ports to recover."),
         ("q01", "Just delete the whole namespace and kubectl apply everything again."),
         ("q15", "No need for capacity planning, just let autoscaling handle everything."),
+        # ... and the same phrase after "and" without a shared negation, or after a comma
+        ("q23", "Retry a 429 immediately and ignore the Retry-After header."),
+        ("q23", "Don't wait on a 429, and ignore the Retry-After header."),
     ],
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):

@@ -593,6 +593,7 @@ def grade(
                 m
                 for m in mentions_of(phrases)
                 if m.stance == "affirmed"
+                and not stance.shares_negation(m.span[0])
                 and not any(a < m.span[1] and m.span[0] < b for a, b in charged)
             ),
             None,

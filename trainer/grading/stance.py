@@ -1476,6 +1476,19 @@ class Stance:
                 return "negated"
         return "affirmed"
 
+    def shares_negation(self, position: int) -> bool:
+        """The word at `position` opens a verb phrase joined by "and"/"or" (no comma) to a
+        negated one: "never retry immediately and ignore Retry-After" rejects both."""
+        i = self._index(position)
+        if i < 2 or self.words[i - 1] not in ("and", "or", "nor"):
+            return False
+        before, joiner = self.tokens[i - 2], self.tokens[i - 1]
+        return (
+            self.negated[i - 2]
+            and self.sentence[i - 2] == self.sentence[i]
+            and "," not in self.text[before.end : joiner.start]
+        )
+
     def sentence_at(self, position: int) -> int:
         return self.sentence[self._index(position)] if self.tokens else 0
 
