@@ -149,6 +149,38 @@ def test_report_content_trend_and_markdown(bank, store, clock):
     assert store.attempts()[-1].mode == "mock"  # mock answers count in the stats
 
 
+def test_the_report_says_why_an_answer_lost_points(bank, store, clock):
+    """Red flags, points argued against and the grader's notes reach the report (and its
+    Markdown) as they reach the quiz's feedback, and survive a resume."""
+    config = MockConfig(questions=2, categories=("incident-response",), seed=2, follow_ups=False)
+    session = MockSession.start(bank, store, config, clock=clock)
+    assert session.cards[0].id == "q02"
+    session.begin_question()
+    first = session.submit(
+        "I would never use exponential backoff, retries just make it worse. "
+        "Delete the table and recreate it from a backup."
+    )
+    assert first.red_flags and first.argued_against
+    del session  # the process dies here
+    resumed = MockSession.resume(bank, store, store.unfinished_mock(), clock=clock)
+    assert resumed.answers[0].red_flags == first.red_flags
+    assert resumed.answers[0].argued_against == first.argued_against
+    resumed.begin_question()
+    resumed.skip()
+    report = resumed.finish()
+    question = report["questions"][0]
+    assert question["red_flags"] == first.red_flags
+    assert question["argued_against"] == [
+        p for p in question["missed"] if "exponential backoff" in p
+    ]
+    # the points argued against are listed as such, not repeated as notes
+    assert question["notes"] == first.notes
+    assert not any(note.startswith("You argued against") for note in first.notes)
+    markdown = report_markdown(report)
+    assert f"**Red flags:**\n\n- {first.red_flags[0]}" in markdown
+    assert f"- {first.argued_against[0]} (you argued against it)" in markdown
+
+
 def test_verdict_bands():
     assert [verdict_for(s).split(":")[0] for s in (95, 80, 79, 65, 50, 49, 0)] == [
         "Strong",
@@ -479,6 +511,20 @@ def test_plain_mode_speak_aloud_and_practice(tmp_path):
     assert [f["score"] for f in report["follow_ups"]] == [100, 0]
     assert all(f["self_graded"] for f in report["follow_ups"])
     assert Store.open(home).attempts() == []
+
+
+def test_plain_practice_feedback_says_why_the_answer_lost_points(tmp_path):
+    home = tmp_path / "home"
+    answer = "I would never use exponential backoff. Delete the table and recreate it.\n\n"
+    args = ["mock", "--plain", "--no-follow-ups", "--practice", "--questions", "1"]
+    args += ["--seed", "2", "--categories", "incident-response"]
+    result = run_cli(args, answer, home)
+    assert result.returncode == 0, result.stderr
+    feedback = result.stdout[result.stdout.index("Feedback:") : result.stdout.index("Model")]
+    assert "exponential backoff and jitter (the AWS SDK does this by default) (you argued" in (
+        feedback
+    )
+    assert "Red flag: Deleting or recreating the table" in feedback
 
 
 def test_a_mock_can_be_limited_to_a_deck(tmp_path):

@@ -169,6 +169,31 @@ async def test_practice_feedback_stops_the_clock(app, clock):
         assert mock.session.question_left() == 120
 
 
+async def test_practice_feedback_says_why_the_answer_lost_points(app):
+    """The notes and red flags the quiz shows are shown in a mock too: a partial answer's
+    floor, then the flag an answer raised."""
+    config = MockConfig(
+        questions=2, categories=("incident-response",), seed=2, practice=True, follow_ups=False
+    )
+    async with app.run_test(size=(100, 30)) as pilot:
+        mock = await start(pilot, config)
+        assert mock.session.current.id == "q02"
+        await type_text(pilot, "Raise the WCU now so writes stop failing. DAX.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, MockFeedbackScreen)
+        shown = rendered(app.screen.query_one("#practice-feedback"))
+        assert "40/100" in shown and "ⓘ A partial answer" in shown
+        assert "Red flags" not in shown
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Turn off auth on the API so traffic gets through.")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        shown = rendered(app.screen.query_one("#practice-feedback"))
+        assert "Red flags:" in shown and "Turning authentication or authorization off" in shown
+
+
 # -- speak aloud ---------------------------------------------------------------------------
 async def test_a_spoken_answer_is_ticked_and_stored_as_self_graded(app, clock, data_dir):
     async with app.run_test(size=(100, 30)) as pilot:

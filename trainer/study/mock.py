@@ -20,7 +20,14 @@ from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime
 
 from trainer.content.models import CATEGORIES, Bank, Card, RubricPoint
-from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError, check_answer, grade
+from trainer.grading.concepts import (
+    ARGUED_NOTE,
+    MAX_ANSWER_CHARS,
+    AnswerError,
+    GradeResult,
+    check_answer,
+    grade,
+)
 from trainer.grading.text import aliases_for
 from trainer.store.db import Store, iso, now_utc
 from trainer.study.mock_follow_ups import (
@@ -205,6 +212,9 @@ class FollowUpAnswer:
     self_graded: bool = False
 
 
+ARGUED_PREFIX = ARGUED_NOTE.split("{")[0]
+
+
 @dataclass
 class MockAnswer:
     card: Card
@@ -213,7 +223,7 @@ class MockAnswer:
     seconds: float
     outcome: str  # answered | timeout | skipped | not-reached
     missed: list[str]
-    result: object = None  # the GradeResult, when graded in this process
+    result: GradeResult | None = None  # when graded (in this process, or again on resume)
     self_graded: bool = False  # spoken aloud, the points ticked by the candidate
     planned: list[FollowUp] = field(default_factory=list)  # the follow-ups it earned
     follow_ups: list[FollowUpAnswer] = field(default_factory=list)  # those answered
@@ -222,6 +232,24 @@ class MockAnswer:
     def pending_follow_up(self) -> FollowUp | None:
         done = len(self.follow_ups)
         return self.planned[done] if done < len(self.planned) else None
+
+    @property
+    def red_flags(self) -> list[str]:
+        """The claims of the red flags the answer raised."""
+        return [f.claim for f in self.result.red_flags] if self.result else []
+
+    @property
+    def argued_against(self) -> list[str]:
+        """The missed points the answer argued against."""
+        return [p.text for p in self.result.argued_against] if self.result else []
+
+    @property
+    def notes(self) -> list[str]:
+        """What the grader says of the answer beyond its points (a partial answer, a brief
+        one, mostly keywords, ...); the points argued against are listed by themselves."""
+        if not self.result:
+            return []
+        return [n for n in self.result.notes if not n.startswith(ARGUED_PREFIX)]
 
     @property
     def kept(self) -> bool:
@@ -311,6 +339,7 @@ class MockSession:
                 self_graded=row["self_graded"],
                 planned=[_planned(card, p, probes.get(card.id, ())) for p in row["follow_up_plan"]],
             )
+            answer.result = session._regraded(answer)
             for done in follow_ups.get(row["position"], []):
                 if len(answer.follow_ups) < len(answer.planned):
                     planned = answer.planned[len(answer.follow_ups)]
@@ -576,6 +605,22 @@ class MockSession:
         card = self.current
         assert card is not None
         return self._record(_unanswered(card, seconds, "skipped"), None)
+
+    def _regraded(self, answer: MockAnswer) -> GradeResult | None:
+        """A stored typed answer graded again, for its red flags and notes: kept only where it
+        gives the stored score (the grader may have changed since)."""
+        if answer.self_graded or not answer.answer.strip():
+            return None
+        try:
+            result = grade(
+                answer.card,
+                answer.answer,
+                aliases_for(self.bank.aliases),
+                every_card_flags=self.bank.red_flags,
+            )
+        except AnswerError:
+            return None
+        return result if result.score == answer.score else None
 
     def _record(self, answer: MockAnswer, attempt_id: int | None) -> MockAnswer:
         self.store.record_mock_answer(

@@ -23,7 +23,7 @@ from typing import TextIO, cast
 from trainer.grading.concepts import MAX_ANSWER_CHARS, AnswerError
 from trainer.safe_text import SafeWriter
 from trainer.study.mock import FollowUpAnswer, MockAnswer, MockSession, clock_text, report_markdown
-from trainer.study.mock_report import countdown_text, outcome_label
+from trainer.study.mock_report import countdown_text, missed_remark, outcome_label
 from trainer.study.service import StudyService
 
 CHECKPOINT_SECONDS = 5.0  # the time used is stored at least this often while answering
@@ -339,7 +339,12 @@ def _practice_feedback(session: MockSession, reader: LineReader, out: TextIO) ->
     if answer.outcome in ("skipped", "not-reached"):
         return True
     print(f"\nFeedback: {answer.score}/100 ({outcome_label(answer)}).", file=out)
-    print("Missed: " + ("; ".join(answer.missed) or "nothing"), file=out)
+    for note in answer.notes:
+        print(f"Note: {note}", file=out)
+    missed = [p + missed_remark(p, argued_against=answer.argued_against) for p in answer.missed]
+    print("Missed: " + ("; ".join(missed) or "nothing"), file=out)
+    for claim in answer.red_flags:
+        print(f"Red flag: {claim}", file=out)
     for f in answer.follow_ups:
         print(f"Follow-up on {f.follow_up.point.text}: {f.score}/100", file=out)
     print(f"Model answer: {answer.card.answer.strip()}", file=out)

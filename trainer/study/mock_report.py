@@ -2,8 +2,9 @@
 table, and rendered by the TUI and as Markdown (`--export`, the report's export key).
 
 Keys: mock_id, started_at, ended_at, overall, verdict, practice, speak_aloud, time_used and
-time_allowed (seconds), questions (each with the answer, the model answer, every missed point,
-its outcome and label, and its follow-ups), follow_ups (every follow-up asked: card, point,
+time_allowed (seconds), questions (each with the answer, the model answer, every missed point
+and those argued against, the red flags and the grader's notes, its outcome and label, and its
+follow-ups), follow_ups (every follow-up asked: card, point,
 prompt, answer, score, ...), follow_up_score (their mean, or None), categories, trend (the
 earlier scores, with dates), study_next and config (the settings).
 """
@@ -155,6 +156,9 @@ def _question(number: int, a: MockAnswer) -> dict:
         "self_graded": a.self_graded,
         "missed": a.missed,
         "recovered": _recovered(a),  # missed, then covered in a follow-up
+        "argued_against": a.argued_against,  # among the missed
+        "red_flags": a.red_flags,
+        "notes": a.notes,
         "answer": a.answer,
         "model_answer": a.card.answer,
         "follow_ups": follow_ups,
@@ -283,13 +287,16 @@ def _question_markdown(number: int, q: dict) -> list[str]:
                 "",
             ]
     if q["missed"]:
-        recovered = set(q.get("recovered", ()))
         lines += ["**Missed:**", ""]
-        lines += [
-            f"- {point}" + (" (covered in the follow-up)" if point in recovered else "")
-            for point in q["missed"]
-        ]
+        recovered, argued = q.get("recovered", ()), q.get("argued_against", ())
+        lines += [f"- {point}{missed_remark(point, recovered, argued)}" for point in q["missed"]]
         lines.append("")
+    if q.get("red_flags"):
+        lines += ["**Red flags:**", ""]
+        lines += [f"- {claim}" for claim in q["red_flags"]]
+        lines.append("")
+    for note in q.get("notes", ()):
+        lines += [f"*{note}*", ""]
     for f in q.get("follow_ups", []):
         graded = ", self-graded" if f.get("self_graded") else ""
         answer = f["answer"].strip()
@@ -304,6 +311,15 @@ def _question_markdown(number: int, q: dict) -> list[str]:
     if q.get("model_answer"):
         lines += ["**Model answer:**", "", _quote(q["model_answer"]), ""]
     return lines
+
+
+def missed_remark(point: str, recovered=(), argued_against=()) -> str:
+    """What more there is to say of a missed point: made good later, or argued against."""
+    if point in recovered:
+        return " (covered in the follow-up)"
+    if point in argued_against:
+        return " (you argued against it)"
+    return ""
 
 
 def _follow_up_label(f: dict) -> str:

@@ -11,7 +11,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from trainer.study.mock import MockAnswer
-from trainer.study.mock_report import outcome_label
+from trainer.study.mock_report import missed_remark, outcome_label
 from trainer.tui.screens.base import TrainerModal
 from trainer.tui.text import join, literal, score_style
 
@@ -29,10 +29,17 @@ class MockFeedbackScreen(TrainerModal[None]):
             Text(f"{a.score}/100", style=score_style(a.score)),
             literal(f"  {outcome_label(a)}\n"),
         )
+        for note in a.notes:
+            out.append_text(literal(f"ⓘ {note}\n", "italic"))
         if a.missed:
             out.append_text(literal(f"\nMissed ({len(a.missed)}):\n", "bold"))
             for point in a.missed:
-                out.append_text(literal(f"  ✗ {point}\n"))
+                remark = missed_remark(point, argued_against=a.argued_against)
+                out.append_text(join(literal(f"  ✗ {point}"), literal(remark, "red"), "\n"))
+        if a.red_flags:
+            out.append_text(literal("\nRed flags:\n", "bold red"))
+            for claim in a.red_flags:
+                out.append_text(join(Text("  ! ", style="red"), literal(claim), "\n"))
         for f in a.follow_ups:
             out.append_text(
                 join(

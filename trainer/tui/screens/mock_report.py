@@ -13,7 +13,13 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static
 
-from trainer.study.mock_report import report_when, settings_line, time_line, trend_text
+from trainer.study.mock_report import (
+    missed_remark,
+    report_when,
+    settings_line,
+    time_line,
+    trend_text,
+)
 from trainer.study.quiz import QuizOptions
 from trainer.tui.screens.base import TrainerScreen
 from trainer.tui.text import bar, join, literal, score_style
@@ -100,13 +106,17 @@ class MockReportScreen(TrainerScreen[None]):
                     out.append_text(literal("    Your answer: ", "dim"))
                     out.append_text(literal((q["answer"].strip() or "(none)") + "\n"))
             if q["missed"]:
-                recovered = set(q.get("recovered", ()))
                 out.append_text(literal(f"    Missed ({len(q['missed'])}):\n", "dim"))
+                recovered, argued = q.get("recovered", ()), q.get("argued_against", ())
                 for point in q["missed"]:
+                    remark = missed_remark(point, recovered, argued)
                     out.append_text(literal(f"      ✗ {point}"))
-                    if point in recovered:
-                        out.append_text(literal("  (covered in the follow-up)", "green"))
+                    out.append_text(literal(remark, "green" if point in recovered else "red"))
                     out.append("\n")
+            for claim in q.get("red_flags", ()):
+                out.append_text(join(Text("    ! Red flag: ", style="red"), literal(claim), "\n"))
+            for note in q.get("notes", ()):
+                out.append_text(literal(f"    ⓘ {note}\n", "italic"))
             for f in q.get("follow_ups", []):
                 graded = ", self-graded" if f.get("self_graded") else ""
                 out.append_text(
