@@ -149,6 +149,21 @@ def test_bare_keyword_lists_earn_part_of_each_point():
     assert keywords.score == 40 and any("keywords" in n for n in keywords.notes)
 
 
+def test_a_list_of_nouns_that_could_be_verbs_is_still_a_list(bank):
+    """ "retries", "request queue", "tracing": terms in a list, not actions taken."""
+    answer = (
+        "timeouts, circuit breaker, exponential backoff, retries, 429 rate limits, "
+        "fallback provider, request queue, tracing"
+    )
+    result = grade(bank.card("q05"), answer, every_card_flags=bank.red_flags)
+    assert len(result.matched) >= 4
+    assert {p.status for p in result.matched} == {"partial"}
+    assert result.score <= 40
+    # a list of actions is not a keyword list
+    actions = grade(bank.card("q02"), "raise WCU, add backoff with jitter, enable throttle alarms")
+    assert "full" in {p.status for p in actions.matched}
+
+
 def test_padding_a_keyword_list_into_sentences_does_not_help():
     padded = grade(
         THROTTLING,

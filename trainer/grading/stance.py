@@ -1633,9 +1633,14 @@ def _vocabulary_only(stance: Stance, tokens: list[Token]) -> bool:
         if not joined:
             items[-1].append(token)
         previous = token
-    # led by an action verb: "raise WCU", not the noun "sharding" or "recording rules"
+    # led by an action verb: "raise WCU", not the noun "sharding" or "recording rules"; a
+    # word alone is a term, whatever it could be as a verb ("retries", "alerts")
     bare = sum(
-        len(item) <= 2 and (stem(item[0].word) not in ACTION_VERBS or item[0].word.endswith("ing"))
+        len(item) == 1
+        or (
+            len(item) == 2
+            and (stem(item[0].word) not in ACTION_VERBS or item[0].word.endswith("ing"))
+        )
         for item in items
     )
     return len(items) >= 3 and bare * 3 >= len(items) * 2
