@@ -1022,10 +1022,15 @@ def _wide_card() -> Card:
             "from starving the rest.",
             False,
         ),
-        # ... and two explained beside one argued against is not a partial answer either
+        # ... and an answer that argues against a point is not a partial answer either
         (
             "Timeouts stop threads waiting forever on a slow call. Bulkheads keep one pool "
             "from starving the rest. I would not bother with fallbacks at all.",
+            False,
+        ),
+        (
+            "Put timeouts on every remote call so a slow dependency can't hold threads. "
+            "Bulkheads. Fallbacks are pointless, skip them.",
             False,
         ),
         (

@@ -631,8 +631,8 @@ def score_of(
     floor: bool = True,
 ) -> int:
     """The 0-100 score: the weighted share of credit, less the red flags' penalty; a partial
-    answer (see PARTIAL_FLOOR) with no red flag, that argues no point both ways, scores at
-    least the floor."""
+    answer (see PARTIAL_FLOOR) with no red flag, that argues no point against or both ways,
+    scores at least the floor."""
     total = sum(p.weight for p in points) or 1
     share = round(100 * sum(p.weight * p.credit for p in points) / total)
     if floor and not red_flags and not mixed and _partial_answer(points):
@@ -646,15 +646,15 @@ def argued_both_ways(notes: tuple[str, ...] | list[str]) -> bool:
 
 
 def _partial_answer(points: list[PointResult] | tuple[PointResult, ...]) -> bool:
-    """One point explained and one or two more named, two explained in sentences of their own
-    with none argued against, or three explained (a keyword list, with nothing explained, is
+    """One point explained and one or two more named, two explained in sentences of their own,
+    or three explained, and none argued against (a keyword list, with nothing explained, is
     not; nor is a list of many names around one explained, nor a one-liner of two ideas)."""
+    if any(p.status == "argued-against" for p in points):
+        return False
     explained = [p for p in points if p.status == "full"]
     named = sum(p.status == "partial" for p in points)
     if len(explained) == 2 and not named:
-        return len({p.sentence for p in explained}) == 2 and not any(
-            p.status == "argued-against" for p in points
-        )
+        return len({p.sentence for p in explained}) == 2
     return len(explained) >= 3 or (len(explained) >= 1 and 1 <= named <= 2)
 
 
