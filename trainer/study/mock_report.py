@@ -286,17 +286,17 @@ def _question_markdown(number: int, q: dict) -> list[str]:
                 _quote(q["answer"]) if q["answer"].strip() else "(none)",
                 "",
             ]
+    for note in q.get("notes", ()):
+        lines += [f"*{note}*", ""]
+    if q.get("red_flags"):
+        lines += ["**Red flags:**", ""]
+        lines += [f"- {claim}" for claim in q["red_flags"]]
+        lines.append("")
     if q["missed"]:
         lines += ["**Missed:**", ""]
         recovered, argued = q.get("recovered", ()), q.get("argued_against", ())
         lines += [f"- {point}{missed_remark(point, recovered, argued)}" for point in q["missed"]]
         lines.append("")
-    if q.get("red_flags"):
-        lines += ["**Red flags:**", ""]
-        lines += [f"- {claim}" for claim in q["red_flags"]]
-        lines.append("")
-    for note in q.get("notes", ()):
-        lines += [f"*{note}*", ""]
     for f in q.get("follow_ups", []):
         graded = ", self-graded" if f.get("self_graded") else ""
         answer = f["answer"].strip()

@@ -13,7 +13,10 @@ from textual.widgets import Static
 from trainer.study.mock import MockAnswer
 from trainer.study.mock_report import missed_remark, outcome_label
 from trainer.tui.screens.base import TrainerModal
-from trainer.tui.text import join, literal, score_style
+from trainer.tui.text import hanging, join, literal, score_style
+
+DIALOG_WIDTH = 90  # .wide-dialog
+DIALOG_CHROME = 8  # its border, padding and scrollbar
 
 
 class MockFeedbackScreen(TrainerModal[None]):
@@ -29,17 +32,19 @@ class MockFeedbackScreen(TrainerModal[None]):
             Text(f"{a.score}/100", style=score_style(a.score)),
             literal(f"  {outcome_label(a)}\n"),
         )
+        width = min(DIALOG_WIDTH, self.app.size.width) - DIALOG_CHROME
+        # Why the score is what it is comes first: the notes, the red flags, then the missed.
         for note in a.notes:
-            out.append_text(literal(f"ⓘ {note}\n", "italic"))
+            out.append_text(hanging(Text("ⓘ ", style="italic"), note, width, "italic"))
+        if a.red_flags:
+            out.append_text(literal("\nRed flags:\n", "bold red"))
+            for claim in a.red_flags:
+                out.append_text(hanging(Text("  ! ", style="red"), claim, width))
         if a.missed:
             out.append_text(literal(f"\nMissed ({len(a.missed)}):\n", "bold"))
             for point in a.missed:
                 remark = missed_remark(point, argued_against=a.argued_against)
-                out.append_text(join(literal(f"  ✗ {point}"), literal(remark, "red"), "\n"))
-        if a.red_flags:
-            out.append_text(literal("\nRed flags:\n", "bold red"))
-            for claim in a.red_flags:
-                out.append_text(join(Text("  ! ", style="red"), literal(claim), "\n"))
+                out.append_text(hanging(Text("  ✗ "), point + remark, width))
         for f in a.follow_ups:
             out.append_text(
                 join(

@@ -105,6 +105,11 @@ class MockReportScreen(TrainerScreen[None]):
                 else:
                     out.append_text(literal("    Your answer: ", "dim"))
                     out.append_text(literal((q["answer"].strip() or "(none)") + "\n"))
+            # why the score is what it is, before what was missed
+            for note in q.get("notes", ()):
+                out.append_text(literal(f"    ⓘ {note}\n", "italic"))
+            for claim in q.get("red_flags", ()):
+                out.append_text(join(Text("    ! Red flag: ", style="red"), literal(claim), "\n"))
             if q["missed"]:
                 out.append_text(literal(f"    Missed ({len(q['missed'])}):\n", "dim"))
                 recovered, argued = q.get("recovered", ()), q.get("argued_against", ())
@@ -113,10 +118,6 @@ class MockReportScreen(TrainerScreen[None]):
                     out.append_text(literal(f"      ✗ {point}"))
                     out.append_text(literal(remark, "green" if point in recovered else "red"))
                     out.append("\n")
-            for claim in q.get("red_flags", ()):
-                out.append_text(join(Text("    ! Red flag: ", style="red"), literal(claim), "\n"))
-            for note in q.get("notes", ()):
-                out.append_text(literal(f"    ⓘ {note}\n", "italic"))
             for f in q.get("follow_ups", []):
                 graded = ", self-graded" if f.get("self_graded") else ""
                 out.append_text(
