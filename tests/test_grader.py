@@ -98,7 +98,7 @@ def test_score_is_weighted_share_of_points():
 
 
 # Every point of THROTTLING explained, once in 70 words and once going into each (the rubric
-# has 6 points: under 96 words is brief).
+# has 6 points: under 108 words is brief).
 BRIEF_FULL = (
     "I would switch the table to on-demand mode so capacity follows the load, retry the "
     "failed writes with exponential backoff so clients do not hammer it, look for a hot "

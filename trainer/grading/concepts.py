@@ -45,8 +45,8 @@ GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); tim
 PARTIAL_FLOOR = 40
 # ... and keeps the top band (90+) for answers that go into each point: one that covers the
 # rubric in fewer words than this per point is a good answer, not an excellent one (on the
-# graded sets, complete answers under it were graded 9-10 by interviewers 1 time in 5).
-DEPTH_WORDS_PER_POINT = 16
+# graded sets, complete answers under it were graded 9-10 by interviewers about 1 time in 4).
+DEPTH_WORDS_PER_POINT = 18
 BRIEF_CAP = 89
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
