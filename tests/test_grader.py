@@ -680,6 +680,12 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
         ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
         # a negation shared by two verb phrases joined with "and"
         ("q23", "Never retry a 429 immediately and ignore the Retry-After header; back off."),
+        # the colon inside inline code ends no clause
+        (
+            "q28",
+            "One thing I'd push back on is using `privileged: true` or running as root \"just to "
+            'get it working" when a container hits a permission error.',
+        ),
     ],
 )
 def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
@@ -696,6 +702,7 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
         # ... and the same phrase after "and" without a shared negation, or after a comma
         ("q23", "Retry a 429 immediately and ignore the Retry-After header."),
         ("q23", "Don't wait on a 429, and ignore the Retry-After header."),
+        ("q28", "Set `privileged: true` and run as root so it just works."),
     ],
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):

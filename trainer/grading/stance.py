@@ -492,6 +492,9 @@ _SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _QUESTION = re.compile(r"\?")
 
 
+_INLINE_CODE = re.compile(r"`[^`\n]{1,80}`")  # `privileged: true`, `kubectl get pods -A`
+
+
 class Token(NamedTuple):
     word: str
     start: int
@@ -517,6 +520,7 @@ class Stance:
         # the words of the later verdict that alone negates a token (none: -1, -1)
         self.verdict_at: list[tuple[int, int]] = [(-1, -1)] * n
         self.reported = [False] * n  # what others do or say, not judged: not one's own words
+        self._code = [m.span() for m in _INLINE_CODE.finditer(text)] if "`" in text else []
         self._segment()
         self._pre_negation()
         self._post_negation()
@@ -532,16 +536,20 @@ class Stance:
 
     # -- segmentation ----------------------------------------------------------------------
     def _gap(self, i: int) -> str:
+        """What stands between token i and the one before it (a space inside inline code:
+        the colon of `privileged: true` ends no clause)."""
         before = self.tokens[i - 1].end if i else 0
+        if self._code and any(a <= before and self.tokens[i].start < b for a, b in self._code):
+            return " "
         return self.text[before : self.tokens[i].start]
 
     def _segment(self) -> None:
         sentence = unit = clause = 0
         in_if = False  # inside "if ... ,": the comma ends the condition
-        text, tokens = self.text, self.tokens
+        tokens = self.tokens
         for i, token in enumerate(tokens):
             if i:
-                gap = text[tokens[i - 1].end : token.start]
+                gap = self._gap(i)
                 if gap != " " and "\n" in gap and self._soft_wrap(i, gap):
                     gap = " "
                 elif gap.startswith(".") and self._abbreviated(i):
@@ -915,7 +923,7 @@ class Stance:
                     k
                     for k in range(i, min(i + 6, n - 1))
                     if self.clause[k] == self.clause[i]
-                    and ":" in self.text[self.tokens[k].end : self.tokens[k + 1].start]
+                    and ":" in self._gap(k + 1)
                 ),
                 None,
             )
