@@ -922,8 +922,7 @@ class Stance:
                 (
                     k
                     for k in range(i, min(i + 6, n - 1))
-                    if self.clause[k] == self.clause[i]
-                    and ":" in self._gap(k + 1)
+                    if self.clause[k] == self.clause[i] and ":" in self._gap(k + 1)
                 ),
                 None,
             )
