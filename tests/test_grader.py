@@ -1096,6 +1096,9 @@ def test_praise_alone_explains_nothing(answer, status):
             "Audit logs go to a locked S3 bucket with object lock so nobody can tamper.",
             "full",
         ),
+        # praise for any case at all is still praise; for a purpose, it says what for
+        ("q26", "WAF is a really valuable tool for any web application.", "partial"),
+        ("q05", "Circuit breakers are great for stopping calls to a failing dependency.", "full"),
         # an example inside praise is still praise
         ("q09", "Percentiles like p95 are very powerful too.", "partial"),
         (

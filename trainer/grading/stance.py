@@ -1578,6 +1578,7 @@ class UnitInfo(NamedTuple):
 
 # Words that bring in how, when or for what: a sentence with one is not praise alone.
 _MEANS = frozenset("to by when if for with via".split())
+_ANY = frozenset("any every all each anyone everyone everybody anything everything".split())
 
 
 def praise_only(tokens: list[Token]) -> bool:
@@ -1585,9 +1586,11 @@ def praise_only(tokens: list[Token]) -> bool:
     reason, means or condition ("Circuit breakers are really important in a microservices
     world"; not "important, because ..." nor "great for hot reads")."""
     words = {t.word for t in tokens}
-    return (
-        not PRAISE.isdisjoint(words) and REASON_WORDS.isdisjoint(words) and _MEANS.isdisjoint(words)
-    )
+    if PRAISE.isdisjoint(words) or not REASON_WORDS.isdisjoint(words):
+        return False
+    # "great for hot reads" says what for; "valuable for any web application" does not
+    follows = zip(tokens, [*tokens[1:], None], strict=True)
+    return not any(t.word in _MEANS and (n is None or n.word not in _ANY) for t, n in follows)
 
 
 def _buzz(words: Sequence[str]) -> int:
