@@ -97,8 +97,8 @@ def test_score_is_weighted_share_of_points():
     assert grade(THROTTLING, full, depth=False).score == 100
 
 
-# Every point of THROTTLING explained, once in 70 words and once going into each (the rubric
-# has 6 points: under 108 words is brief).
+# Every point of THROTTLING explained, once briefly and once going into each (the rubric has 6
+# points: under 66 informative words is brief, whatever filler is added).
 BRIEF_FULL = (
     "I would switch the table to on-demand mode so capacity follows the load, retry the "
     "failed writes with exponential backoff so clients do not hammer it, look for a hot "
@@ -108,12 +108,19 @@ BRIEF_FULL = (
 )
 DEEP_FULL = (
     "First I would switch the table to on-demand mode so capacity follows the load while we "
-    "investigate, because provisioned WCU cannot be raised fast enough in a spike. Clients "
-    "retry the failed writes with exponential backoff and jitter, so they do not hammer the "
-    "table in lockstep. Then I look for a hot partition where one key takes most of the "
-    "traffic, using contributor insights, and spread that key with a suffix. I put DAX in "
-    "front of the reads to take load off. The hpa adds pods as request volume grows, and I "
-    "watch p95 latency to confirm the fix worked for users, not just the averages."
+    "investigate, because provisioned WCU cannot be raised fast enough in a spike and auto "
+    "scaling reacts in minutes. Clients retry the failed writes with exponential backoff and "
+    "jitter, capped at a few attempts, so they do not hammer the table in lockstep. Then I look "
+    "for a hot partition where one key takes most of the traffic, using Contributor Insights "
+    "and the throttle reasons, and spread that key with a random suffix. I put DAX in front of "
+    "the product reads to take load off. The hpa adds pods as request volume grows, and I watch "
+    "p95 latency per endpoint to confirm the fix worked for users, not just the averages."
+)
+PADDED_FULL = BRIEF_FULL + (
+    " Honestly all of this is really very important, and it is something that I would always "
+    "think about a lot, because it really is a big part of the overall picture for everyone. "
+    "So yes, I would say that all of these things are really key, and we would definitely "
+    "want to have all of them in place as part of the way we do things."
 )
 
 
@@ -125,6 +132,9 @@ def test_a_brief_complete_answer_is_good_not_excellent():
     deep = grade(THROTTLING, DEEP_FULL)
     assert deep.score == 100
     assert BRIEF_NOTE not in deep.notes
+    # filler adds words, not depth
+    assert len(PADDED_FULL.split()) > len(DEEP_FULL.split())
+    assert grade(THROTTLING, PADDED_FULL).score == BRIEF_CAP
 
 
 def test_the_depth_cap_only_touches_the_top_band():

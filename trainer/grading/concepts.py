@@ -22,7 +22,7 @@ from typing import NamedTuple
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
 from trainer.grading.stance import CUE_VERBS as COPULAS
-from trainer.grading.stance import Stance, praise_only, unit_information
+from trainer.grading.stance import UNINFORMATIVE, Stance, praise_only, unit_information
 from trainer.grading.text import (
     STOP_WORDS,
     Aliases,
@@ -44,9 +44,10 @@ GIST_CREDIT = 0.5  # ... by its gist, without the specifics ("add retries"); tim
 # however many points the rubric has.
 PARTIAL_FLOOR = 40
 # ... and keeps the top band (90+) for answers that go into each point: one that covers the
-# rubric in fewer words than this per point is a good answer, not an excellent one (on the
-# graded sets, complete answers under it were graded 9-10 by interviewers about 1 time in 4).
-DEPTH_WORDS_PER_POINT = 18
+# rubric in fewer informative words (not stop words, filler or praise, which padding adds)
+# than this per point is a good answer, not an excellent one (on the graded sets, such answers
+# were graded 9-10 by interviewers about 1 time in 5).
+DEPTH_WORDS_PER_POINT = 11
 BRIEF_CAP = 89
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
@@ -610,8 +611,7 @@ def grade(
     score = score_of(results, len(hits), argued_both_ways(notes))
     if score == PARTIAL_FLOOR and score > score_of(results, len(hits), floor=False):
         notes.append(PARTIAL_NOTE)
-    brief = len(found_words) < DEPTH_WORDS_PER_POINT * len(points)
-    if depth and explained and score > BRIEF_CAP and brief:
+    if depth and explained and score > BRIEF_CAP and _brief(found_words, len(points)):
         score = BRIEF_CAP
         notes.append(BRIEF_NOTE)
     return GradeResult(
@@ -638,6 +638,12 @@ def score_of(
     if floor and not red_flags and not mixed and _partial_answer(points):
         share = max(share, PARTIAL_FLOOR)
     return max(0, min(100, share - RED_FLAG_PENALTY * red_flags))
+
+
+def _brief(found_words: list[tuple[str, int, int]], points: int) -> bool:
+    """Fewer informative words than depth asks of a rubric this size (see BRIEF_CAP)."""
+    said = sum(len(w) > 1 and w not in UNINFORMATIVE for w, _, _ in found_words)
+    return said < DEPTH_WORDS_PER_POINT * points
 
 
 def argued_both_ways(notes: tuple[str, ...] | list[str]) -> bool:
