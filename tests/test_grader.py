@@ -690,6 +690,12 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
         ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
         # a negation shared by two verb phrases joined with "and"
         ("q23", "Never retry a 429 immediately and ignore the Retry-After header; back off."),
+        # ", or" goes on with what a negation rejects
+        (
+            "q25",
+            "What I'd avoid is baking secrets into images, or putting them in ConfigMaps or "
+            "plain Helm values in Git.",
+        ),
         # the colon inside inline code ends no clause
         (
             "q28",
@@ -713,6 +719,7 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
         ("q23", "Retry a 429 immediately and ignore the Retry-After header."),
         ("q23", "Don't wait on a 429, and ignore the Retry-After header."),
         ("q28", "Set `privileged: true` and run as root so it just works."),
+        ("q25", "Put the secrets in the Helm values in Git, or bake them into the image."),
     ],
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):

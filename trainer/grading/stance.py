@@ -626,14 +626,17 @@ class Stance:
             if "," in gap and self._subject_and_verb(i + 1):
                 return True  # ", and RBAC limits who can read them": a clause of its own
             if (
-                "," in gap
+                word == "and"
+                and "," in gap
                 and i + 2 < len(self.tokens)
                 and (
                     self.tokens[i + 2].word in OBJECT_PRONOUNS
                     or self.tokens[i + 2].word in DETERMINERS
                 )
             ):
-                return True  # ", and size it at ...": a verb and its object
+                # ", and size it at ...": a verb and its object (", or putting them in Git"
+                # goes on with what a negation rejects)
+                return True
         if "," in gap and word in NEW_SUBJECTS and not self._list_continues(i):
             return True  # "customers cannot search, cart and checkout still work"
         if in_if and word in OWN_VOICE and self.tokens[i - 1].word not in SUBORDINATORS:
