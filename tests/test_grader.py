@@ -690,6 +690,8 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
         ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
         # a negation shared by two verb phrases joined with "and"
         ("q23", "Never retry a 429 immediately and ignore the Retry-After header; back off."),
+        # a stopgap until the fix is no claim that restarts are the fix
+        ("q07", "Until it's fixed, the pods can be restarted on a schedule."),
         # ", or" goes on with what a negation rejects
         (
             "q25",
