@@ -690,6 +690,12 @@ def test_taking_a_permission_away_is_not_arguing_against_least_privilege(bank):
         ("q06", "Never run terraform destroy on the whole environment to get a clean slate."),
         # a negation shared by two verb phrases joined with "and"
         ("q23", "Never retry a 429 immediately and ignore the Retry-After header; back off."),
+        # what a practice ends up with is described, not recommended
+        (
+            "q11",
+            "Teams alert on every pod restart because it feels safe, but you end up with "
+            "hundreds of alerts, people mute the channel, and the real page gets missed.",
+        ),
         # a stopgap until the fix is no claim that restarts are the fix
         ("q07", "Until it's fixed, the pods can be restarted on a schedule."),
         # ", or" goes on with what a negation rejects
@@ -722,6 +728,7 @@ def test_sound_or_rejecting_answers_fire_no_red_flag(bank, card, answer):
         ("q23", "Don't wait on a 429, and ignore the Retry-After header."),
         ("q28", "Set `privileged: true` and run as root so it just works."),
         ("q25", "Put the secrets in the Helm values in Git, or bake them into the image."),
+        ("q11", "If the alerts are noisy, mute the channel and move on."),
     ],
 )
 def test_recommending_a_teardown_or_a_bypass_fires_a_red_flag(bank, card, answer):

@@ -99,6 +99,13 @@ OTHERS_DO = (
     ("many", "companies"),
     ("most", "companies"),
     ("people", "often"),
+    # ... and what follows from a practice: "you end up with hundreds of alerts, people mute
+    # the channel, and the real page gets missed"
+    ("end", "up", "with"),
+    ("ends", "up", "with"),
+    ("leads", "to"),
+    ("lead", "to"),
+    ("results", "in"),
     ("teams", "often"),
     ("seen", "people"),  # "I've seen people check .env files in - it backfires"
     ("seen", "teams"),
