@@ -1139,6 +1139,20 @@ def test_praise_of_a_named_thing_explains_nothing(bank, card, answer, status):
     assert [p.status for p in result.matched] == [status]
 
 
+def test_just_slowing_the_team_down_dismisses_but_just_slow_describes(bank):
+    dismissed = grade(
+        bank.card("q25"),
+        "RBAC restrictions on secrets just slow the team down, so I'd leave those open too.",
+    )
+    assert [p.status for p in dismissed.points if p.text.startswith("Least-privilege RBAC")] == [
+        "argued-against"
+    ]
+    described = grade(
+        bank.card("q05"), "Look at prompt size, big prompts are just slow, so stream the response."
+    )
+    assert "prompt size" in [p.phrase for p in described.matched]
+
+
 def test_a_retry_storm_is_not_charged_as_disabling_retries(bank):
     """ "maxRetries to 50" is retrying without limit, not turning retries off: one flag, the
     right one."""

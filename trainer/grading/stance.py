@@ -1257,8 +1257,14 @@ class Stance:
             ):
                 scope = range(previous_first, j)
         in_clause = {self.tokens[k].word for k in range(first, j + length)}
+        # "X alone is too slow" and "big prompts are just slow" limit X; "X just slows the
+        # team down" dismisses it
+        dismissed = self.tokens[j].word == "just" and (
+            j == 0 or self.tokens[j - 1].word not in CUE_VERBS
+        )
         qualify = (
-            bool(QUALIFIERS & in_clause)
+            not dismissed
+            and bool(QUALIFIERS & in_clause)
             and bool(INSUFFICIENT & {self.tokens[k].word for k in range(j, j + length)})
             or self._limited_to(j + length)
         )
