@@ -85,6 +85,20 @@ async def test_quiz_answer_is_stored_and_rated(app, data_dir):
     assert store.schedule_row("q01")["reviews"] == 1
 
 
+async def test_a_long_note_wraps_under_its_mark(app):
+    """At 80 columns the grader's note takes two lines: the second is indented under the
+    note's first word, as the points are."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start_quiz(pilot)
+        app.screen.query_one(
+            "#answer"
+        ).text = "rollback, dynamodb throttling, elb target health, pod restarts, postmortem"
+        await pilot.press("ctrl+s")
+        lines = rendered(app.screen.query_one("#points")).splitlines()
+        first = next(i for i, line in enumerate(lines) if line.startswith("ⓘ Mostly keywords"))
+        assert lines[first + 1].startswith("  ") and lines[first + 1].strip()
+
+
 async def test_empty_answer_asks_again(app, data_dir):
     async with app.run_test() as pilot:
         await start_quiz(pilot)

@@ -85,7 +85,9 @@ class FeedbackScreen(TrainerScreen[str]):
         # Notes of "you argued ..." are shown by the lists below, point by point.
         for note in result.notes:
             if not note.startswith("You argued"):
-                out.append_text(literal(f"ⓘ {note}\n", "italic"))
+                out.append_text(
+                    hanging(Text("ⓘ ", style="italic"), note, self.app.size.width - 5, "italic")
+                )
         full = [p for p in result.points if p.status == "full"]
         partial = [p for p in result.points if p.status == "partial"]
         against = [p for p in result.points if p.status == "argued-against"]
