@@ -21,8 +21,7 @@ from typing import NamedTuple
 
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
-from trainer.grading.stance import CUE_VERBS as COPULAS
-from trainer.grading.stance import UNINFORMATIVE, Stance, praise_only, unit_information
+from trainer.grading.stance import COPULAS, UNINFORMATIVE, Stance, praise_only, unit_information
 from trainer.grading.text import (
     STOP_WORDS,
     Aliases,
@@ -67,6 +66,8 @@ BRIEF_NOTE = (
 )
 ARGUED_NOTE = "You argued against: {point}"
 MIXED_NOTE = "You argued both for and against: {point}"
+ARGUED_PREFIX = ARGUED_NOTE.split("{")[0]  # what the notes of each kind start with
+MIXED_PREFIX = MIXED_NOTE.split("{")[0]
 PADDED_UNITS = 3  # units in one frame around their terms: padding, not explanation
 EXTRA_WINDOW = 2  # words allowed between a phrase's words ("increase the provisioned capacity")
 SPECIFICS_GAP_CHARS = 40  # between a point's phrase and the example or means that follows
@@ -648,7 +649,7 @@ def _brief(found_words: list[tuple[str, int, int]], points: int) -> bool:
 
 def argued_both_ways(notes: tuple[str, ...] | list[str]) -> bool:
     """Some point was said and unsaid (its note is among the result's notes)."""
-    return any(note.startswith(MIXED_NOTE.split("{")[0]) for note in notes)
+    return any(note.startswith(MIXED_PREFIX) for note in notes)
 
 
 def _partial_answer(points: list[PointResult] | tuple[PointResult, ...]) -> bool:
@@ -801,9 +802,9 @@ def _explained(
             continue
         # ... unless it goes on to the point's specifics, outside a list of terms and outside
         # praise ("percentiles like p95 are very powerful")
-        in_unit = tokens_in_unit[m.unit]
         if praised:
             continue
+        in_unit = tokens_in_unit[m.unit]
         if needed < 3 or stance.text.count(",", in_unit[0].start, in_unit[-1].end) < 2:
             unexplained.add(m.span)
     if unexplained:

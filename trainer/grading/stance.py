@@ -72,7 +72,8 @@ REJECTION_CUES = (
     ("anti", "pattern"),  # "anti-pattern" is two words
     ("anti", "patterns"),
 )
-CUE_VERBS = frozenset("is are was were".split())
+COPULAS = frozenset("is are was were".split())
+CUE_VERBS = COPULAS  # "the mistake is X": what follows them is rejected
 # Cues whose list after a colon is as often the trap explained as the practice rejected.
 EXPLAINED_CUES = frozenset("trap traps pitfall pitfalls".split())
 # Verbs that reject what follows them to the end of the sentence, a quotation whole: "I'd push
@@ -480,7 +481,8 @@ _POST_STARTS = (
     | HARM_VERBS
     | SEEMS
     | NEGATIVE_ADVERBS
-    | frozenset(("just", "is", "are", "was", "were", "too"))
+    | COPULAS
+    | frozenset(("just", "too"))
     | frozenset(_CONCESSIONS)
     | frozenset(_POST)
 )
@@ -497,8 +499,6 @@ _ABBREVIATION = re.compile(
 _ABBREVIATED = frozenset("g e etc vs approx incl esp".split())  # their last words
 _SCOPE_BREAK = re.compile(r"[:()\[\]]|\s[-–—]\s|\s[-–—]$|^[-–—]\s")
 _QUESTION = re.compile(r"\?")
-
-
 _INLINE_CODE = re.compile(r"`[^`\n]{1,80}`")  # `privileged: true`, `kubectl get pods -A`
 
 
@@ -1260,7 +1260,7 @@ class Stance:
         # "X alone is too slow" and "big prompts are just slow" limit X; "X just slows the
         # team down" dismisses it
         dismissed = self.tokens[j].word == "just" and (
-            j == 0 or self.tokens[j - 1].word not in CUE_VERBS
+            j == 0 or self.tokens[j - 1].word not in COPULAS
         )
         qualify = (
             not dismissed
@@ -1505,11 +1505,10 @@ class Stance:
         i = self._index(position)
         if i < 2 or self.words[i - 1] not in ("and", "or", "nor"):
             return False
-        before, joiner = self.tokens[i - 2], self.tokens[i - 1]
         return (
             self.negated[i - 2]
             and self.sentence[i - 2] == self.sentence[i]
-            and "," not in self.text[before.end : joiner.start]
+            and "," not in self._gap(i - 1)
         )
 
     def sentence_at(self, position: int) -> int:

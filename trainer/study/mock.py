@@ -21,7 +21,7 @@ from datetime import datetime
 
 from trainer.content.models import CATEGORIES, Bank, Card, RubricPoint
 from trainer.grading.concepts import (
-    ARGUED_NOTE,
+    ARGUED_PREFIX,
     MAX_ANSWER_CHARS,
     AnswerError,
     GradeResult,
@@ -210,9 +210,6 @@ class FollowUpAnswer:
     seconds: float
     outcome: str  # answered | timeout | skipped
     self_graded: bool = False
-
-
-ARGUED_PREFIX = ARGUED_NOTE.split("{")[0]
 
 
 @dataclass

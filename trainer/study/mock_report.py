@@ -4,14 +4,15 @@ table, and rendered by the TUI and as Markdown (`--export`, the report's export 
 Keys: mock_id, started_at, ended_at, overall, verdict, practice, speak_aloud, time_used and
 time_allowed (seconds), questions (each with the answer, the model answer, every missed point
 and those argued against, the red flags and the grader's notes, its outcome and label, and its
-follow-ups), follow_ups (every follow-up asked: card, point,
-prompt, answer, score, ...), follow_up_score (their mean, or None), categories, trend (the
-earlier scores, with dates), study_next and config (the settings).
+follow-ups), follow_ups (every follow-up asked: card, point, prompt, answer, score, ...),
+follow_up_score (their mean, or None), categories, trend (the earlier scores, with dates),
+study_next and config (the settings).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -313,7 +314,9 @@ def _question_markdown(number: int, q: dict) -> list[str]:
     return lines
 
 
-def missed_remark(point: str, recovered=(), argued_against=()) -> str:
+def missed_remark(
+    point: str, recovered: Collection[str] = (), argued_against: Collection[str] = ()
+) -> str:
     """What more there is to say of a missed point: made good later, or argued against."""
     if point in recovered:
         return " (covered in the follow-up)"
