@@ -137,6 +137,40 @@ def test_a_brief_complete_answer_is_good_not_excellent():
     assert grade(THROTTLING, PADDED_FULL).score == BRIEF_CAP
 
 
+def test_names_dropped_after_a_brief_answer_are_no_depth():
+    """A brief complete answer stays below 90 with a list of tools after it."""
+    dropped = BRIEF_FULL + (
+        " I have used Kubernetes, Docker, Terraform, Helm, Prometheus, Grafana, Jenkins, "
+        "Ansible, Kafka, Redis, Nginx, Istio, Envoy, Vault, Consul, Nomad, Packer, Argo, Flux, "
+        "Loki, Tempo, Jaeger, Zipkin, Fluentd, Kibana and Elasticsearch at five companies."
+    )
+    assert grade(THROTTLING, dropped).score == BRIEF_CAP
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: names in a row with no commas count as depth; off-topic words as an "
+    "explanation",
+)
+@pytest.mark.parametrize(
+    ("answer", "most"),
+    [
+        (
+            BRIEF_FULL + " Kubernetes Docker Terraform Helm Prometheus Grafana Jenkins Ansible "
+            "Kafka Redis Nginx Istio Envoy Vault Consul Nomad Packer Argo Flux Loki Tempo Jaeger "
+            "Zipkin Fluentd Kibana Elasticsearch Cassandra MongoDB Postgres MySQL Spark Airflow.",
+            BRIEF_CAP,
+        ),
+        (
+            "Exponential backoff is how my cat decides when to jump onto the sofa after dinner.",
+            10,
+        ),
+    ],
+)
+def test_known_gaps_in_judging_depth_and_relevance(answer, most):
+    assert grade(THROTTLING, answer).score <= most
+
+
 def test_the_depth_cap_only_touches_the_top_band():
     half = "I would switch the table to on-demand mode so capacity follows the load."
     result = grade(THROTTLING, half)
@@ -1055,6 +1089,8 @@ def _wide_card() -> Card:
             "from starving the rest.",
             False,
         ),
+        # a likeness explains nothing: it does not make a partial answer
+        ("Timeouts are like ice cream on a hot summer day. Bulkheads.", False),
         # ... and an answer that argues against a point is not a partial answer either
         (
             "Timeouts stop threads waiting forever on a slow call. Bulkheads keep one pool "
@@ -1125,6 +1161,14 @@ def test_praise_alone_explains_nothing(answer, status):
         # praise for any case at all is still praise; for a purpose, it says what for
         ("q26", "WAF is a really valuable tool for any web application.", "partial"),
         ("q05", "Circuit breakers are great for stopping calls to a failing dependency.", "full"),
+        # a likeness says nothing of what the thing does, unless a reason comes with it
+        ("q08", "Circuit breakers are like ice cream on a hot summer day.", "partial"),
+        (
+            "q08",
+            "A circuit breaker is like a fuse in your house: it trips so one failing dependency "
+            "doesn't take the rest down.",
+            "full",
+        ),
         # an example inside praise is still praise
         ("q09", "Percentiles like p95 are very powerful too.", "partial"),
         (

@@ -21,7 +21,14 @@ from typing import NamedTuple
 
 from trainer.content.models import Card, RedFlag, RubricPoint
 from trainer.grading.normalize import mostly_not_english, normalize
-from trainer.grading.stance import COPULAS, UNINFORMATIVE, Stance, praise_only, unit_information
+from trainer.grading.stance import (
+    COPULAS,
+    UNINFORMATIVE,
+    Stance,
+    likened_only,
+    praise_only,
+    unit_information,
+)
 from trainer.grading.text import (
     STOP_WORDS,
     Aliases,
@@ -48,6 +55,7 @@ PARTIAL_FLOOR = 40
 # were graded 9-10 by interviewers about 1 time in 5).
 DEPTH_WORDS_PER_POINT = 11
 BRIEF_CAP = 89
+LIST_COMMAS = 4  # ... and a sentence with this many commas, one a word in three, is a list
 KEYWORD_LIST_NOTE = (
     "Mostly keywords: an interviewer wants to hear how and why, so bare terms earn part of "
     "their points."
@@ -612,7 +620,7 @@ def grade(
     score = score_of(results, len(hits), argued_both_ways(notes))
     if score == PARTIAL_FLOOR and score > score_of(results, len(hits), floor=False):
         notes.append(PARTIAL_NOTE)
-    if depth and explained and score > BRIEF_CAP and _brief(found_words, len(points)):
+    if depth and explained and score > BRIEF_CAP and _brief(stance, len(points)):
         score = BRIEF_CAP
         notes.append(BRIEF_NOTE)
     return GradeResult(
@@ -641,9 +649,16 @@ def score_of(
     return max(0, min(100, share - RED_FLAG_PENALTY * red_flags))
 
 
-def _brief(found_words: list[tuple[str, int, int]], points: int) -> bool:
-    """Fewer informative words than depth asks of a rubric this size (see BRIEF_CAP)."""
-    said = sum(len(w) > 1 and w not in UNINFORMATIVE for w, _, _ in found_words)
+def _brief(stance: Stance, points: int) -> bool:
+    """Fewer informative words than depth asks of a rubric this size (see BRIEF_CAP); a
+    sentence that is mostly a list of names ("I have used Kubernetes, Docker, Helm, ...") adds
+    none."""
+    said = 0
+    for tokens in stance.unit_words().values():
+        commas = stance.text.count(",", tokens[0].start, tokens[-1].end)
+        if commas >= LIST_COMMAS and commas * 3 >= len(tokens):
+            continue
+        said += sum(len(t.word) > 1 and t.word not in UNINFORMATIVE for t in tokens)
     return said < DEPTH_WORDS_PER_POINT * points
 
 
@@ -796,7 +811,9 @@ def _explained(
         count += max(0, m.words - 2)
         needed = points_in_unit[m.unit]
         # "X is really important in a microservices world": praise, unless an action is said
-        praised = not verbs and praise_only(tokens_in_unit[m.unit])
+        # ... and "X is like ice cream on a hot day": a likeness, unless an action is said
+        in_unit = tokens_in_unit[m.unit]
+        praised = not verbs and (praise_only(in_unit) or likened_only(in_unit))
         out[m.span] = not praised and (count > needed or (verbs and count >= needed))
         if out[m.span]:
             continue
@@ -804,7 +821,6 @@ def _explained(
         # praise ("percentiles like p95 are very powerful")
         if praised:
             continue
-        in_unit = tokens_in_unit[m.unit]
         if needed < 3 or stance.text.count(",", in_unit[0].start, in_unit[-1].end) < 2:
             unexplained.add(m.span)
     if unexplained:

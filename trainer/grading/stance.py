@@ -1608,6 +1608,22 @@ def praise_only(tokens: list[Token]) -> bool:
     return not any(t.word in _MEANS and (n is None or n.word not in _ANY) for t, n in follows)
 
 
+def likened_only(tokens: list[Token]) -> bool:
+    """The unit only compares what it names to something ("circuit breakers are like ice
+    cream on a hot day", "bulkheads remind me of ships"): a likeness, with no reason given,
+    says nothing of what the thing does."""
+    words = [t.word for t in tokens]
+    if not REASON_WORDS.isdisjoint(words):
+        return False
+    pairs = set(zip(words, words[1:], strict=False))
+    return not pairs.isdisjoint(_LIKENESS)
+
+
+_LIKENESS = frozenset(
+    {("is", "like"), ("are", "like"), ("remind", "me"), ("reminds", "me"), ("feels", "like")}
+)
+
+
 def _buzz(words: Sequence[str]) -> int:
     """How many buzzwords the words hold ("end-to-end" counts as one)."""
     if _BUZZ_STARTS.isdisjoint(words):
