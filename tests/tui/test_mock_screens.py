@@ -178,12 +178,15 @@ async def test_practice_feedback_says_why_the_answer_lost_points(app):
     async with app.run_test(size=(100, 30)) as pilot:
         mock = await start(pilot, config)
         assert mock.session.current.id == "q02"
+        await pilot.press("ctrl+s")  # empty: refused with a warning
+        assert any("empty" in str(n.message) for n in app._notifications)
         await type_text(pilot, "Raise the WCU now so writes stop failing. DAX.")
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, MockFeedbackScreen)
         shown = rendered(app.screen.query_one("#practice-feedback"))
         assert "40/100" in shown and "ⓘ A partial answer" in shown
+        assert not app._notifications  # the empty answer's warning no longer covers it
         assert "Red flags" not in shown
         await pilot.press("enter")
         await pilot.pause()

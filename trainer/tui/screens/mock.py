@@ -245,6 +245,7 @@ class MockScreen(TrainerScreen[dict]):
             self._write_failed(error, "Your answer stays here; it is submitted again shortly.")
             return
         self._failing = False
+        self.app.clear_notifications()  # an earlier warning would hide the feedback's end
         self.after_answer()
 
     def _ask_ticks(self, timed_out: bool, whole_mock: bool) -> None:
